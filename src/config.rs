@@ -1,0 +1,137 @@
+//! Options for a run: one struct per stage, loadable from a TOML file and overridable from the
+//! command line. The whole `Options` value is echoed into `report.json`, so a run can be
+//! reproduced from its report.
+
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+/// Every option of a `clean` run. Field defaults are the measured defaults documented in the
+/// README; a TOML file may set any subset of them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Options {
+    pub input: InputOptions,
+    pub dedup: DedupOptions,
+    pub debris: DebrisOptions,
+    pub quality: QualityOptions,
+    /// Stop at the first unreadable input line with exit status 2 instead of recording it.
+    pub strict: bool,
+}
+
+impl Options {
+    /// Reads options from a TOML file; unknown keys are an error so typos do not pass silently.
+    pub fn from_toml_file(path: &Path) -> anyhow::Result<Options> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read config {}: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| anyhow::anyhow!("config {}: {e}", path.display()))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct InputOptions {
+    /// Dotted path of the id field (`meta.doc_id`).
+    pub id_field: String,
+    /// Dotted path of the text field.
+    pub text_field: String,
+    /// Dotted paths tried in order to find the record's site (a URL's host, or a plain name).
+    pub site_fields: Vec<String>,
+    /// Lines longer than this are recorded as invalid instead of being parsed, so that one
+    /// runaway line cannot exhaust memory.
+    pub max_line_bytes: usize,
+}
+
+impl Default for InputOptions {
+    fn default() -> Self {
+        InputOptions {
+            id_field: "id".into(),
+            text_field: "text".into(),
+            site_fields: vec!["url".into(), "source".into(), "site".into()],
+            max_line_bytes: 64 << 20,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct DedupOptions {
+    /// Detect exact copies (hash of the normalized token sequence).
+    pub exact: bool,
+    /// Detect near-copies (MinHash LSH + verification).
+    pub near: bool,
+    /// Words per shingle for texts written with spaces.
+    pub shingle_words: usize,
+    /// Characters per shingle for texts written without spaces (Chinese, Japanese, Thai).
+    pub shingle_chars: usize,
+    /// LSH bands; the signature has `bands * rows` slots.
+    pub bands: usize,
+    /// Slots per LSH band.
+    pub rows: usize,
+    /// A candidate pair is a copy when the Jaccard similarity of its shingle sets reaches this...
+    pub jaccard: f64,
+    /// ...or when this share of the smaller document's shingles is in the larger one
+    /// (truncated copies, copies with another header or footer).
+    pub containment: f64,
+    /// Containment is only trusted when the smaller document has at least this many shingles.
+    pub min_shingles_for_containment: usize,
+    /// Pairs whose documents both state at least this many distinct numbers must agree on
+    /// them: templated briefs share wording but not facts.
+    pub min_numbers_for_fact_check: usize,
+    /// Share of the smaller document's numbers that the other must contain.
+    pub number_containment: f64,
+    /// Within one LSH bucket each document is paired with at most this many following members,
+    /// so a huge bucket costs linear, not quadratic, work.
+    pub bucket_window: usize,
+}
+
+impl Default for DedupOptions {
+    fn default() -> Self {
+        DedupOptions {
+            exact: true,
+            near: true,
+            shingle_words: 3,
+            shingle_chars: 5,
+            bands: 42,
+            rows: 3,
+            jaccard: 0.45,
+            containment: 0.7,
+            min_shingles_for_containment: 20,
+            min_numbers_for_fact_check: 2,
+            number_containment: 0.5,
+            bucket_window: 32,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct DebrisOptions {
+    /// Run the debris stage at all.
+    pub enabled: bool,
+    /// Only annotate debris (the `removed` list) but keep the text unchanged.
+    pub keep_debris: bool,
+    /// Documents whose share of debris characters exceeds this are dropped as `mostly_debris`.
+    pub max_debris_share: f64,
+    /// Extra phrase files (one phrase per line) added to the built-in UI phrase lists.
+    pub phrase_files: Vec<String>,
+}
+
+impl Default for DebrisOptions {
+    fn default() -> Self {
+        DebrisOptions {
+            enabled: true,
+            keep_debris: false,
+            max_debris_share: 0.9,
+            phrase_files: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct QualityOptions {
+    /// Records whose quality is below this are dropped as `low_quality` (0 disables).
+    pub min_quality: f64,
+    /// Keep only these languages (ISO 639-1 codes); empty keeps all.
+    pub languages: Vec<String>,
+}

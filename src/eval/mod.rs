@@ -1,0 +1,106 @@
+//! Evaluation against labelled data: the figures quoted in the README come from here.
+//! Each evaluation runs the real `clean` pipeline on a labelled JSONL file and compares the
+//! output files with the labels.
+
+pub mod neardup;
+
+use std::collections::HashMap;
+
+/// Pairwise clustering scores: every unordered pair of items is positive when both share a
+/// true label, predicted positive when both share a predicted group.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct PairScores {
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    pub ari: f64,
+    pub true_pairs: u64,
+    pub predicted_pairs: u64,
+    pub correct_pairs: u64,
+}
+
+fn pairs(n: u64) -> f64 {
+    (n * n.saturating_sub(1) / 2) as f64
+}
+
+/// Scores predicted groups against true labels (one entry per item in each slice; an item with a
+/// unique label is a singleton). Uses the contingency table, so it is linear in the items.
+pub fn pair_scores<T: std::hash::Hash + Eq, P: std::hash::Hash + Eq>(
+    truth: &[T],
+    predicted: &[P],
+) -> PairScores {
+    assert_eq!(truth.len(), predicted.len());
+    let mut joint: HashMap<(&T, &P), u64> = HashMap::new();
+    let mut by_truth: HashMap<&T, u64> = HashMap::new();
+    let mut by_pred: HashMap<&P, u64> = HashMap::new();
+    for (t, p) in truth.iter().zip(predicted) {
+        *joint.entry((t, p)).or_default() += 1;
+        *by_truth.entry(t).or_default() += 1;
+        *by_pred.entry(p).or_default() += 1;
+    }
+    let correct: f64 = joint.values().map(|&n| pairs(n)).sum();
+    let true_pairs: f64 = by_truth.values().map(|&n| pairs(n)).sum();
+    let pred_pairs: f64 = by_pred.values().map(|&n| pairs(n)).sum();
+    let precision = if pred_pairs == 0.0 {
+        1.0
+    } else {
+        correct / pred_pairs
+    };
+    let recall = if true_pairs == 0.0 {
+        1.0
+    } else {
+        correct / true_pairs
+    };
+    let f1 = if precision + recall == 0.0 {
+        0.0
+    } else {
+        2.0 * precision * recall / (precision + recall)
+    };
+    let all = pairs(truth.len() as u64);
+    let expected = if all == 0.0 {
+        0.0
+    } else {
+        true_pairs * pred_pairs / all
+    };
+    let max_index = (true_pairs + pred_pairs) / 2.0;
+    let ari = if (max_index - expected).abs() < f64::EPSILON {
+        1.0
+    } else {
+        (correct - expected) / (max_index - expected)
+    };
+    PairScores {
+        precision,
+        recall,
+        f1,
+        ari,
+        true_pairs: true_pairs as u64,
+        predicted_pairs: pred_pairs as u64,
+        correct_pairs: correct as u64,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn perfect_clustering_scores_one() {
+        let s = pair_scores(&[1, 1, 2, 2, 3], &["a", "a", "b", "b", "c"]);
+        assert_eq!((s.precision, s.recall, s.f1, s.ari), (1.0, 1.0, 1.0, 1.0));
+    }
+
+    #[test]
+    fn merging_two_clusters_costs_precision_not_recall() {
+        let s = pair_scores(&[1, 1, 2, 2], &[0, 0, 0, 0]);
+        assert_eq!(s.recall, 1.0);
+        assert!((s.precision - 2.0 / 6.0).abs() < 1e-12);
+        assert!(s.ari < 0.5);
+    }
+
+    #[test]
+    fn splitting_costs_recall() {
+        let s = pair_scores(&[1, 1, 1], &[0, 0, 1]);
+        assert_eq!(s.precision, 1.0);
+        assert!((s.recall - 1.0 / 3.0).abs() < 1e-12);
+    }
+}

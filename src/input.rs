@@ -1,0 +1,462 @@
+//! Read stage: finds the input files, decompresses them, splits them into lines and parses each
+//! line into a [`Record`] or an [`InvalidLine`]. Nothing here knows about deduplication.
+//!
+//! Behaviour on bad input (documented in the README):
+//! - a line that is not valid UTF-8, not a JSON object, lacks the text field, has a non-string
+//!   text, or is longer than `max_line_bytes` becomes an [`InvalidLine`] with file, line and error;
+//! - blank lines are skipped and counted;
+//! - a read error inside a file (a truncated `.gz`, say) becomes one invalid entry and ends that
+//!   file only; the other inputs are still read;
+//! - an id that is missing, null or not a string/number is replaced by `FILE:LINE`.
+
+use crate::config::InputOptions;
+use anyhow::{bail, Context, Result};
+use serde_json::{Map, Value};
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+/// How the bytes of one input are to be understood.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    Jsonl(Compression),
+    /// A whole file is one article; the record id is given by the source.
+    Text,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+/// One input: a file found on disk, or standard input.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Path to open; `None` is standard input.
+    pub path: Option<PathBuf>,
+    /// How the source is named in messages and `invalid.jsonl`.
+    pub display: String,
+    pub kind: SourceKind,
+    /// Record id for a `.txt` source: its path below the input directory, without extension.
+    pub text_id: Option<String>,
+}
+
+/// Expands the command-line inputs into sources, in a deterministic order: arguments in the order
+/// given, directory contents sorted by path. A missing or unreadable path is an error.
+pub fn discover(inputs: &[PathBuf]) -> Result<Vec<Source>> {
+    let mut sources = Vec::new();
+    for input in inputs {
+        if input.as_os_str() == "-" {
+            sources.push(Source {
+                path: None,
+                display: "stdin".into(),
+                kind: SourceKind::Jsonl(Compression::None),
+                text_id: None,
+            });
+            continue;
+        }
+        let meta = std::fs::metadata(input)
+            .with_context(|| format!("cannot read input {}", input.display()))?;
+        if meta.is_dir() {
+            let mut files = Vec::new();
+            walk(input, &mut files)
+                .with_context(|| format!("cannot list directory {}", input.display()))?;
+            files.sort();
+            for file in files {
+                if let Some(kind) = kind_by_name(&file, false) {
+                    let text_id = (kind == SourceKind::Text).then(|| text_id(input, &file));
+                    sources.push(Source {
+                        display: file.display().to_string(),
+                        path: Some(file),
+                        kind,
+                        text_id,
+                    });
+                }
+            }
+        } else {
+            let kind = kind_by_name(input, true).unwrap_or(SourceKind::Jsonl(Compression::None));
+            let text_id = (kind == SourceKind::Text).then(|| {
+                let stem = input.with_extension("");
+                stem.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            });
+            sources.push(Source {
+                path: Some(input.clone()),
+                display: input.display().to_string(),
+                kind,
+                text_id,
+            });
+        }
+    }
+    if sources.is_empty() {
+        bail!("no input files found (looked for .jsonl, .jsonl.gz, .jsonl.zst and .txt)");
+    }
+    Ok(sources)
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let file_type = entry.file_type()?;
+        if file_type.is_dir() {
+            walk(&path, out)?;
+        } else if file_type.is_file() || file_type.is_symlink() {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// The kind of a file by its name. In a directory walk only known endings count; a file named
+/// explicitly is read as JSONL unless its ending says otherwise.
+fn kind_by_name(path: &Path, explicit: bool) -> Option<SourceKind> {
+    let name = path.file_name()?.to_string_lossy().to_lowercase();
+    if name.ends_with(".jsonl") || name.ends_with(".ndjson") {
+        Some(SourceKind::Jsonl(Compression::None))
+    } else if name.ends_with(".jsonl.gz") || name.ends_with(".ndjson.gz") {
+        Some(SourceKind::Jsonl(Compression::Gzip))
+    } else if name.ends_with(".jsonl.zst") || name.ends_with(".ndjson.zst") {
+        Some(SourceKind::Jsonl(Compression::Zstd))
+    } else if name.ends_with(".txt") {
+        Some(SourceKind::Text)
+    } else if explicit && name.ends_with(".gz") {
+        Some(SourceKind::Jsonl(Compression::Gzip))
+    } else if explicit && (name.ends_with(".zst") || name.ends_with(".zstd")) {
+        Some(SourceKind::Jsonl(Compression::Zstd))
+    } else {
+        None
+    }
+}
+
+fn text_id(root: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(root).unwrap_or(file).with_extension("");
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Opens a source as a buffered byte stream, decompressing as needed.
+pub fn open(source: &Source) -> Result<Box<dyn BufRead + Send>> {
+    let raw: Box<dyn Read + Send> = match &source.path {
+        None => Box::new(std::io::stdin()),
+        Some(path) => Box::new(
+            File::open(path).with_context(|| format!("cannot open input {}", path.display()))?,
+        ),
+    };
+    let reader: Box<dyn Read + Send> = match source.kind {
+        SourceKind::Jsonl(Compression::Gzip) => Box::new(flate2::read::MultiGzDecoder::new(
+            BufReader::with_capacity(1 << 16, raw),
+        )),
+        SourceKind::Jsonl(Compression::Zstd) => Box::new(
+            zstd::stream::read::Decoder::new(raw)
+                .with_context(|| format!("cannot start zstd decoding of {}", source.display))?,
+        ),
+        _ => raw,
+    };
+    Ok(Box::new(BufReader::with_capacity(1 << 20, reader)))
+}
+
+/// One physical line (or one whole `.txt` file) as read, before parsing.
+#[derive(Debug)]
+pub struct RawLine {
+    pub source: u32,
+    /// 1-based line number.
+    pub line: u64,
+    pub bytes: Vec<u8>,
+    /// The line was longer than the limit and `bytes` holds only its start.
+    pub truncated: bool,
+    /// The stream failed while reading this line.
+    pub read_error: Option<String>,
+}
+
+/// Reads the next line into `buf` (without the newline), keeping at most `max` bytes and
+/// skipping the rest. Returns `Ok(None)` at end of input, or `Ok(Some(truncated))`.
+pub fn read_capped_line(
+    reader: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<Option<bool>> {
+    buf.clear();
+    let mut truncated = false;
+    let mut any = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok(any.then_some(truncated));
+        }
+        any = true;
+        let (chunk, used, done) = match memchr::memchr(b'\n', available) {
+            Some(i) => (&available[..i], i + 1, true),
+            None => (available, available.len(), false),
+        };
+        let room = max.saturating_sub(buf.len());
+        if chunk.len() > room {
+            truncated = true;
+        }
+        buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        reader.consume(used);
+        if done {
+            if buf.last() == Some(&b'\r') {
+                buf.pop();
+            }
+            return Ok(Some(truncated));
+        }
+    }
+}
+
+/// A parsed, valid input record.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub id: String,
+    pub text: String,
+    /// Site the record came from (a URL host or a source name), for per-site statistics.
+    pub site: Option<String>,
+    /// The original record, all fields untouched.
+    pub value: Map<String, Value>,
+}
+
+/// An input line that could not be read as a record.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InvalidLine {
+    pub file: String,
+    pub line: u64,
+    pub error: String,
+    /// The raw line, lossily decoded (invalid bytes become U+FFFD).
+    pub raw: String,
+}
+
+/// Parses one raw line of `source` into a record.
+pub fn parse(
+    raw: &RawLine,
+    source: &Source,
+    opts: &InputOptions,
+) -> std::result::Result<Record, InvalidLine> {
+    let invalid = |error: String| InvalidLine {
+        file: source.display.clone(),
+        line: raw.line,
+        error,
+        raw: String::from_utf8_lossy(&raw.bytes).into_owned(),
+    };
+    if let Some(e) = &raw.read_error {
+        return Err(invalid(format!("read error: {e}")));
+    }
+    if raw.truncated {
+        return Err(invalid(format!(
+            "line longer than max_line_bytes ({} bytes); only its start is shown",
+            opts.max_line_bytes
+        )));
+    }
+    let text = std::str::from_utf8(&raw.bytes).map_err(|e| {
+        invalid(format!(
+            "invalid UTF-8 at byte {} of the line",
+            e.valid_up_to()
+        ))
+    })?;
+    if source.kind == SourceKind::Text {
+        let id = source
+            .text_id
+            .clone()
+            .unwrap_or_else(|| source.display.clone());
+        let mut value = Map::new();
+        value.insert(opts.id_field.clone(), Value::String(id.clone()));
+        value.insert(opts.text_field.clone(), Value::String(text.to_string()));
+        return Ok(Record {
+            id,
+            text: text.to_string(),
+            site: None,
+            value,
+        });
+    }
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| invalid(format!("malformed JSON: {e}")))?;
+    let Value::Object(map) = value else {
+        return Err(invalid("not a JSON object".into()));
+    };
+    let body = match lookup(&map, &opts.text_field) {
+        None | Some(Value::Null) => {
+            return Err(invalid(format!("missing text field `{}`", opts.text_field)))
+        }
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => {
+            return Err(invalid(format!(
+                "text field `{}` is a {}, not a string",
+                opts.text_field,
+                json_type(other)
+            )))
+        }
+    };
+    let id = match lookup(&map, &opts.id_field) {
+        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => format!("{}:{}", source.display, raw.line),
+    };
+    let site = opts.site_fields.iter().find_map(|f| match lookup(&map, f) {
+        Some(Value::String(s)) if !s.is_empty() => Some(site_of(s)),
+        _ => None,
+    });
+    Ok(Record {
+        id,
+        text: body,
+        site,
+        value: map,
+    })
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// Follows a dotted path (`meta.url`) through nested objects.
+pub fn lookup<'a>(map: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
+    if let Some(v) = map.get(path) {
+        return Some(v);
+    }
+    let mut parts = path.split('.');
+    let mut current = map.get(parts.next()?)?;
+    for part in parts {
+        current = current.as_object()?.get(part)?;
+    }
+    Some(current)
+}
+
+/// Sets the value at a dotted path, creating nothing: the path was found on reading.
+pub fn set_at(map: &mut Map<String, Value>, path: &str, value: Value) {
+    if map.contains_key(path) || !path.contains('.') {
+        map.insert(path.to_string(), value);
+        return;
+    }
+    let mut parts: Vec<&str> = path.split('.').collect();
+    let last = parts.pop().unwrap_or(path);
+    let mut current = map;
+    for part in parts {
+        match current.get_mut(part).and_then(Value::as_object_mut) {
+            Some(next) => current = next,
+            None => return,
+        }
+    }
+    current.insert(last.to_string(), value);
+}
+
+/// The host of a URL (`https://www.example.com/a` → `example.com`), or the value itself.
+pub fn site_of(value: &str) -> String {
+    let rest = value.split_once("://").map(|(_, r)| r).unwrap_or(value);
+    let host = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    let host = host.rsplit('@').next().unwrap_or(host);
+    let host = host.split(':').next().unwrap_or(host);
+    host.trim_start_matches("www.").to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src() -> Source {
+        Source {
+            path: None,
+            display: "in.jsonl".into(),
+            kind: SourceKind::Jsonl(Compression::None),
+            text_id: None,
+        }
+    }
+
+    fn line(bytes: &[u8]) -> RawLine {
+        RawLine {
+            source: 0,
+            line: 7,
+            bytes: bytes.to_vec(),
+            truncated: false,
+            read_error: None,
+        }
+    }
+
+    #[test]
+    fn parses_id_text_and_site() {
+        let r = parse(
+            &line(br#"{"id":"a","text":"hello","url":"https://www.Example.com/x"}"#),
+            &src(),
+            &InputOptions::default(),
+        )
+        .expect("valid");
+        assert_eq!(r.id, "a");
+        assert_eq!(r.text, "hello");
+        assert_eq!(r.site.as_deref(), Some("example.com"));
+    }
+
+    #[test]
+    fn missing_id_is_derived_from_file_and_line() {
+        let r = parse(&line(br#"{"text":"x"}"#), &src(), &InputOptions::default()).expect("valid");
+        assert_eq!(r.id, "in.jsonl:7");
+    }
+
+    #[test]
+    fn dotted_paths_reach_nested_fields() {
+        let opts = InputOptions {
+            text_field: "body.content".into(),
+            id_field: "meta.id".into(),
+            ..InputOptions::default()
+        };
+        let r = parse(
+            &line(br#"{"meta":{"id":5},"body":{"content":"t"}}"#),
+            &src(),
+            &opts,
+        )
+        .expect("valid");
+        assert_eq!((r.id.as_str(), r.text.as_str()), ("5", "t"));
+    }
+
+    #[test]
+    fn bad_lines_name_their_problem() {
+        let opts = InputOptions::default();
+        let err = |b: &[u8]| parse(&line(b), &src(), &opts).expect_err("invalid").error;
+        assert!(err(b"{\"id\":1,").starts_with("malformed JSON"));
+        assert!(err(b"[1,2]").contains("not a JSON object"));
+        assert!(err(br#"{"id":"a"}"#).contains("missing text field"));
+        assert!(err(br#"{"id":"a","text":3}"#).contains("is a number"));
+        assert!(err(b"{\"text\":\"\xff\"}").contains("invalid UTF-8"));
+    }
+
+    #[test]
+    fn capped_reader_truncates_long_lines_and_keeps_going() {
+        let data = b"short\nthis line is long\r\nlast";
+        let mut reader = std::io::BufReader::with_capacity(4, &data[..]);
+        let mut buf = Vec::new();
+        assert_eq!(
+            read_capped_line(&mut reader, &mut buf, 8).ok(),
+            Some(Some(false))
+        );
+        assert_eq!(buf, b"short");
+        assert_eq!(
+            read_capped_line(&mut reader, &mut buf, 8).ok(),
+            Some(Some(true))
+        );
+        assert_eq!(buf, b"this lin");
+        assert_eq!(
+            read_capped_line(&mut reader, &mut buf, 8).ok(),
+            Some(Some(false))
+        );
+        assert_eq!(buf, b"last");
+        assert_eq!(read_capped_line(&mut reader, &mut buf, 8).ok(), Some(None));
+    }
+
+    #[test]
+    fn site_of_strips_scheme_www_and_port() {
+        assert_eq!(site_of("http://www.a.b:80/x?y"), "a.b");
+        assert_eq!(site_of("Reuters"), "reuters");
+    }
+}

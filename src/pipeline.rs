@@ -1,0 +1,950 @@
+//! The `clean` job: read → strip debris → normalize → fingerprint & score → group → select →
+//! write. Each arrow is a pass over compact state or a spill file; only the per-document
+//! [`DocState`] (a few dozen bytes plus LSH keys) stays in memory across passes, never the texts.
+//!
+//! Passes:
+//! 1. **read**: inputs are streamed by one reader thread in batches, parsed in parallel, and
+//!    spilled (`records.spill`); corpus line statistics for the debris stage are counted.
+//! 2. **score**: every spilled record is cleaned of debris, tokenized, fingerprinted and scored
+//!    in parallel; cleaned text and annotations go to `cleaned.spill`.
+//! 3. **group**: exact groups, LSH candidates, verification (re-reading cleaned texts of the
+//!    candidates only), union-find, and the keep decision per cluster.
+//! 4. **write**: both spills are read in input order and every record is written to
+//!    `cleaned.jsonl` or `dropped.jsonl`; clusters and reports follow. All outputs are written in
+//!    a temporary folder inside OUTDIR and renamed into place at the end.
+
+use crate::config::Options;
+use crate::debris::{Debris, LineStats, LineStatsBuilder, Removed};
+use crate::dedup::{self, DedupStats, DocSets};
+use crate::fingerprint;
+use crate::input::{self, InvalidLine, RawLine, Record, Source, SourceKind};
+use crate::normalize::{self, Tokens};
+use crate::progress::{Mode, Progress};
+use crate::quality::{self, Quality};
+use crate::report::{self, Report};
+use crate::select::{self, Candidate, DecidedBy};
+use crate::spill::{pack, unpack, SpillReader, SpillWriter};
+use anyhow::{anyhow, bail, Context, Result};
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::sync_channel;
+use std::time::{Duration, Instant};
+
+/// Everything a `clean` run needs.
+#[derive(Debug, Clone)]
+pub struct CleanJob {
+    pub inputs: Vec<PathBuf>,
+    pub outdir: PathBuf,
+    pub options: Options,
+    pub progress: Mode,
+}
+
+/// Why a record was not kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DropReason {
+    Empty,
+    MostlyDebris,
+    Language,
+    LowQuality,
+    ExactDuplicate,
+    NearDuplicate,
+}
+
+impl DropReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DropReason::Empty => "empty",
+            DropReason::MostlyDebris => "mostly_debris",
+            DropReason::Language => "language",
+            DropReason::LowQuality => "low_quality",
+            DropReason::ExactDuplicate => "exact_duplicate",
+            DropReason::NearDuplicate => "near_duplicate",
+        }
+    }
+}
+
+/// Compact state of one valid record, kept in memory across passes.
+#[derive(Debug, Clone)]
+pub struct DocState {
+    /// Offset of the record in `records.spill`.
+    pub raw_at: u64,
+    /// Offset of the cleaned text and annotations in `cleaned.spill`.
+    pub clean_at: u64,
+    /// Hash of the normalized token sequence (0 when there is no token).
+    pub exact: u64,
+    pub quality: f64,
+    /// Characters of cleaned text.
+    pub chars: u64,
+    /// Set when a filter (not deduplication) drops the record.
+    pub filtered: Option<DropReason>,
+    pub lang: Option<String>,
+}
+
+/// The outcome of a run, as returned to the caller (the CLI prints it).
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub report: Report,
+    pub outdir: PathBuf,
+}
+
+/// An invalid line under `--strict`: the run stops with exit status 2.
+#[derive(Debug)]
+pub struct StrictError(pub InvalidLine);
+
+impl std::fmt::Display for StrictError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{}:{}: {} (--strict stops at the first unreadable line)",
+            self.0.file, self.0.line, self.0.error
+        )
+    }
+}
+
+impl std::error::Error for StrictError {}
+
+/// Records parsed per batch: large enough to keep both cores busy, small enough to bound memory.
+const BATCH_RECORDS: usize = 2048;
+const BATCH_BYTES: usize = 16 << 20;
+
+/// Runs the whole `clean` job.
+pub fn run(job: &CleanJob) -> Result<Summary> {
+    let started = Instant::now();
+    let sources = input::discover(&job.inputs)?;
+    std::fs::create_dir_all(&job.outdir)
+        .with_context(|| format!("cannot create output folder {}", job.outdir.display()))?;
+    let work = tempfile::Builder::new()
+        .prefix(".copydesk-tmp-")
+        .tempdir_in(&job.outdir)
+        .with_context(|| format!("cannot write in output folder {}", job.outdir.display()))?;
+    let progress = Progress::new(job.progress);
+    let opts = &job.options;
+    let mut timings: Vec<(&'static str, Duration)> = Vec::new();
+
+    // Pass 1: read.
+    let stage = progress.stage("read", None, "records");
+    let read = read_pass(&sources, work.path(), opts, &stage)?;
+    timings.push(("read", stage.finish()));
+
+    // Pass 2: strip debris, fingerprint, score.
+    let stage = progress.stage("score", Some(read.ids.len() as u64), "records");
+    let debris = Debris::new(&opts.debris)?;
+    let scored = score_pass(&read, &debris, work.path(), opts, &stage)?;
+    timings.push(("score", stage.finish()));
+
+    // Pass 3: group and select.
+    let stage = progress.stage("group", Some(scored.docs.len() as u64), "records");
+    let grouping = group_pass(&scored, opts, &stage)?;
+    timings.push(("group", stage.finish()));
+
+    // Pass 4: write.
+    let stage = progress.stage("write", Some(scored.docs.len() as u64), "records");
+    let written = write_pass(&read, &scored, &grouping, work.path(), opts, &stage)?;
+    timings.push(("write", stage.finish()));
+
+    let elapsed = started.elapsed();
+    let report = report::build(report::Inputs {
+        read: &read.counts,
+        scored: &scored,
+        grouping: &grouping,
+        written: &written,
+        options: opts,
+        timings: &timings,
+        elapsed,
+        ids: &read.ids,
+    });
+    report.check_balance()?;
+    write_atomic(&work.path().join("report.json"), |w| {
+        serde_json::to_writer_pretty(&mut *w, &report)?;
+        w.write_all(b"\n")?;
+        Ok(())
+    })?;
+    write_atomic(&work.path().join("report.md"), |w| {
+        w.write_all(report::markdown(&report).as_bytes())?;
+        Ok(())
+    })?;
+    for name in [
+        "cleaned.jsonl",
+        "dropped.jsonl",
+        "clusters.jsonl",
+        "invalid.jsonl",
+        "report.json",
+        "report.md",
+    ] {
+        std::fs::rename(work.path().join(name), job.outdir.join(name))
+            .with_context(|| format!("cannot move {name} into {}", job.outdir.display()))?;
+    }
+    Ok(Summary {
+        report,
+        outdir: job.outdir.clone(),
+    })
+}
+
+fn write_atomic(path: &Path, body: impl FnOnce(&mut BufWriter<File>) -> Result<()>) -> Result<()> {
+    let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let mut w = BufWriter::new(file);
+    body(&mut w)?;
+    w.flush()?;
+    Ok(())
+}
+
+/// Ids of the valid records, in input order, in one arena.
+#[derive(Debug, Default)]
+pub struct IdArena {
+    buf: String,
+    ends: Vec<usize>,
+}
+
+impl IdArena {
+    pub fn push(&mut self, id: &str) {
+        self.buf.push_str(id);
+        self.ends.push(self.buf.len());
+    }
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.buf[start..self.ends[i]]
+    }
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+}
+
+/// Counters of the read pass.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct ReadCounts {
+    pub records: u64,
+    pub invalid: u64,
+    pub blank_lines: u64,
+    pub bytes: u64,
+    pub files: u64,
+    pub duplicate_ids: u64,
+}
+
+pub struct ReadPass {
+    pub ids: IdArena,
+    pub raw_at: Vec<u64>,
+    pub spill: SpillReader,
+    pub line_stats: LineStats,
+    pub counts: ReadCounts,
+}
+
+/// A parsed line with its spill entry, or why it could not be read.
+type ParsedLine = std::result::Result<(Record, Vec<u8>), InvalidLine>;
+
+/// A message from the reader thread.
+enum Batch {
+    Lines(Vec<RawLine>),
+    Failed(anyhow::Error),
+}
+
+/// Reads every source in order on one thread, sending batches of raw lines.
+fn reader_thread(sources: Vec<Source>, max_line: usize, tx: std::sync::mpsc::SyncSender<Batch>) {
+    for (si, source) in sources.iter().enumerate() {
+        let mut reader = match input::open(source) {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = tx.send(Batch::Failed(e));
+                return;
+            }
+        };
+        let mut batch = Vec::new();
+        let mut batch_bytes = 0usize;
+        if source.kind == SourceKind::Text {
+            let mut bytes = Vec::new();
+            let limited = (&mut reader)
+                .take(max_line as u64 + 1)
+                .read_to_end(&mut bytes);
+            let truncated = bytes.len() > max_line;
+            bytes.truncate(max_line);
+            batch.push(RawLine {
+                source: si as u32,
+                line: 1,
+                bytes,
+                truncated,
+                read_error: limited.err().map(|e| e.to_string()),
+            });
+        } else {
+            let mut line_no = 0u64;
+            loop {
+                let mut buf = Vec::new();
+                line_no += 1;
+                match input::read_capped_line(&mut reader, &mut buf, max_line) {
+                    Ok(None) => break,
+                    Ok(Some(truncated)) => {
+                        batch_bytes += buf.len();
+                        batch.push(RawLine {
+                            source: si as u32,
+                            line: line_no,
+                            bytes: buf,
+                            truncated,
+                            read_error: None,
+                        });
+                    }
+                    Err(e) => {
+                        // The stream is broken (a truncated archive, say): record it and move on
+                        // to the next input.
+                        batch.push(RawLine {
+                            source: si as u32,
+                            line: line_no,
+                            bytes: buf,
+                            truncated: false,
+                            read_error: Some(e.to_string()),
+                        });
+                        break;
+                    }
+                }
+                if batch.len() >= BATCH_RECORDS || batch_bytes >= BATCH_BYTES {
+                    if tx.send(Batch::Lines(std::mem::take(&mut batch))).is_err() {
+                        return;
+                    }
+                    batch_bytes = 0;
+                }
+            }
+        }
+        if !batch.is_empty() && tx.send(Batch::Lines(batch)).is_err() {
+            return;
+        }
+    }
+}
+
+fn is_blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(u8::is_ascii_whitespace)
+}
+
+fn read_pass(
+    sources: &[Source],
+    work: &Path,
+    opts: &Options,
+    stage: &crate::progress::Stage,
+) -> Result<ReadPass> {
+    let (tx, rx) = sync_channel::<Batch>(4);
+    let owned = sources.to_vec();
+    let max_line = opts.input.max_line_bytes;
+    let reader = std::thread::spawn(move || reader_thread(owned, max_line, tx));
+
+    let mut spill = SpillWriter::create(&work.join("records.spill"))?;
+    let mut invalid_out = BufWriter::new(File::create(work.join("invalid.jsonl"))?);
+    let mut ids = IdArena::default();
+    let mut raw_at = Vec::new();
+    let mut counts = ReadCounts {
+        files: sources.len() as u64,
+        ..ReadCounts::default()
+    };
+    let mut stats = LineStatsBuilder::new(&opts.debris);
+    let mut seen_ids: HashMap<u64, ()> = HashMap::new();
+    for batch in rx {
+        let lines = match batch {
+            Batch::Lines(lines) => lines,
+            Batch::Failed(e) => return Err(e),
+        };
+        let parsed: Vec<Option<ParsedLine>> = lines
+            .par_iter()
+            .map(|raw| {
+                if raw.read_error.is_none() && !raw.truncated && is_blank(&raw.bytes) {
+                    return None;
+                }
+                let source = &sources[raw.source as usize];
+                Some(input::parse(raw, source, &opts.input).map(|rec| {
+                    let entry = spill_entry(&rec, raw, source);
+                    (rec, entry)
+                }))
+            })
+            .collect();
+        if opts.debris.enabled {
+            let batch_stats = parsed
+                .par_iter()
+                .fold(
+                    || LineStatsBuilder::new(&opts.debris),
+                    |mut b, p| {
+                        if let Some(Ok((rec, _))) = p {
+                            b.add(rec.site.as_deref(), &rec.text);
+                        }
+                        b
+                    },
+                )
+                .reduce(
+                    || LineStatsBuilder::new(&opts.debris),
+                    |mut a, b| {
+                        a.merge(b);
+                        a
+                    },
+                );
+            stats.merge(batch_stats);
+        }
+        for (raw, p) in lines.iter().zip(parsed) {
+            counts.bytes += raw.bytes.len() as u64 + 1;
+            match p {
+                None => counts.blank_lines += 1,
+                Some(Ok((rec, entry))) => {
+                    counts.records += 1;
+                    let key = xxhash_rust::xxh3::xxh3_64(rec.id.as_bytes());
+                    if seen_ids.insert(key, ()).is_some() {
+                        counts.duplicate_ids += 1;
+                    }
+                    ids.push(&rec.id);
+                    raw_at.push(spill.append(&entry)?);
+                }
+                Some(Err(bad)) => {
+                    if opts.strict {
+                        return Err(StrictError(bad).into());
+                    }
+                    counts.records += 1;
+                    counts.invalid += 1;
+                    serde_json::to_writer(&mut invalid_out, &bad)?;
+                    invalid_out.write_all(b"\n")?;
+                }
+            }
+        }
+        stage.inc(lines.len() as u64);
+    }
+    reader
+        .join()
+        .map_err(|_| anyhow!("the input reader thread panicked"))?;
+    invalid_out.flush()?;
+    Ok(ReadPass {
+        ids,
+        raw_at,
+        spill: spill.finish()?,
+        line_stats: stats.finish(),
+        counts,
+    })
+}
+
+/// What the read pass spills per record: site, text, and the original record as JSON.
+fn spill_entry(rec: &Record, raw: &RawLine, source: &Source) -> Vec<u8> {
+    let original: Vec<u8> = if source.kind == SourceKind::Text {
+        serde_json::to_vec(&rec.value).unwrap_or_default()
+    } else {
+        raw.bytes.clone()
+    };
+    let site = rec.site.as_deref().unwrap_or("");
+    pack(&[site.as_bytes(), rec.text.as_bytes(), &original])
+}
+
+/// Annotations of one record, as written inside its `copydesk` object.
+#[derive(Debug, Clone, Serialize)]
+struct Annotations {
+    quality: Quality,
+    removed: Vec<Removed>,
+    debris_share: f64,
+}
+
+pub struct ScorePass {
+    pub docs: Vec<DocState>,
+    /// LSH band keys of the records that take part in near-copy detection.
+    pub lsh_docs: Vec<u32>,
+    pub lsh_keys: Vec<u64>,
+    pub spill: SpillReader,
+    pub removed_by_reason: BTreeMap<&'static str, u64>,
+    pub removed_lines: HashMap<String, u64>,
+    pub bytes_in_text: u64,
+}
+
+/// Per-record result of the score pass before it is folded into compact state.
+struct Scored {
+    state: DocState,
+    keys: Vec<u64>,
+    entry: Vec<u8>,
+    removed: Vec<(&'static str, String)>,
+    text_bytes: u64,
+}
+
+fn score_one(entry: &[u8], debris: &Debris, stats: &LineStats, opts: &Options) -> Result<Scored> {
+    let fields = unpack(entry)?;
+    let [site, text, _original] = fields[..] else {
+        bail!("corrupt record spill entry");
+    };
+    let site = std::str::from_utf8(site)?;
+    let site = (!site.is_empty()).then_some(site);
+    let text = std::str::from_utf8(text)?;
+    let stripped = if opts.debris.enabled {
+        debris.strip(text, site, stats)
+    } else {
+        crate::debris::Stripped {
+            text: text.to_string(),
+            ..Default::default()
+        }
+    };
+    let mut tokens = Tokens::default();
+    normalize::tokenize(&stripped.text, &mut tokens);
+    let exact = normalize::exact_hash(&tokens.hashes);
+    let quality = quality::score(&stripped.text, &opts.quality);
+    let debris_share = stripped.debris_share();
+    let filtered = if exact == 0 {
+        Some(if stripped.removed.is_empty() {
+            DropReason::Empty
+        } else {
+            DropReason::MostlyDebris
+        })
+    } else if opts.debris.enabled && debris_share > opts.debris.max_debris_share {
+        Some(DropReason::MostlyDebris)
+    } else if !opts.quality.languages.is_empty()
+        && !quality
+            .lang
+            .as_ref()
+            .is_some_and(|l| opts.quality.languages.iter().any(|x| x == l))
+    {
+        Some(DropReason::Language)
+    } else if quality.score < opts.quality.min_quality {
+        Some(DropReason::LowQuality)
+    } else {
+        None
+    };
+    let mut keys = Vec::new();
+    if filtered.is_none() && opts.dedup.near {
+        let mut sh = Vec::new();
+        let k =
+            fingerprint::shingle_size(&tokens, opts.dedup.shingle_words, opts.dedup.shingle_chars);
+        fingerprint::shingles(&tokens.hashes, k, &mut sh);
+        let mut sig = Vec::new();
+        if fingerprint::minhash(&sh, opts.dedup.bands * opts.dedup.rows, &mut sig) {
+            fingerprint::band_keys(&sig, opts.dedup.rows, &mut keys);
+        }
+    }
+    let removed = stripped
+        .removed
+        .iter()
+        .map(|r| (r.reason, r.text.trim().to_string()))
+        .collect();
+    let lang = quality.lang.clone();
+    let chars = stripped.text.chars().count() as u64;
+    let annotations = Annotations {
+        quality,
+        removed: stripped.removed,
+        debris_share: quality::round4(debris_share),
+    };
+    let quality_score = annotations.quality.score;
+    let entry = pack(&[stripped.text.as_bytes(), &serde_json::to_vec(&annotations)?]);
+    Ok(Scored {
+        state: DocState {
+            raw_at: 0,
+            clean_at: 0,
+            exact,
+            quality: quality_score,
+            chars,
+            filtered,
+            lang,
+        },
+        keys,
+        entry,
+        removed,
+        text_bytes: text.len() as u64,
+    })
+}
+
+/// Removed lines remembered for the "most frequent removed lines" table; rarer ones are pruned
+/// when the table grows past this, so memory stays bounded on any corpus.
+const REMOVED_LINES_CAP: usize = 200_000;
+
+fn score_pass(
+    read: &ReadPass,
+    debris: &Debris,
+    work: &Path,
+    opts: &Options,
+    stage: &crate::progress::Stage,
+) -> Result<ScorePass> {
+    let mut spill = SpillWriter::create(&work.join("cleaned.spill"))?;
+    let mut out = ScorePass {
+        docs: Vec::with_capacity(read.ids.len()),
+        lsh_docs: Vec::new(),
+        lsh_keys: Vec::new(),
+        spill: SpillReader::open(&work.join("cleaned.spill"))?,
+        removed_by_reason: BTreeMap::new(),
+        removed_lines: HashMap::new(),
+        bytes_in_text: 0,
+    };
+    let mut entries = read.spill.sequential()?;
+    let mut index = 0usize;
+    loop {
+        let batch: Vec<Vec<u8>> = entries
+            .by_ref()
+            .take(BATCH_RECORDS)
+            .collect::<Result<_>>()?;
+        if batch.is_empty() {
+            break;
+        }
+        let results: Vec<Scored> = batch
+            .par_iter()
+            .map(|e| score_one(e, debris, &read.line_stats, opts))
+            .collect::<Result<_>>()?;
+        for mut r in results {
+            r.state.raw_at = read.raw_at[index];
+            r.state.clean_at = spill.append(&r.entry)?;
+            if !r.keys.is_empty() {
+                out.lsh_docs.push(index as u32);
+                out.lsh_keys.extend_from_slice(&r.keys);
+            }
+            for (reason, text) in r.removed {
+                *out.removed_by_reason.entry(reason).or_default() += 1;
+                if text.chars().count() <= 200 {
+                    *out.removed_lines.entry(text).or_default() += 1;
+                }
+            }
+            if out.removed_lines.len() > REMOVED_LINES_CAP {
+                out.removed_lines.retain(|_, n| *n > 1);
+            }
+            out.bytes_in_text += r.text_bytes;
+            out.docs.push(r.state);
+            index += 1;
+        }
+        stage.inc(batch.len() as u64);
+    }
+    out.spill = spill.finish()?;
+    Ok(out)
+}
+
+/// One output cluster.
+#[derive(Debug, Clone)]
+pub struct OutCluster {
+    pub id: String,
+    pub cluster: dedup::Cluster,
+    pub kept: u32,
+    pub runner_up: u32,
+    pub decided_by: DecidedBy,
+}
+
+pub struct Grouping {
+    pub clusters: Vec<OutCluster>,
+    /// Per record: index into `clusters`, if any.
+    pub cluster_of: Vec<Option<u32>>,
+    pub stats: DedupStats,
+}
+
+fn group_pass(
+    scored: &ScorePass,
+    opts: &Options,
+    stage: &crate::progress::Stage,
+) -> Result<Grouping> {
+    let docs = &scored.docs;
+    let exact: Vec<u64> = docs
+        .iter()
+        .map(|d| if d.filtered.is_none() { d.exact } else { 0 })
+        .collect();
+    let groups = if opts.dedup.exact || opts.dedup.near {
+        dedup::exact_groups(&exact)
+    } else {
+        Vec::new()
+    };
+    // Only the first member of an exact group takes part in near-copy detection.
+    let mut is_copy = vec![false; docs.len()];
+    for g in &groups {
+        for &d in &g[1..] {
+            is_copy[d as usize] = true;
+        }
+    }
+    let bands = opts.dedup.bands;
+    let (mut lsh_docs, mut lsh_keys) = (Vec::new(), Vec::new());
+    for (i, &d) in scored.lsh_docs.iter().enumerate() {
+        if !is_copy[d as usize] {
+            lsh_docs.push(d);
+            lsh_keys.extend_from_slice(&scored.lsh_keys[i * bands..(i + 1) * bands]);
+        }
+    }
+    let mut stats = DedupStats::default();
+    let edges = if opts.dedup.near {
+        let pairs = dedup::candidate_pairs(
+            &lsh_docs,
+            &lsh_keys,
+            bands,
+            opts.dedup.bucket_window,
+            &mut stats,
+        );
+        let load = |d: u32| load_sets(&scored.spill, docs[d as usize].clean_at, opts);
+        dedup::verify(&pairs, load, &opts.dedup, &mut stats)?
+    } else {
+        Vec::new()
+    };
+    let groups = if opts.dedup.exact { groups } else { Vec::new() };
+    let clusters = dedup::cluster(docs.len(), &exact, &groups, &edges);
+    let mut cluster_of = vec![None; docs.len()];
+    let mut out = Vec::with_capacity(clusters.len());
+    for (ci, c) in clusters.into_iter().enumerate() {
+        let candidates: Vec<Candidate> = c
+            .members
+            .iter()
+            .map(|&d| Candidate {
+                doc: d,
+                quality: docs[d as usize].quality,
+                chars: docs[d as usize].chars,
+            })
+            .collect();
+        let choice = select::choose(&candidates)
+            .ok_or_else(|| anyhow!("internal error: cluster with fewer than two members"))?;
+        for &d in &c.members {
+            cluster_of[d as usize] = Some(ci as u32);
+        }
+        out.push(OutCluster {
+            id: format!("c{:06}", ci + 1),
+            cluster: c,
+            kept: choice.kept,
+            runner_up: choice.runner_up,
+            decided_by: choice.decided_by,
+        });
+    }
+    stage.inc(docs.len() as u64);
+    Ok(Grouping {
+        clusters: out,
+        cluster_of,
+        stats,
+    })
+}
+
+/// Shingle and number sets of a record's cleaned text, re-read from the spill.
+fn load_sets(spill: &SpillReader, at: u64, opts: &Options) -> Result<DocSets> {
+    let entry = spill.read_at(at)?;
+    let fields = unpack(&entry)?;
+    let text = std::str::from_utf8(fields.first().copied().unwrap_or_default())?;
+    let mut tokens = Tokens::default();
+    normalize::tokenize(text, &mut tokens);
+    Ok(DocSets {
+        shingles: fingerprint::shingle_set(
+            &tokens,
+            opts.dedup.shingle_words,
+            opts.dedup.shingle_chars,
+        ),
+        numbers: normalize::number_set(text),
+    })
+}
+
+/// Counters of the write pass.
+#[derive(Debug, Default, Clone)]
+pub struct Written {
+    pub kept: u64,
+    pub dropped: BTreeMap<DropReason, u64>,
+    pub bytes_out: u64,
+    pub quality_kept: Vec<f32>,
+    pub quality_dropped: Vec<f32>,
+    pub languages: BTreeMap<String, u64>,
+}
+
+/// The fate of one record, decided from its state and its cluster.
+fn decide(i: usize, scored: &ScorePass, grouping: &Grouping) -> (Option<DropReason>, Option<u32>) {
+    let doc = &scored.docs[i];
+    if let Some(r) = doc.filtered {
+        return (Some(r), None);
+    }
+    match grouping.cluster_of[i] {
+        Some(ci) => {
+            let c = &grouping.clusters[ci as usize];
+            if c.kept as usize == i {
+                (None, None)
+            } else if scored.docs[c.kept as usize].exact == doc.exact {
+                (Some(DropReason::ExactDuplicate), Some(c.kept))
+            } else {
+                (Some(DropReason::NearDuplicate), Some(c.kept))
+            }
+        }
+        None => (None, None),
+    }
+}
+
+fn write_pass(
+    read: &ReadPass,
+    scored: &ScorePass,
+    grouping: &Grouping,
+    work: &Path,
+    opts: &Options,
+    stage: &crate::progress::Stage,
+) -> Result<Written> {
+    let mut cleaned = BufWriter::with_capacity(1 << 20, File::create(work.join("cleaned.jsonl"))?);
+    let mut dropped = BufWriter::with_capacity(1 << 20, File::create(work.join("dropped.jsonl"))?);
+    let mut written = Written::default();
+    let mut raws = read.spill.sequential()?;
+    let mut cleans = scored.spill.sequential()?;
+    let mut index = 0usize;
+    loop {
+        let raw_batch: Vec<Vec<u8>> = raws.by_ref().take(BATCH_RECORDS).collect::<Result<_>>()?;
+        if raw_batch.is_empty() {
+            break;
+        }
+        let clean_batch: Vec<Vec<u8>> = cleans
+            .by_ref()
+            .take(raw_batch.len())
+            .collect::<Result<_>>()?;
+        anyhow::ensure!(
+            clean_batch.len() == raw_batch.len(),
+            "spill files out of step"
+        );
+        let base = index;
+        let lines: Vec<(Option<DropReason>, Vec<u8>)> = raw_batch
+            .par_iter()
+            .zip(clean_batch.par_iter())
+            .enumerate()
+            .map(|(k, (raw, clean))| {
+                let i = base + k;
+                let (reason, dup_of) = decide(i, scored, grouping);
+                let line = output_record(i, raw, clean, reason, dup_of, read, grouping, opts)?;
+                Ok((reason, line))
+            })
+            .collect::<Result<_>>()?;
+        for (k, (reason, line)) in lines.into_iter().enumerate() {
+            let doc = &scored.docs[base + k];
+            match reason {
+                None => {
+                    written.kept += 1;
+                    written.bytes_out += line.len() as u64;
+                    written.quality_kept.push(doc.quality as f32);
+                    *written
+                        .languages
+                        .entry(doc.lang.clone().unwrap_or_else(|| "unknown".into()))
+                        .or_default() += 1;
+                    cleaned.write_all(&line)?;
+                }
+                Some(r) => {
+                    *written.dropped.entry(r).or_default() += 1;
+                    written.quality_dropped.push(doc.quality as f32);
+                    dropped.write_all(&line)?;
+                }
+            }
+        }
+        index += raw_batch.len();
+        stage.inc(raw_batch.len() as u64);
+    }
+    cleaned.flush()?;
+    dropped.flush()?;
+    write_atomic(&work.join("clusters.jsonl"), |w| {
+        for c in &grouping.clusters {
+            serde_json::to_writer(&mut *w, &cluster_json(c, &read.ids, scored))?;
+            w.write_all(b"\n")?;
+        }
+        Ok(())
+    })?;
+    Ok(written)
+}
+
+/// Builds one output line: the original record, the cleaned text for kept records, and the
+/// `copydesk` object.
+#[allow(clippy::too_many_arguments)]
+fn output_record(
+    i: usize,
+    raw: &[u8],
+    clean: &[u8],
+    reason: Option<DropReason>,
+    dup_of: Option<u32>,
+    read: &ReadPass,
+    grouping: &Grouping,
+    opts: &Options,
+) -> Result<Vec<u8>> {
+    let raw_fields = unpack(raw)?;
+    let clean_fields = unpack(clean)?;
+    let (Some(original), [text, annotations]) = (raw_fields.get(2), &clean_fields[..]) else {
+        bail!("corrupt spill entry for record {}", read.ids.get(i));
+    };
+    let mut record: Map<String, Value> = serde_json::from_slice(original)?;
+    let annotations: Map<String, Value> = serde_json::from_slice(annotations)?;
+    let mut info = Map::new();
+    let quality = annotations.get("quality").and_then(Value::as_object);
+    let get = |k: &str| {
+        quality
+            .and_then(|q| q.get(k))
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    info.insert("quality".into(), get("score"));
+    info.insert(
+        "cluster".into(),
+        grouping.cluster_of[i]
+            .map(|c| Value::String(grouping.clusters[c as usize].id.clone()))
+            .unwrap_or(Value::Null),
+    );
+    if let Some(r) = reason {
+        info.insert("reason".into(), Value::String(r.as_str().into()));
+    }
+    if let Some(d) = dup_of {
+        info.insert(
+            "duplicate_of".into(),
+            Value::String(read.ids.get(d as usize).into()),
+        );
+    }
+    info.insert("lang".into(), get("lang"));
+    info.insert("flags".into(), get("flags"));
+    info.insert("signals".into(), get("signals"));
+    info.insert(
+        "debris_share".into(),
+        annotations
+            .get("debris_share")
+            .cloned()
+            .unwrap_or(Value::Null),
+    );
+    info.insert(
+        "removed".into(),
+        annotations
+            .get("removed")
+            .cloned()
+            .unwrap_or(Value::Array(Vec::new())),
+    );
+    if reason.is_none() {
+        let cleaned = String::from_utf8_lossy(text).into_owned();
+        input::set_at(&mut record, &opts.input.text_field, Value::String(cleaned));
+    }
+    record.insert("copydesk".into(), Value::Object(info));
+    let mut line = serde_json::to_vec(&record)?;
+    line.push(b'\n');
+    Ok(line)
+}
+
+fn cluster_json(c: &OutCluster, ids: &IdArena, scored: &ScorePass) -> Value {
+    let members: Vec<Value> = c
+        .cluster
+        .members
+        .iter()
+        .map(|&d| Value::String(ids.get(d as usize).into()))
+        .collect();
+    let q = |d: u32| scored.docs[d as usize].quality;
+    let mut similarity = Map::new();
+    if c.cluster.exact {
+        similarity.insert("jaccard_min".into(), 1.0.into());
+        similarity.insert("containment_min".into(), 1.0.into());
+    } else if let Ok(Value::Object(m)) = serde_json::to_value(&c.cluster.pairs) {
+        similarity = m;
+    }
+    serde_json::json!({
+        "cluster": c.id,
+        "level": if c.cluster.exact { "exact" } else { "near" },
+        "size": c.cluster.members.len(),
+        "members": members,
+        "kept": ids.get(c.kept as usize),
+        "similarity": similarity,
+        "selection": {
+            "rule": select::RULE,
+            "decided_by": c.decided_by,
+            "runner_up": ids.get(c.runner_up as usize),
+            "kept_quality": q(c.kept),
+            "runner_up_quality": q(c.runner_up),
+            "kept_chars": scored.docs[c.kept as usize].chars,
+            "runner_up_chars": scored.docs[c.runner_up as usize].chars,
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_arena_returns_ids_in_order() {
+        let mut a = IdArena::default();
+        for id in ["x", "", "long-id"] {
+            a.push(id);
+        }
+        assert_eq!(
+            (a.get(0), a.get(1), a.get(2), a.len()),
+            ("x", "", "long-id", 3)
+        );
+    }
+
+    #[test]
+    fn blank_lines_are_blank() {
+        assert!(is_blank(b"  \t"));
+        assert!(!is_blank(b" {}"));
+    }
+}

@@ -1,0 +1,357 @@
+//! Report stage: folds the counters of every pass into `report.json` (for machines) and
+//! `report.md` (for people and CI job summaries). The report is a consumer of the pipeline's
+//! results; no stage knows about it.
+//!
+//! Everything in the report is deterministic for a given input and options except the `run`
+//! object (threads, durations, throughput), which measures the run itself.
+
+use crate::config::Options;
+use crate::dedup::DedupStats;
+use crate::pipeline::{Grouping, IdArena, ReadCounts, ScorePass, Written};
+use anyhow::{bail, Result};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::time::Duration;
+
+/// Bumped whenever a field changes meaning or disappears (adding fields does not bump it).
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: String,
+    pub counts: Counts,
+    pub bytes: Bytes,
+    pub clusters: ClusterSummary,
+    pub dedup: DedupStats,
+    pub debris: DebrisSummary,
+    pub quality: QualitySummary,
+    pub languages: BTreeMap<String, u64>,
+    pub options: Options,
+    pub run: Run,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Counts {
+    /// Non-blank input lines (and `.txt` files): every one is kept, dropped or invalid.
+    pub read: u64,
+    pub kept: u64,
+    pub dropped: u64,
+    pub dropped_by_reason: BTreeMap<String, u64>,
+    pub invalid: u64,
+    pub blank_lines: u64,
+    pub input_files: u64,
+    pub duplicate_ids: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Bytes {
+    /// Input bytes as read (after decompression).
+    pub input: u64,
+    /// Bytes of article text in valid records.
+    pub input_text: u64,
+    /// Bytes written to `cleaned.jsonl`.
+    pub cleaned_output: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClusterSummary {
+    pub exact: u64,
+    pub near: u64,
+    /// Cluster size → number of clusters of that size.
+    pub size_histogram: BTreeMap<u64, u64>,
+    pub largest: u64,
+    /// Share of valid records dropped as exact or near duplicates.
+    pub dup_rate: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DebrisSummary {
+    pub removed_by_reason: BTreeMap<String, u64>,
+    pub top_removed_lines: Vec<LineCount>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LineCount {
+    pub text: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct QualitySummary {
+    pub mean_kept: f64,
+    pub mean_dropped: f64,
+    /// Ten bins over 0..1: kept and dropped counts per bin.
+    pub histogram_kept: Vec<u64>,
+    pub histogram_dropped: Vec<u64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Run {
+    pub threads: usize,
+    pub duration_ms: u64,
+    pub stage_ms: BTreeMap<String, u64>,
+    pub mb_per_s: f64,
+    pub records_per_s: f64,
+}
+
+pub struct Inputs<'a> {
+    pub read: &'a ReadCounts,
+    pub scored: &'a ScorePass,
+    pub grouping: &'a Grouping,
+    pub written: &'a Written,
+    pub options: &'a Options,
+    pub timings: &'a [(&'static str, Duration)],
+    pub elapsed: Duration,
+    pub ids: &'a IdArena,
+}
+
+fn histogram(values: &[f32]) -> Vec<u64> {
+    let mut bins = vec![0u64; 10];
+    for &v in values {
+        bins[((v.clamp(0.0, 1.0) * 10.0) as usize).min(9)] += 1;
+    }
+    bins
+}
+
+fn mean(values: &[f32]) -> f64 {
+    if values.is_empty() {
+        0.0
+    } else {
+        crate::quality::round4(values.iter().map(|&v| v as f64).sum::<f64>() / values.len() as f64)
+    }
+}
+
+/// How many of the most frequent removed lines the report lists.
+const TOP_REMOVED: usize = 20;
+
+pub fn build(i: Inputs<'_>) -> Report {
+    let mut size_histogram = BTreeMap::new();
+    let (mut exact, mut near, mut largest) = (0, 0, 0);
+    for c in &i.grouping.clusters {
+        let n = c.cluster.members.len() as u64;
+        *size_histogram.entry(n).or_default() += 1;
+        largest = largest.max(n);
+        if c.cluster.exact {
+            exact += 1;
+        } else {
+            near += 1;
+        }
+    }
+    let dropped: u64 = i.written.dropped.values().sum();
+    let dups: u64 = i
+        .written
+        .dropped
+        .iter()
+        .filter(|(r, _)| {
+            matches!(
+                r,
+                crate::pipeline::DropReason::ExactDuplicate
+                    | crate::pipeline::DropReason::NearDuplicate
+            )
+        })
+        .map(|(_, n)| n)
+        .sum();
+    let valid = i.ids.len() as u64;
+    let mut top: Vec<LineCount> = i
+        .scored
+        .removed_lines
+        .iter()
+        .filter(|(_, &n)| n > 1)
+        .map(|(t, &n)| LineCount {
+            text: t.clone(),
+            count: n,
+        })
+        .collect();
+    top.sort_by(|a, b| b.count.cmp(&a.count).then(a.text.cmp(&b.text)));
+    top.truncate(TOP_REMOVED);
+    let secs = i.elapsed.as_secs_f64().max(1e-9);
+    Report {
+        schema_version: SCHEMA_VERSION,
+        tool: format!("copydesk {}", env!("CARGO_PKG_VERSION")),
+        counts: Counts {
+            read: i.read.records,
+            kept: i.written.kept,
+            dropped,
+            dropped_by_reason: i
+                .written
+                .dropped
+                .iter()
+                .map(|(r, n)| (r.as_str().to_string(), *n))
+                .collect(),
+            invalid: i.read.invalid,
+            blank_lines: i.read.blank_lines,
+            input_files: i.read.files,
+            duplicate_ids: i.read.duplicate_ids,
+        },
+        bytes: Bytes {
+            input: i.read.bytes,
+            input_text: i.scored.bytes_in_text,
+            cleaned_output: i.written.bytes_out,
+        },
+        clusters: ClusterSummary {
+            exact,
+            near,
+            size_histogram,
+            largest,
+            dup_rate: if valid == 0 {
+                0.0
+            } else {
+                crate::quality::round4(dups as f64 / valid as f64)
+            },
+        },
+        dedup: i.grouping.stats.clone(),
+        debris: DebrisSummary {
+            removed_by_reason: i
+                .scored
+                .removed_by_reason
+                .iter()
+                .map(|(r, n)| (r.to_string(), *n))
+                .collect(),
+            top_removed_lines: top,
+        },
+        quality: QualitySummary {
+            mean_kept: mean(&i.written.quality_kept),
+            mean_dropped: mean(&i.written.quality_dropped),
+            histogram_kept: histogram(&i.written.quality_kept),
+            histogram_dropped: histogram(&i.written.quality_dropped),
+        },
+        languages: i.written.languages.clone(),
+        options: i.options.clone(),
+        run: Run {
+            threads: rayon::current_num_threads(),
+            duration_ms: i.elapsed.as_millis() as u64,
+            stage_ms: i
+                .timings
+                .iter()
+                .map(|(s, d)| (s.to_string(), d.as_millis() as u64))
+                .collect(),
+            mb_per_s: (i.read.bytes as f64 / 1e6 / secs * 100.0).round() / 100.0,
+            records_per_s: (i.read.records as f64 / secs).round(),
+        },
+    }
+}
+
+impl Report {
+    /// The program's own check that nothing was lost: read = kept + dropped + invalid.
+    pub fn check_balance(&self) -> Result<()> {
+        let c = &self.counts;
+        if c.read != c.kept + c.dropped + c.invalid {
+            bail!(
+                "internal error: counts do not balance: read {} != kept {} + dropped {} + invalid {}",
+                c.read,
+                c.kept,
+                c.dropped,
+                c.invalid
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Renders the report as GitHub-flavoured Markdown.
+pub fn markdown(r: &Report) -> String {
+    let mut s = String::new();
+    let c = &r.counts;
+    let pct = |n: u64| {
+        if c.read == 0 {
+            0.0
+        } else {
+            100.0 * n as f64 / c.read as f64
+        }
+    };
+    let _ = writeln!(s, "# copydesk report\n");
+    let _ = writeln!(s, "| | records | share |\n|---|---:|---:|");
+    let _ = writeln!(s, "| read | {} | 100.0% |", c.read);
+    let _ = writeln!(s, "| kept | {} | {:.1}% |", c.kept, pct(c.kept));
+    let _ = writeln!(s, "| dropped | {} | {:.1}% |", c.dropped, pct(c.dropped));
+    for (reason, n) in &c.dropped_by_reason {
+        let _ = writeln!(s, "| dropped: {reason} | {n} | {:.1}% |", pct(*n));
+    }
+    let _ = writeln!(s, "| invalid | {} | {:.1}% |", c.invalid, pct(c.invalid));
+    let _ = writeln!(
+        s,
+        "\nDuplicate clusters: {} exact, {} near (largest {} records); duplicate rate {:.1}%.",
+        r.clusters.exact,
+        r.clusters.near,
+        r.clusters.largest,
+        100.0 * r.clusters.dup_rate
+    );
+    let _ = writeln!(
+        s,
+        "Mean quality: {:.3} kept, {:.3} dropped.",
+        r.quality.mean_kept, r.quality.mean_dropped
+    );
+    if !r.clusters.size_histogram.is_empty() {
+        let _ = writeln!(s, "\n## Cluster sizes\n\n| size | clusters |\n|---:|---:|");
+        for (size, n) in &r.clusters.size_histogram {
+            let _ = writeln!(s, "| {size} | {n} |");
+        }
+    }
+    if !r.debris.removed_by_reason.is_empty() {
+        let _ = writeln!(s, "\n## Removed debris\n\n| reason | lines |\n|---|---:|");
+        for (reason, n) in &r.debris.removed_by_reason {
+            let _ = writeln!(s, "| {reason} | {n} |");
+        }
+    }
+    if !r.debris.top_removed_lines.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n## Most frequent removed lines\n\n| line | times |\n|---|---:|"
+        );
+        for l in &r.debris.top_removed_lines {
+            let _ = writeln!(s, "| {} | {} |", md_escape(&l.text), l.count);
+        }
+    }
+    if !r.languages.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n## Languages of kept records\n\n| language | records |\n|---|---:|"
+        );
+        for (l, n) in &r.languages {
+            let _ = writeln!(s, "| {l} | {n} |");
+        }
+    }
+    let _ = writeln!(s, "\n## Run\n\n| stage | ms |\n|---|---:|");
+    for (stage, ms) in &r.run.stage_ms {
+        let _ = writeln!(s, "| {stage} | {ms} |");
+    }
+    let _ = writeln!(
+        s,
+        "\n{} threads, {} ms in all, {:.2} MB/s, {:.0} records/s. {} input bytes, {} bytes of cleaned output.",
+        r.run.threads, r.run.duration_ms, r.run.mb_per_s, r.run.records_per_s, r.bytes.input, r.bytes.cleaned_output
+    );
+    s
+}
+
+/// Escapes text for a Markdown table cell.
+fn md_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_cells_cannot_break_the_table_or_inject_html() {
+        assert_eq!(md_escape("a|b <script>"), "a\\|b \\<script\\>");
+    }
+
+    #[test]
+    fn histogram_puts_one_in_the_last_bin() {
+        assert_eq!(histogram(&[0.0, 0.05, 1.0, 0.95])[9], 2);
+    }
+}
