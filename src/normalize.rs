@@ -6,7 +6,7 @@
 //! in scripts written without spaces (Chinese, Japanese, Thai, ...) every character is a token,
 //! so those texts get character shingles instead of collapsing into one giant "word".
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 use xxhash_rust::xxh3::xxh3_64;
 
 /// The token hashes of a text, and whether it is mostly written without spaces.
@@ -80,6 +80,16 @@ fn tokenize_ascii(bytes: &[u8], out: &mut Tokens) {
 }
 
 fn tokenize_unicode(text: &str, out: &mut Tokens) {
+    // Most text is already in NFKC (curly quotes and accents are); checking is much cheaper
+    // than normalizing.
+    if unicode_normalization::is_nfkc_quick(text.chars()) == IsNormalized::Yes {
+        tokenize_chars(text.chars(), out);
+    } else {
+        tokenize_chars(text.nfkc(), out);
+    }
+}
+
+fn tokenize_chars(chars: impl Iterator<Item = char>, out: &mut Tokens) {
     let mut word = String::new();
     let flush = |word: &mut String, out: &mut Tokens| {
         if !word.is_empty() {
@@ -87,7 +97,7 @@ fn tokenize_unicode(text: &str, out: &mut Tokens) {
             word.clear();
         }
     };
-    for c in text.nfkc() {
+    for c in chars {
         if is_spaceless_char(c) {
             flush(&mut word, out);
             let mut buf = [0u8; 4];

@@ -28,7 +28,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
@@ -340,7 +340,8 @@ fn read_pass(
         ..ReadCounts::default()
     };
     let mut stats = LineStatsBuilder::new(&opts.debris);
-    let mut seen_ids: HashMap<u64, ()> = HashMap::new();
+    let mut seen_ids: HashSet<u64> = HashSet::new();
+    let mut seen_texts: HashSet<u64> = HashSet::new();
     for batch in rx {
         let lines = match batch {
             Batch::Lines(lines) => lines,
@@ -360,12 +361,24 @@ fn read_pass(
             })
             .collect();
         if opts.debris.enabled {
+            // A text seen before (an exact copy) adds nothing to the line statistics: otherwise
+            // every line of a much-copied article would look like a site template.
+            let first_copy: Vec<bool> = parsed
+                .iter()
+                .map(|p| match p {
+                    Some(Ok((rec, _))) => {
+                        seen_texts.insert(xxhash_rust::xxh3::xxh3_64(rec.text.as_bytes()))
+                    }
+                    _ => false,
+                })
+                .collect();
             let batch_stats = parsed
                 .par_iter()
+                .zip(first_copy.par_iter())
                 .fold(
                     || LineStatsBuilder::new(&opts.debris),
-                    |mut b, p| {
-                        if let Some(Ok((rec, _))) = p {
+                    |mut b, (p, &first)| {
+                        if let (Some(Ok((rec, _))), true) = (p, first) {
                             b.add(rec.site.as_deref(), &rec.text);
                         }
                         b
@@ -387,7 +400,7 @@ fn read_pass(
                 Some(Ok((rec, entry))) => {
                     counts.records += 1;
                     let key = xxhash_rust::xxh3::xxh3_64(rec.id.as_bytes());
-                    if seen_ids.insert(key, ()).is_some() {
+                    if !seen_ids.insert(key) {
                         counts.duplicate_ids += 1;
                     }
                     ids.push(&rec.id);
@@ -885,6 +898,14 @@ fn output_record(
     if reason.is_none() {
         let cleaned = String::from_utf8_lossy(text).into_owned();
         input::set_at(&mut record, &opts.input.text_field, Value::String(cleaned));
+    }
+    if input::lookup(&record, &opts.input.id_field).is_none() {
+        // A derived id is written into the record so that every output line can be named.
+        input::set_at(
+            &mut record,
+            &opts.input.id_field,
+            Value::String(read.ids.get(i).into()),
+        );
     }
     record.insert("copydesk".into(), Value::Object(info));
     let mut line = serde_json::to_vec(&record)?;
