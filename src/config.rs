@@ -16,6 +16,9 @@ pub struct Options {
     pub quality: QualityOptions,
     /// Stop at the first unreadable input line with exit status 2 instead of recording it.
     pub strict: bool,
+    /// Report gates (`dup_rate > 0.4`): when one holds, `clean` exits with status 1 after
+    /// writing every output.
+    pub gates: Vec<String>,
 }
 
 impl Options {

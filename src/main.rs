@@ -27,6 +27,18 @@ enum Command {
     /// Measure accuracy on labelled data.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Re-render report.md and report.html of an output folder from its report.json.
+    Report {
+        /// A folder written by `copydesk clean`.
+        outdir: PathBuf,
+    },
+    /// Compare two runs' reports: duplicate rate, quality distribution, drop reasons.
+    Diff {
+        /// The older run's output folder (or its report.json).
+        old: PathBuf,
+        /// The newer run's output folder (or its report.json).
+        new: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -71,6 +83,14 @@ struct CommonArgs {
     /// Keep only these languages (comma-separated ISO 639-1 codes: en,de).
     #[arg(long, value_delimiter = ',')]
     lang: Vec<String>,
+    /// Fail (exit status 1, after writing every output) when a report figure crosses a
+    /// threshold: METRIC OP NUMBER, e.g. 'dup_rate > 0.4', 'mean_quality < 0.6',
+    /// 'dropped.low_quality > 0.2', 'invalid > 0'. Repeatable. Metrics: read, kept, dropped,
+    /// invalid, kept_rate, dropped_rate, invalid_rate, dup_rate, mean_quality,
+    /// dropped.REASON (share of records read), dropped_count.REASON, debris_lines,
+    /// clusters.largest.
+    #[arg(long = "fail-if", value_name = "EXPR")]
+    fail_if: Vec<String>,
     /// No progress bars or log lines.
     #[arg(short, long)]
     quiet: bool,
@@ -115,6 +135,10 @@ impl CommonArgs {
                 "--min-quality must be between 0 and 1"
             );
             o.quality.min_quality = q;
+        }
+        for g in &self.fail_if {
+            copydesk::report::gates::parse(g)?;
+            o.gates.push(g.clone());
         }
         if !self.lang.is_empty() {
             o.quality.languages = self.lang.iter().map(|l| l.trim().to_lowercase()).collect();
@@ -166,6 +190,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 progress: args.common.mode(),
             };
             let summary = args.common.pool()?.install(|| pipeline::run(&job))?;
+            let failed: Vec<_> = summary.report.gates.iter().filter(|g| g.failed).collect();
+            for g in &summary.report.gates {
+                if g.failed || !args.common.quiet {
+                    eprintln!("copydesk: {}", g.describe());
+                }
+            }
             if !args.common.quiet {
                 let c = &summary.report.counts;
                 eprintln!(
@@ -177,6 +207,26 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                     summary.outdir.display()
                 );
             }
+            if failed.is_empty() {
+                Ok(ExitCode::SUCCESS)
+            } else {
+                Ok(ExitCode::from(1))
+            }
+        }
+        Command::Report { outdir } => {
+            copydesk::report::rerender(&outdir)?;
+            eprintln!(
+                "copydesk: wrote {0}/report.md and {0}/report.html",
+                outdir.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Diff { old, new } => {
+            let (o, n) = (
+                copydesk::report::diff::load(&old)?,
+                copydesk::report::diff::load(&new)?,
+            );
+            print!("{}", copydesk::report::diff::render(&o, &n));
             Ok(ExitCode::SUCCESS)
         }
         Command::Eval(EvalCommand::Neardup {

@@ -116,6 +116,12 @@ const BATCH_BYTES: usize = 16 << 20;
 /// Runs the whole `clean` job.
 pub fn run(job: &CleanJob) -> Result<Summary> {
     let started = Instant::now();
+    let gates = job
+        .options
+        .gates
+        .iter()
+        .map(|g| report::gates::parse(g).map(|p| (g.clone(), p)))
+        .collect::<Result<Vec<_>>>()?;
     let sources = input::discover(&job.inputs)?;
     std::fs::create_dir_all(&job.outdir)
         .with_context(|| format!("cannot create output folder {}", job.outdir.display()))?;
@@ -149,7 +155,7 @@ pub fn run(job: &CleanJob) -> Result<Summary> {
     timings.push(("write", stage.finish()));
 
     let elapsed = started.elapsed();
-    let report = report::build(report::Inputs {
+    let mut report = report::build(report::Inputs {
         read: &read.counts,
         scored: &scored,
         grouping: &grouping,
@@ -160,15 +166,8 @@ pub fn run(job: &CleanJob) -> Result<Summary> {
         ids: &read.ids,
     });
     report.check_balance()?;
-    write_atomic(&work.path().join("report.json"), |w| {
-        serde_json::to_writer_pretty(&mut *w, &report)?;
-        w.write_all(b"\n")?;
-        Ok(())
-    })?;
-    write_atomic(&work.path().join("report.md"), |w| {
-        w.write_all(report::markdown(&report).as_bytes())?;
-        Ok(())
-    })?;
+    report.gates = report::gates::evaluate(&report, &gates);
+    report::write_all(&report, work.path())?;
     for name in [
         "cleaned.jsonl",
         "dropped.jsonl",
@@ -176,6 +175,7 @@ pub fn run(job: &CleanJob) -> Result<Summary> {
         "invalid.jsonl",
         "report.json",
         "report.md",
+        "report.html",
     ] {
         std::fs::rename(work.path().join(name), job.outdir.join(name))
             .with_context(|| format!("cannot move {name} into {}", job.outdir.display()))?;
@@ -186,7 +186,10 @@ pub fn run(job: &CleanJob) -> Result<Summary> {
     })
 }
 
-fn write_atomic(path: &Path, body: impl FnOnce(&mut BufWriter<File>) -> Result<()>) -> Result<()> {
+pub(crate) fn write_atomic(
+    path: &Path,
+    body: impl FnOnce(&mut BufWriter<File>) -> Result<()>,
+) -> Result<()> {
     let file = File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
     let mut w = BufWriter::new(file);
     body(&mut w)?;
@@ -737,6 +740,101 @@ pub struct Written {
     pub quality_kept: Vec<f32>,
     pub quality_dropped: Vec<f32>,
     pub languages: BTreeMap<String, u64>,
+    pub sites: BTreeMap<String, SiteCounts>,
+    pub samples: report::Samples,
+}
+
+/// Per-site counters, for the report's site table.
+#[derive(Debug, Default, Clone)]
+pub struct SiteCounts {
+    pub records: u64,
+    pub kept: u64,
+    pub duplicates: u64,
+    pub quality_sum: f64,
+}
+
+/// How many worst-kept and best-dropped articles the report shows.
+const SAMPLES_PER_KIND: usize = 8;
+/// Lines of an article shown in a report sample.
+const SAMPLE_LINES: usize = 80;
+
+/// The records shown as report samples: the lowest-quality kept ones, and the highest-quality
+/// ones dropped by a filter (where a threshold may hurt). Duplicates are not samples.
+fn pick_samples(scored: &ScorePass, grouping: &Grouping) -> (Vec<usize>, Vec<usize>) {
+    let mut kept = Vec::new();
+    let mut filtered = Vec::new();
+    for i in 0..scored.docs.len() {
+        match decide(i, scored, grouping).0 {
+            None => kept.push(i),
+            Some(DropReason::ExactDuplicate | DropReason::NearDuplicate) => {}
+            Some(_) => filtered.push(i),
+        }
+    }
+    let q = |i: &usize| (scored.docs[*i].quality * 10_000.0).round() as i64;
+    kept.sort_by_key(|i| (q(i), *i));
+    filtered.sort_by_key(|i| (-q(i), *i));
+    kept.truncate(SAMPLES_PER_KIND);
+    filtered.truncate(SAMPLES_PER_KIND);
+    (kept, filtered)
+}
+
+/// Builds a report sample: the original lines, with removed lines and spans marked.
+fn make_sample(
+    id: &str,
+    original: &str,
+    annotations: &Map<String, Value>,
+    reason: Option<DropReason>,
+) -> report::Sample {
+    let quality = annotations.get("quality").and_then(Value::as_object);
+    let mut removed_at: HashMap<usize, (String, String)> = HashMap::new();
+    for r in annotations
+        .get("removed")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        if let (Some(line), Some(text), Some(reason)) = (
+            r.get("line").and_then(Value::as_u64),
+            r.get("text").and_then(Value::as_str),
+            r.get("reason").and_then(Value::as_str),
+        ) {
+            removed_at.insert(line as usize, (text.to_string(), reason.to_string()));
+        }
+    }
+    let all: Vec<&str> = original.lines().collect();
+    let lines = all
+        .iter()
+        .take(SAMPLE_LINES)
+        .enumerate()
+        .map(|(k, line)| {
+            let cut = removed_at.get(&(k + 1));
+            let whole = cut.is_some_and(|(t, _)| t.trim() == line.trim());
+            report::SampleLine {
+                text: line.chars().take(600).collect(),
+                removed: cut.map(|(_, r)| r.clone()),
+                span: cut.filter(|_| !whole).map(|(t, _)| t.clone()),
+            }
+        })
+        .collect();
+    report::Sample {
+        id: id.to_string(),
+        quality: quality
+            .and_then(|q| q.get("score"))
+            .and_then(Value::as_f64)
+            .unwrap_or(0.0),
+        reason: reason.map(|r| r.as_str().to_string()),
+        flags: quality
+            .and_then(|q| q.get("flags"))
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|f| f.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        lines,
+        truncated: all.len() > SAMPLE_LINES,
+    }
 }
 
 /// The fate of one record, decided from its state and its cluster.
@@ -774,6 +872,8 @@ fn write_pass(
     let mut raws = read.spill.sequential()?;
     let mut cleans = scored.spill.sequential()?;
     let mut index = 0usize;
+    let (worst_kept, best_dropped) = pick_samples(scored, grouping);
+    let mut samples: BTreeMap<usize, report::Sample> = BTreeMap::new();
     loop {
         let raw_batch: Vec<Vec<u8>> = raws.by_ref().take(BATCH_RECORDS).collect::<Result<_>>()?;
         if raw_batch.is_empty() {
@@ -788,7 +888,7 @@ fn write_pass(
             "spill files out of step"
         );
         let base = index;
-        let lines: Vec<(Option<DropReason>, Vec<u8>)> = raw_batch
+        let lines: Vec<WrittenRecord> = raw_batch
             .par_iter()
             .zip(clean_batch.par_iter())
             .enumerate()
@@ -796,11 +896,53 @@ fn write_pass(
                 let i = base + k;
                 let (reason, dup_of) = decide(i, scored, grouping);
                 let line = output_record(i, raw, clean, reason, dup_of, read, grouping, opts)?;
-                Ok((reason, line))
+                let raw_fields = unpack(raw)?;
+                let site = String::from_utf8_lossy(raw_fields.first().copied().unwrap_or_default())
+                    .into_owned();
+                let sample = if worst_kept.contains(&i) || best_dropped.contains(&i) {
+                    let clean_fields = unpack(clean)?;
+                    let annotations: Map<String, Value> =
+                        serde_json::from_slice(clean_fields.get(1).copied().unwrap_or(b"{}"))?;
+                    let original =
+                        String::from_utf8_lossy(raw_fields.get(1).copied().unwrap_or_default());
+                    Some(make_sample(
+                        read.ids.get(i),
+                        &original,
+                        &annotations,
+                        reason,
+                    ))
+                } else {
+                    None
+                };
+                Ok(WrittenRecord {
+                    reason,
+                    line,
+                    site,
+                    sample,
+                })
             })
             .collect::<Result<_>>()?;
-        for (k, (reason, line)) in lines.into_iter().enumerate() {
+        for (k, rec) in lines.into_iter().enumerate() {
+            let WrittenRecord {
+                reason,
+                line,
+                site,
+                sample,
+            } = rec;
             let doc = &scored.docs[base + k];
+            if let Some(sample) = sample {
+                samples.insert(base + k, sample);
+            }
+            if !site.is_empty() {
+                let s = written.sites.entry(site).or_default();
+                s.records += 1;
+                s.kept += u64::from(reason.is_none());
+                s.duplicates += u64::from(matches!(
+                    reason,
+                    Some(DropReason::ExactDuplicate | DropReason::NearDuplicate)
+                ));
+                s.quality_sum += doc.quality;
+            }
             match reason {
                 None => {
                     written.kept += 1;
@@ -824,6 +966,16 @@ fn write_pass(
     }
     cleaned.flush()?;
     dropped.flush()?;
+    written.samples = report::Samples {
+        worst_kept: worst_kept
+            .iter()
+            .filter_map(|i| samples.remove(i))
+            .collect(),
+        best_dropped: best_dropped
+            .iter()
+            .filter_map(|i| samples.remove(i))
+            .collect(),
+    };
     write_atomic(&work.join("clusters.jsonl"), |w| {
         for c in &grouping.clusters {
             serde_json::to_writer(&mut *w, &cluster_json(c, &read.ids, scored))?;
@@ -832,6 +984,14 @@ fn write_pass(
         Ok(())
     })?;
     Ok(written)
+}
+
+/// One record as the write pass produced it.
+struct WrittenRecord {
+    reason: Option<DropReason>,
+    line: Vec<u8>,
+    site: String,
+    sample: Option<report::Sample>,
 }
 
 /// Builds one output line: the original record, the cleaned text for kept records, and the

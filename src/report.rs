@@ -5,6 +5,10 @@
 //! Everything in the report is deterministic for a given input and options except the `run`
 //! object (threads, durations, throughput), which measures the run itself.
 
+pub mod diff;
+pub mod gates;
+pub mod html;
+
 use crate::config::Options;
 use crate::dedup::DedupStats;
 use crate::pipeline::{Grouping, IdArena, ReadCounts, ScorePass, Written};
@@ -28,8 +32,70 @@ pub struct Report {
     pub debris: DebrisSummary,
     pub quality: QualitySummary,
     pub languages: BTreeMap<String, u64>,
+    /// Per-site figures for the sites with the most records (when records name a site).
+    #[serde(default)]
+    pub sites: Vec<SiteSummary>,
+    /// The largest clusters, with members and evidence.
+    #[serde(default)]
+    pub largest_clusters: Vec<ClusterBrief>,
+    /// Articles worth a look: the worst-scored kept ones and the best-scored dropped ones.
+    #[serde(default)]
+    pub samples: Samples,
+    /// Results of the `--fail-if` gates, in the order given.
+    #[serde(default)]
+    pub gates: Vec<gates::GateResult>,
     pub options: Options,
     pub run: Run,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct SiteSummary {
+    pub site: String,
+    pub records: u64,
+    pub kept: u64,
+    pub duplicates: u64,
+    pub dup_rate: f64,
+    pub mean_quality: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ClusterBrief {
+    pub cluster: String,
+    pub level: String,
+    pub size: u64,
+    pub kept: String,
+    /// Up to `BRIEF_MEMBERS` member ids, in input order.
+    pub members: Vec<String>,
+    pub decided_by: String,
+    /// Similarity summary or other evidence, as written in `clusters.jsonl`.
+    pub evidence: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Samples {
+    pub worst_kept: Vec<Sample>,
+    pub best_dropped: Vec<Sample>,
+}
+
+/// One article shown in the report, with its removed lines marked in context.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Sample {
+    pub id: String,
+    pub quality: f64,
+    pub reason: Option<String>,
+    pub flags: Vec<String>,
+    pub lines: Vec<SampleLine>,
+    /// The article had more lines than are shown.
+    pub truncated: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct SampleLine {
+    pub text: String,
+    /// Why this line, or a span of it, was removed.
+    pub removed: Option<String>,
+    /// The removed span when only part of the line went.
+    pub span: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -106,6 +172,11 @@ pub struct Inputs<'a> {
     pub elapsed: Duration,
     pub ids: &'a IdArena,
 }
+
+/// How many sites, clusters and member ids the report lists.
+pub const TOP_SITES: usize = 50;
+pub const TOP_CLUSTERS: usize = 10;
+pub const BRIEF_MEMBERS: usize = 20;
 
 fn histogram(values: &[f32]) -> Vec<u64> {
     let mut bins = vec![0u64; 10];
@@ -218,6 +289,10 @@ pub fn build(i: Inputs<'_>) -> Report {
             histogram_dropped: histogram(&i.written.quality_dropped),
         },
         languages: i.written.languages.clone(),
+        sites: site_summaries(&i.written.sites),
+        largest_clusters: largest_clusters(i.grouping, i.ids),
+        samples: i.written.samples.clone(),
+        gates: Vec::new(),
         options: i.options.clone(),
         run: Run {
             threads: rayon::current_num_threads(),
@@ -231,6 +306,56 @@ pub fn build(i: Inputs<'_>) -> Report {
             records_per_s: (i.read.records as f64 / secs).round(),
         },
     }
+}
+
+fn site_summaries(sites: &BTreeMap<String, crate::pipeline::SiteCounts>) -> Vec<SiteSummary> {
+    let mut out: Vec<SiteSummary> = sites
+        .iter()
+        .map(|(site, c)| SiteSummary {
+            site: site.clone(),
+            records: c.records,
+            kept: c.kept,
+            duplicates: c.duplicates,
+            dup_rate: crate::quality::round4(c.duplicates as f64 / c.records.max(1) as f64),
+            mean_quality: crate::quality::round4(c.quality_sum / c.records.max(1) as f64),
+        })
+        .collect();
+    out.sort_by(|a, b| b.records.cmp(&a.records).then(a.site.cmp(&b.site)));
+    out.truncate(TOP_SITES);
+    out
+}
+
+fn largest_clusters(grouping: &Grouping, ids: &IdArena) -> Vec<ClusterBrief> {
+    let mut order: Vec<&crate::pipeline::OutCluster> = grouping.clusters.iter().collect();
+    order.sort_by(|a, b| {
+        b.cluster
+            .members
+            .len()
+            .cmp(&a.cluster.members.len())
+            .then(a.cluster.members[0].cmp(&b.cluster.members[0]))
+    });
+    order
+        .into_iter()
+        .take(TOP_CLUSTERS)
+        .map(|c| ClusterBrief {
+            cluster: c.id.clone(),
+            level: if c.cluster.exact { "exact" } else { "near" }.into(),
+            size: c.cluster.members.len() as u64,
+            kept: ids.get(c.kept as usize).into(),
+            members: c
+                .cluster
+                .members
+                .iter()
+                .take(BRIEF_MEMBERS)
+                .map(|&d| ids.get(d as usize).to_string())
+                .collect(),
+            decided_by: serde_json::to_value(c.decided_by)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            evidence: serde_json::to_value(&c.cluster.pairs).unwrap_or_default(),
+        })
+        .collect()
 }
 
 impl Report {
@@ -248,6 +373,41 @@ impl Report {
         }
         Ok(())
     }
+}
+
+/// Writes `report.json`, `report.md` and `report.html` into `dir`.
+pub fn write_all(report: &Report, dir: &std::path::Path) -> Result<()> {
+    use std::io::Write as _;
+    crate::pipeline::write_atomic(&dir.join("report.json"), |w| {
+        serde_json::to_writer_pretty(&mut *w, report)?;
+        w.write_all(b"\n")?;
+        Ok(())
+    })?;
+    crate::pipeline::write_atomic(&dir.join("report.md"), |w| {
+        w.write_all(markdown(report).as_bytes())?;
+        Ok(())
+    })?;
+    crate::pipeline::write_atomic(&dir.join("report.html"), |w| {
+        w.write_all(html::render(report).as_bytes())?;
+        Ok(())
+    })
+}
+
+/// `copydesk report OUTDIR`: re-renders `report.md` and `report.html` from `report.json`,
+/// writing each through a temporary file so a reader never sees half a report.
+pub fn rerender(outdir: &std::path::Path) -> Result<Report> {
+    use std::io::Write as _;
+    let report = diff::load(outdir)?;
+    for (name, body) in [
+        ("report.md", markdown(&report)),
+        ("report.html", html::render(&report)),
+    ] {
+        let mut tmp = tempfile::NamedTempFile::new_in(outdir)?;
+        tmp.write_all(body.as_bytes())?;
+        tmp.persist(outdir.join(name))
+            .map_err(|e| anyhow::anyhow!("cannot write {name}: {e}"))?;
+    }
+    Ok(report)
 }
 
 /// Renders the report as GitHub-flavoured Markdown.
@@ -283,10 +443,49 @@ pub fn markdown(r: &Report) -> String {
         "Mean quality: {:.3} kept, {:.3} dropped.",
         r.quality.mean_kept, r.quality.mean_dropped
     );
+    if !r.gates.is_empty() {
+        let _ = writeln!(s, "\n## Gates\n\n| gate | value | result |\n|---|---:|---|");
+        for g in &r.gates {
+            let _ = writeln!(
+                s,
+                "| `{}` | {} | {} |",
+                g.expr.replace('|', "\\|").replace('`', "'"),
+                g.value,
+                if g.failed { "**FAILED**" } else { "passed" }
+            );
+        }
+    }
     if !r.clusters.size_histogram.is_empty() {
         let _ = writeln!(s, "\n## Cluster sizes\n\n| size | clusters |\n|---:|---:|");
         for (size, n) in &r.clusters.size_histogram {
             let _ = writeln!(s, "| {size} | {n} |");
+        }
+    }
+    if !r.largest_clusters.is_empty() {
+        let _ = writeln!(s, "\n## Largest clusters\n\n| cluster | level | size | kept | decided by |\n|---|---|---:|---|---|");
+        for c in &r.largest_clusters {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                md_escape(&c.cluster),
+                md_escape(&c.level),
+                c.size,
+                md_escape(&c.kept),
+                md_escape(&c.decided_by)
+            );
+        }
+    }
+    if !r.sites.is_empty() {
+        let _ = writeln!(s, "\n## Sites\n\n| site | records | duplicate rate | mean quality |\n|---|---:|---:|---:|");
+        for site in r.sites.iter().take(10) {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {:.1}% | {:.3} |",
+                md_escape(&site.site),
+                site.records,
+                100.0 * site.dup_rate,
+                site.mean_quality
+            );
         }
     }
     if !r.debris.removed_by_reason.is_empty() {
