@@ -27,6 +27,27 @@ enum Command {
     /// Measure accuracy on labelled data.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Measure throughput and memory: a read-and-parse-only pass and a full run on the same
+    /// input (a generated corpus of news-sized articles unless --input is given).
+    Bench {
+        /// Articles to generate.
+        #[arg(long, default_value_t = 20_000)]
+        articles: usize,
+        /// Seed of the generated corpus.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Benchmark this JSONL input instead of a generated corpus.
+        #[arg(long)]
+        input: Option<PathBuf>,
+        /// Only write the generated corpus to this file, and exit.
+        #[arg(long)]
+        generate_only: Option<PathBuf>,
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Re-render report.md and report.html of an output folder from its report.json.
     Report {
         /// A folder written by `copydesk clean`.
@@ -212,6 +233,33 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 Ok(ExitCode::from(1))
             }
+        }
+        Command::Bench {
+            articles,
+            seed,
+            input,
+            generate_only,
+            common,
+            json,
+        } => {
+            if let Some(path) = generate_only {
+                let bytes = copydesk::bench::generate(&path, articles, seed)?;
+                eprintln!(
+                    "copydesk: wrote {articles} articles, {bytes} bytes, to {}",
+                    path.display()
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            let options = common.options()?;
+            let result = common
+                .pool()?
+                .install(|| copydesk::bench::run(input, articles, seed, &options))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&result)?);
+            } else {
+                print!("{}", copydesk::bench::render(&result));
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Report { outdir } => {
             copydesk::report::rerender(&outdir)?;

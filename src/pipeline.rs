@@ -319,6 +319,43 @@ fn reader_thread(sources: Vec<Source>, max_line: usize, tx: std::sync::mpsc::Syn
     }
 }
 
+/// What a read-and-parse-only pass saw.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FloorCounts {
+    pub records: u64,
+    pub bytes: u64,
+}
+
+/// Reads and parses every input exactly as the read pass does (same reader thread, same
+/// batches, same parallel parse) and does nothing else: the I/O floor `copydesk bench`
+/// compares the whole pipeline with.
+pub fn read_and_parse_only(sources: &[Source], opts: &Options) -> Result<FloorCounts> {
+    let (tx, rx) = sync_channel::<Batch>(4);
+    let owned = sources.to_vec();
+    let max_line = opts.input.max_line_bytes;
+    let reader = std::thread::spawn(move || reader_thread(owned, max_line, tx));
+    let mut counts = FloorCounts::default();
+    for batch in rx {
+        let lines = match batch {
+            Batch::Lines(lines) => lines,
+            Batch::Failed(e) => return Err(e),
+        };
+        let valid: usize = lines
+            .par_iter()
+            .map(|raw| {
+                let source = &sources[raw.source as usize];
+                usize::from(!is_blank(&raw.bytes) && input::parse(raw, source, &opts.input).is_ok())
+            })
+            .sum();
+        counts.records += valid as u64;
+        counts.bytes += lines.iter().map(|l| l.bytes.len() as u64 + 1).sum::<u64>();
+    }
+    reader
+        .join()
+        .map_err(|_| anyhow!("the input reader thread panicked"))?;
+    Ok(counts)
+}
+
 fn is_blank(bytes: &[u8]) -> bool {
     bytes.iter().all(u8::is_ascii_whitespace)
 }
@@ -458,7 +495,7 @@ pub struct ScorePass {
     pub docs: Vec<DocState>,
     /// LSH band keys of the records that take part in near-copy detection.
     pub lsh_docs: Vec<u32>,
-    pub lsh_keys: Vec<u64>,
+    pub lsh_keys: dedup::bands::BandStore,
     pub spill: SpillReader,
     pub removed_by_reason: BTreeMap<&'static str, u64>,
     pub removed_lines: HashMap<String, u64>,
@@ -569,10 +606,11 @@ fn score_pass(
     stage: &crate::progress::Stage,
 ) -> Result<ScorePass> {
     let mut spill = SpillWriter::create(&work.join("cleaned.spill"))?;
+    let mut bands = dedup::bands::BandWriter::create(work, opts.dedup.bands)?;
     let mut out = ScorePass {
         docs: Vec::with_capacity(read.ids.len()),
         lsh_docs: Vec::new(),
-        lsh_keys: Vec::new(),
+        lsh_keys: dedup::bands::BandWriter::create(work, 0)?.finish()?,
         spill: SpillReader::open(&work.join("cleaned.spill"))?,
         removed_by_reason: BTreeMap::new(),
         removed_lines: HashMap::new(),
@@ -597,7 +635,7 @@ fn score_pass(
             r.state.clean_at = spill.append(&r.entry)?;
             if !r.keys.is_empty() {
                 out.lsh_docs.push(index as u32);
-                out.lsh_keys.extend_from_slice(&r.keys);
+                bands.push(&r.keys)?;
             }
             for (reason, text) in r.removed {
                 *out.removed_by_reason.entry(reason).or_default() += 1;
@@ -615,6 +653,7 @@ fn score_pass(
         stage.inc(batch.len() as u64);
     }
     out.spill = spill.finish()?;
+    out.lsh_keys = bands.finish()?;
     Ok(out)
 }
 
@@ -657,25 +696,25 @@ fn group_pass(
             is_copy[d as usize] = true;
         }
     }
-    let bands = opts.dedup.bands;
-    let (mut lsh_docs, mut lsh_keys) = (Vec::new(), Vec::new());
-    for (i, &d) in scored.lsh_docs.iter().enumerate() {
-        if !is_copy[d as usize] {
-            lsh_docs.push(d);
-            lsh_keys.extend_from_slice(&scored.lsh_keys[i * bands..(i + 1) * bands]);
-        }
-    }
     let mut stats = DedupStats::default();
     let edges = if opts.dedup.near {
-        let pairs = dedup::candidate_pairs(
-            &lsh_docs,
-            &lsh_keys,
-            bands,
-            opts.dedup.bucket_window,
-            &mut stats,
-        );
+        // Exact groups are joined first, so their members are never verified against each other.
+        let mut uf = dedup::UnionFind::new(docs.len());
+        for g in &groups {
+            for &d in &g[1..] {
+                uf.union(g[0], d);
+            }
+        }
         let load = |d: u32| load_sets(&scored.spill, docs[d as usize].clean_at, opts);
-        dedup::verify(&pairs, load, &opts.dedup, &mut stats)?
+        dedup::near_copy_edges(
+            &scored.lsh_docs,
+            &is_copy,
+            &scored.lsh_keys,
+            &mut uf,
+            load,
+            &opts.dedup,
+            &mut stats,
+        )?
     } else {
         Vec::new()
     };

@@ -3,14 +3,17 @@
 //! document's shingles only to verify a candidate pair; it never opens an input file.
 //!
 //! Near-copies are found in three steps, each one its own function:
-//! 1. [`candidate_pairs`]: documents sharing an LSH band key are candidates. Inside a bucket each
+//! 1. [`band_pairs`]: documents sharing an LSH band key are candidates. Inside a bucket each
 //!    member is paired with at most `bucket_window` following members, so one huge bucket costs
 //!    linear work and can never explode into all pairs.
 //! 2. [`verify`]: every candidate pair is checked on its actual shingle sets (Jaccard, or
 //!    containment for truncated copies and copies with other headers and footers) and on the
 //!    numbers the two texts state. No pair is joined on a shared band alone.
 //! 3. [`cluster`]: union-find over exact groups and verified pairs.
+//!
+//! [`near_copy_edges`] runs steps 1 and 2 band by band, skipping pairs already joined.
 
+pub mod bands;
 mod unionfind;
 
 use crate::config::DedupOptions;
@@ -67,53 +70,87 @@ pub fn exact_groups(exact: &[u64]) -> Vec<Vec<u32>> {
     groups
 }
 
-/// Candidate pairs `(a, b)`, `a < b`, sorted and distinct, from LSH band keys.
-/// `keys` holds `bands` keys per entry of `docs`, in the same order.
-pub fn candidate_pairs(
-    docs: &[u32],
-    keys: &[u64],
-    bands: usize,
+/// Candidate pairs `(a, b)`, `a < b`, sorted and distinct, from one band's `(key, doc)` column.
+/// Inside a bucket each member is paired with its next `window` members (in document order), so
+/// a bucket of size m costs at most m × window pairs.
+pub fn band_pairs(
+    column: &mut [(u32, u32)],
     window: usize,
     stats: &mut DedupStats,
 ) -> Vec<(u32, u32)> {
     let window = window.max(1);
-    // Per band: its pairs, its largest bucket, and how many of its buckets were capped.
-    type BandResult = (Vec<(u32, u32)>, u64, u64);
-    let per_band: Vec<BandResult> = (0..bands)
-        .into_par_iter()
-        .map(|band| {
-            let mut column: Vec<(u64, u32)> = docs
-                .iter()
-                .enumerate()
-                .map(|(i, &d)| (keys[i * bands + band], d))
-                .collect();
-            column.sort_unstable();
-            let mut pairs = Vec::new();
-            let (mut largest, mut capped) = (0u64, 0u64);
-            for run in column.chunk_by(|x, y| x.0 == y.0) {
-                largest = largest.max(run.len() as u64);
-                if run.len() > window + 1 {
-                    capped += 1;
-                }
-                for (i, &(_, a)) in run.iter().enumerate() {
-                    for &(_, b) in run.iter().skip(i + 1).take(window) {
-                        pairs.push((a.min(b), a.max(b)));
-                    }
-                }
-            }
-            (pairs, largest, capped)
-        })
-        .collect();
+    column.par_sort_unstable();
     let mut pairs = Vec::new();
-    for (p, largest, capped) in per_band {
-        pairs.extend(p);
-        stats.largest_bucket = stats.largest_bucket.max(largest);
-        stats.capped_buckets += capped;
+    for run in column.chunk_by(|x, y| x.0 == y.0) {
+        stats.largest_bucket = stats.largest_bucket.max(run.len() as u64);
+        if run.len() > window + 1 {
+            stats.capped_buckets += 1;
+        }
+        for (i, &(_, a)) in run.iter().enumerate() {
+            for &(_, b) in run.iter().skip(i + 1).take(window) {
+                pairs.push((a.min(b), a.max(b)));
+            }
+        }
     }
     pairs.par_sort_unstable();
     pairs.dedup();
-    stats.candidate_pairs = pairs.len() as u64;
     pairs
+}
+
+/// Finds near-copy edges band by band: each band's candidate pairs are verified unless the two
+/// documents are already joined (through earlier bands or exact groups) or the pair was already
+/// rejected. Only one band's column and pairs are in memory at a time, and the result does not
+/// depend on the thread count (bands and pairs are processed in a fixed order).
+///
+/// `docs[i]` is the document whose key is entry `i` of every band column; `skip` marks
+/// documents (by id) that do not take part (exact copies of another member).
+#[allow(clippy::too_many_arguments)]
+pub fn near_copy_edges<F>(
+    docs: &[u32],
+    skip: &[bool],
+    store: &bands::BandStore,
+    uf: &mut UnionFind,
+    load: F,
+    opts: &DedupOptions,
+    stats: &mut DedupStats,
+) -> Result<Vec<Edge>>
+where
+    F: Fn(u32) -> Result<DocSets> + Sync,
+{
+    let mut edges = Vec::new();
+    let mut rejected: std::collections::HashSet<u64> = std::collections::HashSet::new();
+    for band in 0..store.bands {
+        let keys = store.column(band)?;
+        anyhow::ensure!(
+            keys.len() == docs.len(),
+            "band {band} has {} keys for {} documents",
+            keys.len(),
+            docs.len()
+        );
+        let mut column: Vec<(u32, u32)> = keys
+            .into_iter()
+            .zip(docs)
+            .filter(|(_, &d)| !skip[d as usize])
+            .map(|(k, &d)| (k, d))
+            .collect();
+        let pairs: Vec<(u32, u32)> = band_pairs(&mut column, opts.bucket_window, stats)
+            .into_iter()
+            .filter(|&(a, b)| !rejected.contains(&pack(a, b)) && uf.find(a) != uf.find(b))
+            .collect();
+        stats.candidate_pairs += pairs.len() as u64;
+        let (found, refused) = verify(&pairs, &load, opts, stats)?;
+        for e in &found {
+            uf.union(e.a, e.b);
+        }
+        rejected.extend(refused.into_iter().map(|(a, b)| pack(a, b)));
+        edges.extend(found);
+    }
+    stats.verified_pairs = edges.len() as u64;
+    Ok(edges)
+}
+
+fn pack(a: u32, b: u32) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
 }
 
 /// The verdict on one candidate pair.
@@ -146,6 +183,9 @@ pub fn judge(a: &DocSets, b: &DocSets, opts: &DedupOptions) -> Verdict {
     }
 }
 
+/// The outcome of verifying a list of pairs: the copies found, and the pairs refused.
+pub type Verified = (Vec<Edge>, Vec<(u32, u32)>);
+
 /// Pairs verified per chunk: bounds the shingle sets held in memory at once.
 const VERIFY_CHUNK: usize = 1 << 16;
 
@@ -153,14 +193,15 @@ const VERIFY_CHUNK: usize = 1 << 16;
 /// `load` must be deterministic; it may be called from several threads.
 pub fn verify<F>(
     pairs: &[(u32, u32)],
-    load: F,
+    load: &F,
     opts: &DedupOptions,
     stats: &mut DedupStats,
-) -> Result<Vec<Edge>>
+) -> Result<Verified>
 where
     F: Fn(u32) -> Result<DocSets> + Sync,
 {
     let mut edges = Vec::new();
+    let mut refused = Vec::new();
     for chunk in pairs.chunks(VERIFY_CHUNK) {
         let mut needed: Vec<u32> = chunk.iter().flat_map(|&(a, b)| [a, b]).collect();
         needed.sort_unstable();
@@ -185,13 +226,18 @@ where
                     jaccard: jaccard as f32,
                     containment: containment as f32,
                 }),
-                Verdict::LowSimilarity => stats.rejected_low_similarity += 1,
-                Verdict::NumbersDiffer => stats.rejected_numbers_differ += 1,
+                Verdict::LowSimilarity => {
+                    stats.rejected_low_similarity += 1;
+                    refused.push((a, b));
+                }
+                Verdict::NumbersDiffer => {
+                    stats.rejected_numbers_differ += 1;
+                    refused.push((a, b));
+                }
             }
         }
     }
-    stats.verified_pairs = edges.len() as u64;
-    Ok(edges)
+    Ok((edges, refused))
 }
 
 /// Similarity figures of the verified pairs inside one cluster.
@@ -290,10 +336,9 @@ mod tests {
 
     #[test]
     fn big_bucket_is_capped_not_quadratic() {
-        let docs: Vec<u32> = (0..1000).collect();
-        let keys = vec![42u64; 1000];
+        let mut column: Vec<(u32, u32)> = (0..1000).map(|d| (42, d)).collect();
         let mut stats = DedupStats::default();
-        let pairs = candidate_pairs(&docs, &keys, 1, 4, &mut stats);
+        let pairs = band_pairs(&mut column, 4, &mut stats);
         assert!(pairs.len() <= 4000);
         assert_eq!(stats.largest_bucket, 1000);
         assert_eq!(stats.capped_buckets, 1);
