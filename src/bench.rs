@@ -4,7 +4,7 @@
 //! and the ratio of end-to-end to read-and-parse-only throughput.
 //!
 //! The generated corpus is deterministic for a given size and seed: English sentences from the
-//! bundled samples with a third of their content words replaced by made-up words (so articles
+//! bundled samples with 60% of their content words replaced by made-up words (so articles
 //! are distinct, as real ones are), numbers, web debris lines, 8% exact copies and 10%
 //! near-copies (a paragraph dropped, words changed, another footer).
 
@@ -78,8 +78,11 @@ fn made_up_word(rng: &mut Rng) -> String {
     (0..n).map(|_| SYL[rng.below(SYL.len())]).collect()
 }
 
-fn article(rng: &mut Rng, pool: &[String]) -> Vec<String> {
-    let paragraphs = 7 + rng.below(8);
+fn article(rng: &mut Rng, pool: &[String], size: Size) -> Vec<String> {
+    let paragraphs = match size {
+        Size::News => 7 + rng.below(8),
+        Size::Short => 1 + rng.below(2),
+    };
     (0..paragraphs)
         .map(|_| {
             let sentences = 2 + rng.below(3);
@@ -88,7 +91,7 @@ fn article(rng: &mut Rng, pool: &[String]) -> Vec<String> {
                     let s = &pool[rng.below(pool.len())];
                     s.split(' ')
                         .map(|w| {
-                            if w.len() >= 5 && rng.chance(0.35) {
+                            if w.len() >= 4 && rng.chance(0.6) {
                                 made_up_word(rng)
                             } else if w.chars().all(|c| c.is_ascii_digit()) {
                                 rng.below(10_000).to_string()
@@ -119,8 +122,17 @@ const FOOTERS: &[&str] = &[
     "Related Articles",
 ];
 
+/// Article length of a generated corpus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Size {
+    /// News-sized: 7 to 14 paragraphs, about 4 KB per record.
+    News,
+    /// One or two paragraphs, about 0.6 KB: many records for little disk, for scale tests.
+    Short,
+}
+
 /// Writes a corpus of `articles` records to `path`; returns the bytes written.
-pub fn generate(path: &Path, articles: usize, seed: u64) -> Result<u64> {
+pub fn generate(path: &Path, articles: usize, seed: u64, size: Size) -> Result<u64> {
     let pool = sentence_pool();
     anyhow::ensure!(!pool.is_empty(), "no sentences in the bundled samples");
     let mut rng = Rng(seed);
@@ -133,7 +145,7 @@ pub fn generate(path: &Path, articles: usize, seed: u64) -> Result<u64> {
             bodies[rng.below(bodies.len())].clone()
         } else if roll < 18 && !bodies.is_empty() {
             let mut b = bodies[rng.below(bodies.len())].clone();
-            if b.len() > 3 {
+            if b.len() > 2 {
                 let drop = rng.below(b.len());
                 b.remove(drop);
             }
@@ -154,7 +166,7 @@ pub fn generate(path: &Path, articles: usize, seed: u64) -> Result<u64> {
             }
             b
         } else {
-            article(&mut rng, &pool)
+            article(&mut rng, &pool, size)
         };
         // Remember a bounded window of recent bodies to copy from.
         if bodies.len() < 2000 {
@@ -225,7 +237,7 @@ pub fn run(
         Some(p) => p,
         None => {
             let p = tmp.path().join("corpus.jsonl");
-            generate(&p, articles, seed)?;
+            generate(&p, articles, seed, Size::News)?;
             p
         }
     };
@@ -283,8 +295,8 @@ mod tests {
     fn generated_corpus_is_deterministic_and_news_sized() {
         let dir = tempfile::tempdir().expect("tempdir");
         let (a, b) = (dir.path().join("a"), dir.path().join("b"));
-        let bytes = generate(&a, 200, 7).expect("generate");
-        generate(&b, 200, 7).expect("generate");
+        let bytes = generate(&a, 200, 7, Size::News).expect("generate");
+        generate(&b, 200, 7, Size::News).expect("generate");
         assert_eq!(std::fs::read(&a).expect("a"), std::fs::read(&b).expect("b"));
         let mean = bytes as f64 / 200.0;
         assert!((1500.0..6000.0).contains(&mean), "mean record size {mean}");

@@ -42,6 +42,9 @@ enum Command {
         /// Only write the generated corpus to this file, and exit.
         #[arg(long)]
         generate_only: Option<PathBuf>,
+        /// With --generate-only: one- or two-paragraph articles instead of news-sized ones.
+        #[arg(long)]
+        short: bool,
         #[command(flatten)]
         common: CommonArgs,
         /// Print the result as JSON.
@@ -239,11 +242,17 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             seed,
             input,
             generate_only,
+            short,
             common,
             json,
         } => {
             if let Some(path) = generate_only {
-                let bytes = copydesk::bench::generate(&path, articles, seed)?;
+                let size = if short {
+                    copydesk::bench::Size::Short
+                } else {
+                    copydesk::bench::Size::News
+                };
+                let bytes = copydesk::bench::generate(&path, articles, seed, size)?;
                 eprintln!(
                     "copydesk: wrote {articles} articles, {bytes} bytes, to {}",
                     path.display()

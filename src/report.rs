@@ -160,6 +160,9 @@ pub struct Run {
     pub stage_ms: BTreeMap<String, u64>,
     pub mb_per_s: f64,
     pub records_per_s: f64,
+    /// Peak resident memory of the process when the report was built (Linux VmHWM), in MB.
+    #[serde(default)]
+    pub peak_rss_mb: Option<f64>,
 }
 
 pub struct Inputs<'a> {
@@ -304,6 +307,7 @@ pub fn build(i: Inputs<'_>) -> Report {
                 .collect(),
             mb_per_s: (i.read.bytes as f64 / 1e6 / secs * 100.0).round() / 100.0,
             records_per_s: (i.read.records as f64 / secs).round(),
+            peak_rss_mb: crate::bench::peak_rss_mb().map(|m| m.round()),
         },
     }
 }
