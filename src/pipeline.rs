@@ -54,6 +54,8 @@ pub enum DropReason {
     LowQuality,
     ExactDuplicate,
     NearDuplicate,
+    /// `--collapse stories`: another article of the same story was kept.
+    SameStory,
 }
 
 impl DropReason {
@@ -65,6 +67,7 @@ impl DropReason {
             DropReason::LowQuality => "low_quality",
             DropReason::ExactDuplicate => "exact_duplicate",
             DropReason::NearDuplicate => "near_duplicate",
+            DropReason::SameStory => "same_story",
         }
     }
 }
@@ -617,6 +620,8 @@ pub struct Grouping {
     /// Per record: index into `clusters`, if any.
     pub cluster_of: Vec<Option<u32>>,
     pub stats: DedupStats,
+    /// Same-story groups over one representative per copy cluster (see `src/story/`).
+    pub stories: crate::story::Stories,
 }
 
 fn group_pass(
@@ -690,12 +695,52 @@ fn group_pass(
             decided_by: choice.decided_by,
         });
     }
+    // Story level: after copy clusters, which it never changes.
+    let stories = group_stories(scored, &out, &cluster_of, opts)?;
     stage.inc(docs.len() as u64);
     Ok(Grouping {
         clusters: out,
         cluster_of,
         stats,
+        stories,
     })
+}
+
+/// The representative of a record that takes part in story grouping: itself, or the kept
+/// member of its copy cluster; `None` for filtered records.
+fn story_rep(
+    d: u32,
+    docs: &[DocState],
+    clusters: &[OutCluster],
+    cluster_of: &[Option<u32>],
+) -> Option<u32> {
+    if docs[d as usize].filtered.is_some() {
+        return None;
+    }
+    Some(cluster_of[d as usize].map_or(d, |c| clusters[c as usize].kept))
+}
+
+/// Runs the story stage (`src/story/`) on one representative per copy cluster.
+fn group_stories(
+    scored: &ScorePass,
+    clusters: &[OutCluster],
+    cluster_of: &[Option<u32>],
+    opts: &Options,
+) -> Result<crate::story::Stories> {
+    let docs = &scored.docs;
+    let reps: Vec<u32> = (0..docs.len() as u32)
+        .filter(|&d| story_rep(d, docs, clusters, cluster_of) == Some(d))
+        .collect();
+    let mut stories = crate::story::group(
+        &scored.spill,
+        docs.len(),
+        &reps,
+        |d| docs[d as usize].clean_at,
+        |d| (docs[d as usize].quality, docs[d as usize].chars),
+        &opts.story,
+    )?;
+    stories.extend_to(|d| story_rep(d, docs, clusters, cluster_of));
+    Ok(stories)
 }
 
 /// Shingle and number sets of a record's cleaned text, re-read from the spill.
@@ -727,7 +772,12 @@ pub struct Written {
 }
 
 /// The fate of one record, decided from its state and its cluster.
-fn decide(i: usize, scored: &ScorePass, grouping: &Grouping) -> (Option<DropReason>, Option<u32>) {
+fn decide(
+    i: usize,
+    scored: &ScorePass,
+    grouping: &Grouping,
+    opts: &Options,
+) -> (Option<DropReason>, Option<u32>) {
     let doc = &scored.docs[i];
     if let Some(r) = doc.filtered {
         return (Some(r), None);
@@ -736,11 +786,33 @@ fn decide(i: usize, scored: &ScorePass, grouping: &Grouping) -> (Option<DropReas
         Some(ci) => {
             let c = &grouping.clusters[ci as usize];
             if c.kept as usize == i {
-                (None, None)
+                decide_story(i, grouping, opts)
             } else if scored.docs[c.kept as usize].exact == doc.exact {
                 (Some(DropReason::ExactDuplicate), Some(c.kept))
             } else {
                 (Some(DropReason::NearDuplicate), Some(c.kept))
+            }
+        }
+        None => decide_story(i, grouping, opts),
+    }
+}
+
+/// Under `--collapse stories`, a representative that is not its story's best is dropped.
+fn decide_story(
+    i: usize,
+    grouping: &Grouping,
+    opts: &Options,
+) -> (Option<DropReason>, Option<u32>) {
+    if !opts.story.collapse {
+        return (None, None);
+    }
+    match grouping.stories.story_of[i] {
+        Some(s) => {
+            let kept = grouping.stories.groups[s as usize].kept;
+            if kept as usize == i {
+                (None, None)
+            } else {
+                (Some(DropReason::SameStory), Some(kept))
             }
         }
         None => (None, None),
@@ -781,7 +853,7 @@ fn write_pass(
             .enumerate()
             .map(|(k, (raw, clean))| {
                 let i = base + k;
-                let (reason, dup_of) = decide(i, scored, grouping);
+                let (reason, dup_of) = decide(i, scored, grouping, opts);
                 let line = output_record(i, raw, clean, reason, dup_of, read, grouping, opts)?;
                 Ok((reason, line))
             })
@@ -814,6 +886,20 @@ fn write_pass(
     write_atomic(&work.join("clusters.jsonl"), |w| {
         for c in &grouping.clusters {
             serde_json::to_writer(&mut *w, &cluster_json(c, &read.ids, scored))?;
+            w.write_all(b"\n")?;
+        }
+        for g in &grouping.stories.groups {
+            let line = crate::story::group_json(
+                g,
+                |d| read.ids.get(d as usize),
+                |d| {
+                    (
+                        scored.docs[d as usize].quality,
+                        scored.docs[d as usize].chars,
+                    )
+                },
+            );
+            serde_json::to_writer(&mut *w, &line)?;
             w.write_all(b"\n")?;
         }
         Ok(())
@@ -854,6 +940,12 @@ fn output_record(
         "cluster".into(),
         grouping.cluster_of[i]
             .map(|c| Value::String(grouping.clusters[c as usize].id.clone()))
+            .unwrap_or(Value::Null),
+    );
+    info.insert(
+        "story".into(),
+        grouping.stories.story_of[i]
+            .map(|s| Value::String(grouping.stories.groups[s as usize].id.clone()))
             .unwrap_or(Value::Null),
     );
     if let Some(r) = reason {
