@@ -178,7 +178,7 @@ impl Default for StoryOptions {
             number_boost: 1.5,
             max_postings: 256,
             min_shared_terms: 2,
-            min_similarity: 0.3,
+            min_similarity: 0.38,
             min_shared_facts: 1,
             df_table_terms: 4 << 20,
             background_docs: 2000.0,

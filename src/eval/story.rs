@@ -31,6 +31,8 @@ pub struct StoryEvalResult {
     pub recall: f64,
     pub f1: f64,
     pub story_groups: usize,
+    /// False positives by the graded label `overall`: (band, count).
+    pub false_positives_by_overall: Vec<(String, usize)>,
     pub seconds: f64,
     pub compare: Vec<MethodScore>,
 }
@@ -49,6 +51,8 @@ struct Pair {
     a: String,
     b: String,
     same: bool,
+    /// The graded label (1 = very similar ... 4 = very dissimilar), when present.
+    overall: Option<f64>,
 }
 
 /// Runs the pipeline on the articles of `file` and scores its story decisions.
@@ -101,11 +105,20 @@ pub fn evaluate(
         (x.0.is_some() && x.0 == y.0) || (x.1.is_some() && x.1 == y.1)
     };
     let (mut positives, mut predicted, mut correct) = (0, 0, 0);
+    let mut fp_bands: Vec<(String, usize)> =
+        OVERALL_BANDS.iter().map(|b| (b.2.to_string(), 0)).collect();
     for p in &pairs {
         let guess = same_group(&p.a, &p.b);
         positives += p.same as usize;
         predicted += guess as usize;
         correct += (guess && p.same) as usize;
+        if guess && !p.same {
+            if let Some(o) = p.overall {
+                if let Some(k) = OVERALL_BANDS.iter().position(|b| o > b.0 && o <= b.1) {
+                    fp_bands[k].1 += 1;
+                }
+            }
+        }
     }
     let precision = if predicted == 0 {
         1.0
@@ -144,6 +157,7 @@ pub fn evaluate(
         recall,
         f1,
         story_groups: story_ids.len(),
+        false_positives_by_overall: fp_bands,
         seconds,
         compare,
     })
@@ -151,6 +165,13 @@ pub fn evaluate(
 
 /// Distinct articles as (id, text).
 type Articles = Vec<(String, String)>;
+
+/// Bands of the graded label for false positives: (above, up to, label).
+const OVERALL_BANDS: &[(f64, f64, &str)] = &[
+    (1.5, 2.0, "1.5 < overall <= 2 (related)"),
+    (2.0, 3.0, "2 < overall <= 3"),
+    (3.0, 4.0, "3 < overall <= 4 (unrelated)"),
+];
 
 /// The labelled pairs and the distinct articles (id, text) in first-seen order.
 fn read_pairs(file: &Path) -> Result<(Vec<Pair>, Articles)> {
@@ -200,7 +221,13 @@ fn read_pairs(file: &Path) -> Result<(Vec<Pair>, Articles)> {
             };
             let a = place(ia, t1);
             let b = place(ib, t2);
-            pairs.push(Pair { a, b, same });
+            let overall = v["overall"].as_f64();
+            pairs.push(Pair {
+                a,
+                b,
+                same,
+                overall,
+            });
         }
     }
     Ok((pairs, articles))
@@ -381,6 +408,12 @@ pub fn render(r: &StoryEvalResult) -> String {
         "pairs {} ({} same story), articles {}, story groups {}\nprecision {:.4}\nrecall    {:.4}\nF1        {:.4}\n(predicted same {}, correct {}; {:.2}s)\n",
         r.pairs, r.positives, r.articles, r.story_groups, r.precision, r.recall, r.f1, r.predicted, r.correct, r.seconds
     );
+    if r.false_positives_by_overall.iter().any(|b| b.1 > 0) {
+        out.push_str("false positives by graded label:\n");
+        for (band, n) in &r.false_positives_by_overall {
+            out.push_str(&format!("  {band}: {n}\n"));
+        }
+    }
     if !r.compare.is_empty() {
         out.push_str("\nsimilarity on the labelled pairs (cleaned texts):\n");
         out.push_str(&format!(

@@ -20,9 +20,15 @@ pub const NUMBER: u8 = 2;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Term {
     pub hash: u64,
-    pub tf: u32,
+    /// Occurrences, each discounted by its position (see [`LEAD_TERMS`]).
+    pub tf: f32,
     pub kind: u8,
 }
+
+/// News is written top-down: the lead names the event, the tail drifts to background, related
+/// links and teasers that debris stripping missed. An occurrence at term position `i` counts
+/// `1 / (1 + i / LEAD_TERMS)`, so the tail weighs less without being ignored.
+pub const LEAD_TERMS: f32 = 150.0;
 
 fn stopwords() -> &'static std::collections::HashSet<&'static str> {
     static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
@@ -186,11 +192,13 @@ fn tokenize_line(line: &str) -> Vec<Token<'_>> {
 /// The distinct terms of `text`, sorted by hash. A term is a name or a number if any
 /// occurrence is.
 pub fn doc_terms(text: &str) -> Vec<Term> {
-    let mut map: HashMap<u64, (u32, u8)> = HashMap::new();
+    let mut map: HashMap<u64, (f32, u8)> = HashMap::new();
+    let mut position = 0f32;
     for_each_term(text, |t, kind| {
-        let e = map.entry(term_hash(t)).or_insert((0, 0));
-        e.0 += 1;
+        let e = map.entry(term_hash(t)).or_insert((0.0, 0));
+        e.0 += 1.0 / (1.0 + position / LEAD_TERMS);
         e.1 |= kind;
+        position += 1.0;
     });
     let mut out: Vec<Term> = map
         .into_iter()

@@ -85,12 +85,22 @@ pub struct Weighting {
     pub number_boost: f32,
 }
 
-/// Weight of every term: (1 + ln tf) × idf × boosts, with the term's kind.
+/// Sublinear term frequency: 1 + ln tf from one occurrence up, linear below (a single late
+/// occurrence counts less than one).
+fn tf_weight(tf: f32) -> f32 {
+    if tf >= 1.0 {
+        1.0 + tf.ln()
+    } else {
+        tf.max(0.0)
+    }
+}
+
+/// Weight of every term: tf weight × idf × boosts, with the term's kind.
 pub fn weigh(terms: &[Term], df: &DocFreq, w: Weighting) -> Vec<(u64, f32, u8)> {
     terms
         .iter()
         .map(|t| {
-            let mut x = (1.0 + (t.tf as f32).ln()) * df.idf(t.hash);
+            let mut x = tf_weight(t.tf) * df.idf(t.hash);
             if t.kind & NAME != 0 {
                 x *= w.name_boost;
             }
@@ -240,12 +250,12 @@ mod tests {
             df.add_doc(&[
                 Term {
                     hash: 1,
-                    tf: 1,
+                    tf: 1.0,
                     kind: 0,
                 },
                 Term {
                     hash: 1000 + i,
-                    tf: 1,
+                    tf: 1.0,
                     kind: 0,
                 },
             ]);
