@@ -240,6 +240,32 @@ mod tests {
         assert!(groups.contains(&vec![0, 1]) || groups.contains(&vec![0, 1, 2]));
     }
 
+    proptest::proptest! {
+        /// No chaining, as an invariant: in every group more than half of all member pairs are
+        /// verified edges, whatever the graph.
+        #[test]
+        fn every_group_is_mostly_linked(raw in proptest::collection::vec((0u32..30, 0u32..30, 0u32..100), 0..120)) {
+            let mut edges: Vec<Edge> = raw
+                .iter()
+                .filter(|(a, b, _)| a != b)
+                .map(|&(a, b, c)| edge(a.min(b), a.max(b), c as f64 / 100.0))
+                .collect();
+            edges.sort_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)));
+            edges.dedup_by_key(|e| (e.a, e.b));
+            edges.sort_by(|x, y| y.overlap.cosine.total_cmp(&x.overlap.cosine).then((x.a, x.b).cmp(&(y.a, y.b))));
+            for g in cluster(30, &edges) {
+                let mut linked = 0;
+                for (i, &a) in g.iter().enumerate() {
+                    for &b in &g[i + 1..] {
+                        linked += edges.iter().any(|e| e.a == a && e.b == b) as usize;
+                    }
+                }
+                let pairs = g.len() * (g.len() - 1) / 2;
+                proptest::prop_assert!(linked * 2 > pairs, "{g:?}: {linked} of {pairs}");
+            }
+        }
+    }
+
     #[test]
     fn a_clique_forms_one_group() {
         let mut edges = Vec::new();
