@@ -250,7 +250,7 @@ mod tests {
                 .filter(|(a, b, _)| a != b)
                 .map(|&(a, b, c)| edge(a.min(b), a.max(b), c as f64 / 100.0))
                 .collect();
-            edges.sort_by(|x, y| (x.a, x.b).cmp(&(y.a, y.b)));
+            edges.sort_by_key(|e| (e.a, e.b));
             edges.dedup_by_key(|e| (e.a, e.b));
             edges.sort_by(|x, y| y.overlap.cosine.total_cmp(&x.overlap.cosine).then((x.a, x.b).cmp(&(y.a, y.b))));
             for g in cluster(30, &edges) {
