@@ -160,6 +160,11 @@ pub struct StoryOptions {
     pub min_similarity: f64,
     /// ...and it shares at least this many names or numbers.
     pub min_shared_facts: usize,
+    /// Record fields (dotted paths) holding an ISO 8601 publication date, tried in order.
+    pub date_fields: Vec<String>,
+    /// Articles with known dates further apart than this many days are never the same story
+    /// (unset: dates are ignored).
+    pub max_days_apart: Option<u32>,
     /// Distinct terms whose document frequency is tracked exactly; rarer ones beyond this are
     /// pruned (they only need to be known as rare).
     pub df_table_terms: usize,
@@ -180,6 +185,8 @@ impl Default for StoryOptions {
             min_shared_terms: 2,
             min_similarity: 0.38,
             min_shared_facts: 1,
+            date_fields: vec!["published".into(), "date".into(), "meta.published".into()],
+            max_days_apart: Some(14),
             df_table_terms: 4 << 20,
             background_docs: 2000.0,
         }

@@ -143,7 +143,7 @@ pub fn run(job: &CleanJob) -> Result<Summary> {
 
     // Pass 3: group and select.
     let stage = progress.stage("group", Some(scored.docs.len() as u64), "records");
-    let grouping = group_pass(&scored, opts, &stage)?;
+    let grouping = group_pass(&scored, &read.spill, opts, &stage)?;
     timings.push(("group", stage.finish()));
 
     // Pass 4: write.
@@ -626,6 +626,7 @@ pub struct Grouping {
 
 fn group_pass(
     scored: &ScorePass,
+    raw: &SpillReader,
     opts: &Options,
     stage: &crate::progress::Stage,
 ) -> Result<Grouping> {
@@ -696,7 +697,7 @@ fn group_pass(
         });
     }
     // Story level: after copy clusters, which it never changes.
-    let stories = group_stories(scored, &out, &cluster_of, opts)?;
+    let stories = group_stories(scored, raw, &out, &cluster_of, opts)?;
     stage.inc(docs.len() as u64);
     Ok(Grouping {
         clusters: out,
@@ -723,6 +724,7 @@ fn story_rep(
 /// Runs the story stage (`src/story/`) on one representative per copy cluster.
 fn group_stories(
     scored: &ScorePass,
+    raw: &SpillReader,
     clusters: &[OutCluster],
     cluster_of: &[Option<u32>],
     opts: &Options,
@@ -737,6 +739,14 @@ fn group_stories(
         &reps,
         |d| docs[d as usize].clean_at,
         |d| (docs[d as usize].quality, docs[d as usize].chars),
+        |d| {
+            // The original record (for its date fields) is the third field of the read spill.
+            let entry = raw.read_at(docs[d as usize].raw_at)?;
+            Ok(unpack(&entry)?
+                .get(2)
+                .map(|f| f.to_vec())
+                .unwrap_or_default())
+        },
         &opts.story,
     )?;
     stories.extend_to(|d| story_rep(d, docs, clusters, cluster_of));

@@ -61,6 +61,9 @@ pub struct Rules {
     pub min_shared_terms: usize,
     pub min_similarity: f64,
     pub min_shared_facts: usize,
+    /// Articles whose dates are both known and further apart than this many days are not
+    /// the same story.
+    pub max_days_apart: Option<u32>,
 }
 
 /// A verified pair of article positions (in the arena) with its overlap.
@@ -80,7 +83,17 @@ pub struct PairCounts {
 }
 
 /// Candidate pairs (a < b) sharing enough top-k keys, each verified; sorted by decreasing cosine.
-pub fn verified_edges(arena: &Arena, rules: &Rules, counts: &mut PairCounts) -> Vec<Edge> {
+/// `days` holds each article's publication day, if known (may be empty: no dates).
+pub fn verified_edges(
+    arena: &Arena,
+    days: &[Option<i32>],
+    rules: &Rules,
+    counts: &mut PairCounts,
+) -> Vec<Edge> {
+    let far_apart = |i: usize, j: usize| match (rules.max_days_apart, days.get(i), days.get(j)) {
+        (Some(max), Some(Some(x)), Some(Some(y))) => x.abs_diff(*y) > max,
+        _ => false,
+    };
     // Inverted index: (key, article) sorted, then one posting list per key.
     let mut postings: Vec<(u32, u32)> = (0..arena.len())
         .flat_map(|i| arena.get(i).0.iter().map(move |&k| (k, i as u32)))
@@ -125,12 +138,14 @@ pub fn verified_edges(arena: &Arena, rules: &Rules, counts: &mut PairCounts) -> 
                 .iter()
                 .filter_map(|&j| {
                     let o = overlap(arena.get(i), arena.get(j as usize));
-                    (o.cosine >= rules.min_similarity && o.shared_facts >= rules.min_shared_facts)
-                        .then_some(Edge {
-                            a: i as u32,
-                            b: j,
-                            overlap: o,
-                        })
+                    (o.cosine >= rules.min_similarity
+                        && o.shared_facts >= rules.min_shared_facts
+                        && !far_apart(i, j as usize))
+                    .then_some(Edge {
+                        a: i as u32,
+                        b: j,
+                        overlap: o,
+                    })
                 })
                 .collect();
             (cands.len() as u64, edges)
@@ -264,6 +279,33 @@ mod tests {
                 proptest::prop_assert!(linked * 2 > pairs, "{g:?}: {linked} of {pairs}");
             }
         }
+    }
+
+    #[test]
+    fn articles_published_far_apart_are_not_paired() {
+        let t = TopTerms {
+            keys: vec![1, 2, 3, 4],
+            weights: vec![1.0; 4],
+            kinds: vec![1; 4],
+        };
+        let mut arena = Arena::default();
+        for _ in 0..3 {
+            arena.push(&t);
+        }
+        let rules = Rules {
+            max_postings: 100,
+            min_shared_terms: 2,
+            min_similarity: 0.5,
+            min_shared_facts: 1,
+            max_days_apart: Some(7),
+        };
+        let days = [Some(100), Some(103), Some(200)];
+        let mut counts = PairCounts::default();
+        let edges = verified_edges(&arena, &days, &rules, &mut counts);
+        let pairs: Vec<(u32, u32)> = edges.iter().map(|e| (e.a, e.b)).collect();
+        assert_eq!(pairs, vec![(0, 1)]);
+        let undated = verified_edges(&arena, &[], &rules, &mut counts);
+        assert_eq!(undated.len(), 3);
     }
 
     #[test]

@@ -21,6 +21,7 @@
 
 pub mod background;
 pub mod cluster;
+pub mod dates;
 pub mod terms;
 pub mod vector;
 
@@ -103,13 +104,15 @@ fn cleaned_text(spill: &SpillReader, at: u64) -> Result<String> {
 
 /// Runs the stage over `reps` (record indices in increasing order, one per copy cluster, none
 /// filtered). `clean_at` gives a record's offset in the cleaned spill, `rank` its quality and
-/// cleaned length (for choosing the best of a group). `n_docs` is the number of records.
+/// cleaned length (for choosing the best of a group), `original` its original JSON record (for
+/// the date fields). `n_docs` is the number of records.
 pub fn group(
     spill: &SpillReader,
     n_docs: usize,
     reps: &[u32],
     clean_at: impl Fn(u32) -> u64 + Sync,
     rank: impl Fn(u32) -> (f64, u64),
+    original: impl Fn(u32) -> Result<Vec<u8>> + Sync,
     opts: &StoryOptions,
 ) -> Result<Stories> {
     let mut out = Stories {
@@ -122,13 +125,23 @@ pub fn group(
     }
     // Pass A: document frequencies, folded in input order (deterministic even when pruned).
     let mut df = DocFreq::new(opts.df_table_terms, opts.background_docs);
+    let mut days: Vec<Option<i32>> = Vec::new();
+    let use_dates = opts.max_days_apart.is_some() && !opts.date_fields.is_empty();
     for chunk in reps.chunks(BATCH) {
-        let terms: Vec<Vec<terms::Term>> = chunk
+        let terms: Vec<(Vec<terms::Term>, Option<i32>)> = chunk
             .par_iter()
-            .map(|&d| Ok(terms::doc_terms(&cleaned_text(spill, clean_at(d))?)))
+            .map(|&d| {
+                let day = if use_dates {
+                    dates::record_day(&original(d)?, &opts.date_fields)
+                } else {
+                    None
+                };
+                Ok((terms::doc_terms(&cleaned_text(spill, clean_at(d))?), day))
+            })
             .collect::<Result<_>>()?;
-        for t in &terms {
+        for (t, day) in &terms {
             df.add_doc(t);
+            days.push(*day);
         }
     }
     // Pass B: the story vector of every article.
@@ -159,9 +172,10 @@ pub fn group(
         min_shared_terms: opts.min_shared_terms.max(1),
         min_similarity: opts.min_similarity,
         min_shared_facts: opts.min_shared_facts,
+        max_days_apart: opts.max_days_apart,
     };
     let mut counts = cluster::PairCounts::default();
-    let edges = cluster::verified_edges(&arena, &rules, &mut counts);
+    let edges = cluster::verified_edges(&arena, &days, &rules, &mut counts);
     out.stats.candidate_pairs = counts.candidates;
     out.stats.verified_pairs = counts.verified;
     out.stats.skipped_keys = counts.skipped_keys;
