@@ -14,6 +14,8 @@ pub struct Options {
     pub dedup: DedupOptions,
     pub debris: DebrisOptions,
     pub quality: QualityOptions,
+    /// Same-story grouping (see `src/story/`).
+    pub story: StoryOptions,
     /// Stop at the first unreadable input line with exit status 2 instead of recording it.
     pub strict: bool,
     /// Report gates (`dup_rate > 0.4`): when one holds, `clean` exits with status 1 after
@@ -137,4 +139,59 @@ pub struct QualityOptions {
     pub min_quality: f64,
     /// Keep only these languages (ISO 639-1 codes); empty keeps all.
     pub languages: Vec<String>,
+}
+
+/// Same-story grouping: articles that report one event in different words.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoryOptions {
+    /// Group articles into stories at all (annotation only, unless `collapse`).
+    pub enabled: bool,
+    /// Keep only the best article of each story; drop the others as `same_story`.
+    pub collapse: bool,
+    /// Distinctive terms kept per article (its story vector).
+    pub top_terms: usize,
+    /// Weight multiplier of names (capitalised inside a sentence).
+    pub name_boost: f32,
+    /// Weight multiplier of numbers and dates.
+    pub number_boost: f32,
+    /// Terms in more articles' vectors than this are not used to find candidates.
+    pub max_postings: usize,
+    /// Candidate pairs share at least this many vector terms.
+    pub min_shared_terms: usize,
+    /// A candidate pair is the same story when the cosine of its vectors reaches this...
+    pub min_similarity: f64,
+    /// ...and it shares at least this many names or numbers.
+    pub min_shared_facts: usize,
+    /// Record fields (dotted paths) holding an ISO 8601 publication date, tried in order.
+    pub date_fields: Vec<String>,
+    /// Articles with known dates further apart than this many days are never the same story
+    /// (unset: dates are ignored).
+    pub max_days_apart: Option<u32>,
+    /// Distinct terms whose document frequency is tracked exactly; rarer ones beyond this are
+    /// pruned (they only need to be known as rare).
+    pub df_table_terms: usize,
+    /// Weight of the built-in English background frequencies, in pseudo-documents blended with
+    /// the corpus counts (0 disables; matters only on small corpora).
+    pub background_docs: f64,
+}
+
+impl Default for StoryOptions {
+    fn default() -> Self {
+        StoryOptions {
+            enabled: true,
+            collapse: false,
+            top_terms: 24,
+            name_boost: 1.5,
+            number_boost: 1.5,
+            max_postings: 256,
+            min_shared_terms: 2,
+            min_similarity: 0.38,
+            min_shared_facts: 1,
+            date_fields: vec!["published".into(), "date".into(), "meta.published".into()],
+            max_days_apart: Some(14),
+            df_table_terms: 4 << 20,
+            background_docs: 2000.0,
+        }
+    }
 }

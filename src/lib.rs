@@ -16,6 +16,7 @@ pub mod quality;
 pub mod report;
 pub mod select;
 pub mod spill;
+pub mod story;
 
 pub use config::Options;
 pub use pipeline::{run, CleanJob, Summary};

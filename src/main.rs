@@ -76,6 +76,16 @@ struct CleanArgs {
     /// Output folder (created if missing).
     #[arg(short, long)]
     output: PathBuf,
+    /// Keep only the best record of each group of this kind: `stories` drops the other
+    /// articles of each same-story group (reason `same_story`). Copies are always collapsed.
+    #[arg(long, value_enum)]
+    collapse: Option<Collapse>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Collapse {
+    /// Same-story groups: different articles about one event.
+    Stories,
 }
 
 #[derive(Args)]
@@ -130,6 +140,23 @@ enum EvalCommand {
         /// Keep the pipeline's output here instead of a temporary folder.
         #[arg(long)]
         keep_output: Option<PathBuf>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Precision, recall and F1 of same-story decisions over labelled article pairs
+    /// (JSONL with `id`, `text`, `text2`, `same_story`).
+    Story {
+        file: PathBuf,
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Keep the pipeline's output here instead of a temporary folder.
+        #[arg(long)]
+        keep_output: Option<PathBuf>,
+        /// Also score candidate similarities (weighted cosine, weighted SimHash, the simhash
+        /// crate) directly on the pairs.
+        #[arg(long)]
+        compare: bool,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -206,7 +233,10 @@ fn main() -> ExitCode {
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Clean(args) => {
-            let options = args.common.options()?;
+            let mut options = args.common.options()?;
+            if args.collapse == Some(Collapse::Stories) {
+                options.story.collapse = true;
+            }
             let job = CleanJob {
                 inputs: args.inputs,
                 outdir: args.output,
@@ -300,6 +330,24 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&result)?);
             } else {
                 print!("{}", copydesk::eval::neardup::render(&result));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval(EvalCommand::Story {
+            file,
+            common,
+            keep_output,
+            compare,
+            json,
+        }) => {
+            let options = common.options()?;
+            let result = common.pool()?.install(|| {
+                copydesk::eval::story::evaluate(&file, &options, keep_output, compare)
+            })?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&result)?);
+            } else {
+                print!("{}", copydesk::eval::story::render(&result));
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -54,6 +54,8 @@ pub enum DropReason {
     LowQuality,
     ExactDuplicate,
     NearDuplicate,
+    /// `--collapse stories`: another article of the same story was kept.
+    SameStory,
 }
 
 impl DropReason {
@@ -65,6 +67,7 @@ impl DropReason {
             DropReason::LowQuality => "low_quality",
             DropReason::ExactDuplicate => "exact_duplicate",
             DropReason::NearDuplicate => "near_duplicate",
+            DropReason::SameStory => "same_story",
         }
     }
 }
@@ -146,7 +149,7 @@ pub fn run(job: &CleanJob) -> Result<Summary> {
 
     // Pass 3: group and select.
     let stage = progress.stage("group", Some(scored.docs.len() as u64), "records");
-    let grouping = group_pass(&scored, opts, &stage)?;
+    let grouping = group_pass(&scored, &read.spill, opts, &stage)?;
     timings.push(("group", stage.finish()));
 
     // Pass 4: write.
@@ -672,10 +675,13 @@ pub struct Grouping {
     /// Per record: index into `clusters`, if any.
     pub cluster_of: Vec<Option<u32>>,
     pub stats: DedupStats,
+    /// Same-story groups over one representative per copy cluster (see `src/story/`).
+    pub stories: crate::story::Stories,
 }
 
 fn group_pass(
     scored: &ScorePass,
+    raw: &SpillReader,
     opts: &Options,
     stage: &crate::progress::Stage,
 ) -> Result<Grouping> {
@@ -745,12 +751,61 @@ fn group_pass(
             decided_by: choice.decided_by,
         });
     }
+    // Story level: after copy clusters, which it never changes.
+    let stories = group_stories(scored, raw, &out, &cluster_of, opts)?;
     stage.inc(docs.len() as u64);
     Ok(Grouping {
         clusters: out,
         cluster_of,
         stats,
+        stories,
     })
+}
+
+/// The representative of a record that takes part in story grouping: itself, or the kept
+/// member of its copy cluster; `None` for filtered records.
+fn story_rep(
+    d: u32,
+    docs: &[DocState],
+    clusters: &[OutCluster],
+    cluster_of: &[Option<u32>],
+) -> Option<u32> {
+    if docs[d as usize].filtered.is_some() {
+        return None;
+    }
+    Some(cluster_of[d as usize].map_or(d, |c| clusters[c as usize].kept))
+}
+
+/// Runs the story stage (`src/story/`) on one representative per copy cluster.
+fn group_stories(
+    scored: &ScorePass,
+    raw: &SpillReader,
+    clusters: &[OutCluster],
+    cluster_of: &[Option<u32>],
+    opts: &Options,
+) -> Result<crate::story::Stories> {
+    let docs = &scored.docs;
+    let reps: Vec<u32> = (0..docs.len() as u32)
+        .filter(|&d| story_rep(d, docs, clusters, cluster_of) == Some(d))
+        .collect();
+    let mut stories = crate::story::group(
+        &scored.spill,
+        docs.len(),
+        &reps,
+        |d| docs[d as usize].clean_at,
+        |d| (docs[d as usize].quality, docs[d as usize].chars),
+        |d| {
+            // The original record (for its date fields) is the third field of the read spill.
+            let entry = raw.read_at(docs[d as usize].raw_at)?;
+            Ok(unpack(&entry)?
+                .get(2)
+                .map(|f| f.to_vec())
+                .unwrap_or_default())
+        },
+        &opts.story,
+    )?;
+    stories.extend_to(|d| story_rep(d, docs, clusters, cluster_of));
+    Ok(stories)
 }
 
 /// Shingle and number sets of a record's cleaned text, re-read from the spill.
@@ -877,7 +932,12 @@ fn make_sample(
 }
 
 /// The fate of one record, decided from its state and its cluster.
-fn decide(i: usize, scored: &ScorePass, grouping: &Grouping) -> (Option<DropReason>, Option<u32>) {
+fn decide(
+    i: usize,
+    scored: &ScorePass,
+    grouping: &Grouping,
+    opts: &Options,
+) -> (Option<DropReason>, Option<u32>) {
     let doc = &scored.docs[i];
     if let Some(r) = doc.filtered {
         return (Some(r), None);
@@ -886,11 +946,33 @@ fn decide(i: usize, scored: &ScorePass, grouping: &Grouping) -> (Option<DropReas
         Some(ci) => {
             let c = &grouping.clusters[ci as usize];
             if c.kept as usize == i {
-                (None, None)
+                decide_story(i, grouping, opts)
             } else if scored.docs[c.kept as usize].exact == doc.exact {
                 (Some(DropReason::ExactDuplicate), Some(c.kept))
             } else {
                 (Some(DropReason::NearDuplicate), Some(c.kept))
+            }
+        }
+        None => decide_story(i, grouping, opts),
+    }
+}
+
+/// Under `--collapse stories`, a representative that is not its story's best is dropped.
+fn decide_story(
+    i: usize,
+    grouping: &Grouping,
+    opts: &Options,
+) -> (Option<DropReason>, Option<u32>) {
+    if !opts.story.collapse {
+        return (None, None);
+    }
+    match grouping.stories.story_of[i] {
+        Some(s) => {
+            let kept = grouping.stories.groups[s as usize].kept;
+            if kept as usize == i {
+                (None, None)
+            } else {
+                (Some(DropReason::SameStory), Some(kept))
             }
         }
         None => (None, None),
@@ -933,7 +1015,7 @@ fn write_pass(
             .enumerate()
             .map(|(k, (raw, clean))| {
                 let i = base + k;
-                let (reason, dup_of) = decide(i, scored, grouping);
+                let (reason, dup_of) = decide(i, scored, grouping, opts);
                 let line = output_record(i, raw, clean, reason, dup_of, read, grouping, opts)?;
                 let raw_fields = unpack(raw)?;
                 let site = String::from_utf8_lossy(raw_fields.first().copied().unwrap_or_default())
@@ -1020,6 +1102,20 @@ fn write_pass(
             serde_json::to_writer(&mut *w, &cluster_json(c, &read.ids, scored))?;
             w.write_all(b"\n")?;
         }
+        for g in &grouping.stories.groups {
+            let line = crate::story::group_json(
+                g,
+                |d| read.ids.get(d as usize),
+                |d| {
+                    (
+                        scored.docs[d as usize].quality,
+                        scored.docs[d as usize].chars,
+                    )
+                },
+            );
+            serde_json::to_writer(&mut *w, &line)?;
+            w.write_all(b"\n")?;
+        }
         Ok(())
     })?;
     Ok(written)
@@ -1066,6 +1162,12 @@ fn output_record(
         "cluster".into(),
         grouping.cluster_of[i]
             .map(|c| Value::String(grouping.clusters[c as usize].id.clone()))
+            .unwrap_or(Value::Null),
+    );
+    info.insert(
+        "story".into(),
+        grouping.stories.story_of[i]
+            .map(|s| Value::String(grouping.stories.groups[s as usize].id.clone()))
             .unwrap_or(Value::Null),
     );
     if let Some(r) = reason {

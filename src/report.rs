@@ -31,6 +31,8 @@ pub struct Report {
     pub dedup: DedupStats,
     pub debris: DebrisSummary,
     pub quality: QualitySummary,
+    /// Same-story groups (see `src/story/`).
+    pub stories: StoriesSummary,
     pub languages: BTreeMap<String, u64>,
     /// Per-site figures for the sites with the most records (when records name a site).
     #[serde(default)]
@@ -130,6 +132,14 @@ pub struct ClusterSummary {
     pub largest: u64,
     /// Share of valid records dropped as exact or near duplicates.
     pub dup_rate: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoriesSummary {
+    #[serde(flatten)]
+    pub stats: crate::story::StoryStats,
+    /// The largest groups with their members and shared terms.
+    pub largest: Vec<crate::story::StorySummary>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -290,6 +300,10 @@ pub fn build(i: Inputs<'_>) -> Report {
             mean_dropped: mean(&i.written.quality_dropped),
             histogram_kept: histogram(&i.written.quality_kept),
             histogram_dropped: histogram(&i.written.quality_dropped),
+        },
+        stories: StoriesSummary {
+            stats: i.grouping.stories.stats.clone(),
+            largest: crate::story::largest(&i.grouping.stories, |d| i.ids.get(d as usize)),
         },
         languages: i.written.languages.clone(),
         sites: site_summaries(&i.written.sites),
@@ -505,6 +519,24 @@ pub fn markdown(r: &Report) -> String {
         );
         for l in &r.debris.top_removed_lines {
             let _ = writeln!(s, "| {} | {} |", md_escape(&l.text), l.count);
+        }
+    }
+    if !r.stories.largest.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n## Largest story groups\n\n{} groups hold {} articles (one per copy cluster).\n\n| story | articles | kept | members | shared terms |\n|---|---:|---|---|---|",
+            r.stories.stats.groups, r.stories.stats.grouped_articles
+        );
+        for g in &r.stories.largest {
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                g.story,
+                g.size,
+                md_escape(&g.kept),
+                md_escape(&g.members.join(", ")),
+                md_escape(&g.evidence.join(", "))
+            );
         }
     }
     if !r.languages.is_empty() {

@@ -3,6 +3,7 @@
 //! output files with the labels.
 
 pub mod neardup;
+pub mod story;
 
 use std::collections::HashMap;
 

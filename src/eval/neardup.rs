@@ -44,6 +44,10 @@ pub fn evaluate(file: &Path, options: &Options, workdir: Option<PathBuf>) -> Res
     let mut group_of: HashMap<String, String> = HashMap::new();
     for line in read_lines(&outdir.join("clusters.jsonl"))? {
         let v: Value = serde_json::from_str(&line)?;
+        // Story groups are another level; copy clusters are what is scored here.
+        if v["level"] == "story" {
+            continue;
+        }
         let cid = v["cluster"].as_str().unwrap_or_default().to_string();
         for m in v["members"].as_array().into_iter().flatten() {
             if let Some(id) = m.as_str() {

@@ -1,0 +1,80 @@
+//! Publication dates for date proximity: two articles published weeks apart report different
+//! events even when they share every name (a trial's opening and its verdict). Only ISO 8601
+//! dates (`2026-03-09`, `2026-03-09T10:00:00Z`) are read; anything else counts as no date, and a
+//! pair with a missing date is never rejected for it.
+
+use serde_json::Value;
+
+/// Days since 1970-01-01 of an ISO 8601 date prefix `YYYY-MM-DD`.
+pub fn parse_iso_day(s: &str) -> Option<i32> {
+    let b = s.trim().as_bytes();
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        std::str::from_utf8(&b[r]).ok()?.parse().ok()
+    };
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    i32::try_from(era * 146_097 + doe - 719_468).ok()
+}
+
+/// The first parsable date among `fields` (dotted paths) of a JSON record.
+pub fn record_day(original: &[u8], fields: &[String]) -> Option<i32> {
+    if fields.is_empty() {
+        return None;
+    }
+    // Most records have no date field: skip the parse when no field name occurs at all.
+    let text = std::str::from_utf8(original).ok()?;
+    if !fields
+        .iter()
+        .any(|f| text.contains(f.rsplit('.').next().unwrap_or(f)))
+    {
+        return None;
+    }
+    let v: Value = serde_json::from_str(text).ok()?;
+    fields.iter().find_map(|f| {
+        let mut cur = &v;
+        for part in f.split('.') {
+            cur = cur.get(part)?;
+        }
+        cur.as_str().and_then(parse_iso_day)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates_become_day_numbers() {
+        assert_eq!(parse_iso_day("1970-01-01"), Some(0));
+        assert_eq!(
+            parse_iso_day("2026-03-09T10:00:00Z")
+                .map(|d| d - parse_iso_day("2026-02-28").unwrap_or(0)),
+            Some(9)
+        );
+        assert_eq!(parse_iso_day("9 March 2026"), None);
+        assert_eq!(parse_iso_day("2026-13-01"), None);
+    }
+
+    #[test]
+    fn record_day_reads_nested_fields_and_ignores_records_without_dates() {
+        let fields = vec!["published".to_string(), "meta.date".to_string()];
+        assert_eq!(
+            record_day(br#"{"id":"a","meta":{"date":"1970-01-03"}}"#, &fields),
+            Some(2)
+        );
+        assert_eq!(record_day(br#"{"id":"a","text":"x"}"#, &fields), None);
+        assert_eq!(record_day(br#"{"published":"yesterday"}"#, &fields), None);
+    }
+}

@@ -1,0 +1,353 @@
+//! Story stage: groups articles that report the same event in different words — rewrites,
+//! spun copies, translations — which share facts but hardly any sentence, so the near-copy
+//! detector rightly leaves them apart.
+//!
+//! How (each step measured with `copydesk eval story`, see the README):
+//! 1. **Terms** ([`terms`]): content words of the *cleaned* text (debris already stripped),
+//!    names (capitalised inside a sentence) and numbers marked.
+//! 2. **Weights** ([`vector`]): (1 + ln tf) × IDF × boosts for names and numbers. Document
+//!    frequencies are counted over the articles taking part (one per copy cluster, so syndication
+//!    does not make a story's words look common), in a table of bounded size.
+//! 3. **Vector**: the `top_terms` heaviest terms of each article, kept in a flat arena (about
+//!    9 bytes per term: 24 terms ≈ 220 bytes per article).
+//! 4. **Candidates, verification, clustering** ([`cluster`]): inverted index with capped posting
+//!    lists, cosine plus shared names/numbers, and average linkage with a majority rule, so one
+//!    article cannot chain two unrelated stories.
+//!
+//! Guarantees: the stage never changes copy clusters (it runs on one representative per
+//! cluster, after them); results are identical whatever the thread count (batches are folded in
+//! input order, every list is sorted before use); only compact vectors stay in memory, texts are
+//! re-read from the cleaned spill.
+
+pub mod background;
+pub mod cluster;
+pub mod dates;
+pub mod terms;
+pub mod vector;
+
+use crate::config::StoryOptions;
+use crate::select::{self, Candidate, DecidedBy};
+use crate::spill::{unpack, SpillReader};
+use anyhow::{anyhow, Result};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use vector::{DocFreq, TopTerms, Weighting};
+
+/// One same-story group.
+#[derive(Debug, Clone)]
+pub struct StoryGroup {
+    /// `s000001`, ... in order of the group's first article.
+    pub id: String,
+    /// The articles (one representative per copy cluster), in input order.
+    pub articles: Vec<u32>,
+    pub kept: u32,
+    pub runner_up: u32,
+    pub decided_by: DecidedBy,
+    /// Distinctive terms most articles of the group share, heaviest first.
+    pub evidence: Vec<String>,
+    /// Cosine of the verified pairs inside the group.
+    pub cosine_min: f64,
+    pub cosine_mean: f64,
+    /// Verified pairs inside the group, out of all pairs.
+    pub linked_pairs: u64,
+}
+
+/// Counters for the report.
+#[derive(Debug, Default, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StoryStats {
+    pub articles: u64,
+    pub candidate_pairs: u64,
+    pub verified_pairs: u64,
+    /// Terms too common in the vectors to serve as candidate keys.
+    pub skipped_keys: u64,
+    pub groups: u64,
+    pub grouped_articles: u64,
+    pub vector_bytes: u64,
+}
+
+/// The result of the stage.
+#[derive(Debug, Default)]
+pub struct Stories {
+    pub groups: Vec<StoryGroup>,
+    /// Per record: index into `groups` (representatives only until [`Stories::extend_to`]).
+    pub story_of: Vec<Option<u32>>,
+    pub stats: StoryStats,
+}
+
+impl Stories {
+    /// Gives every record the story of its representative (copies share their kept copy's).
+    pub fn extend_to(&mut self, rep_of: impl Fn(u32) -> Option<u32>) {
+        for d in 0..self.story_of.len() {
+            if self.story_of[d].is_none() {
+                if let Some(r) = rep_of(d as u32) {
+                    self.story_of[d] = self.story_of[r as usize];
+                }
+            }
+        }
+    }
+}
+
+/// Articles read per batch.
+const BATCH: usize = 2048;
+/// Evidence terms listed per group.
+const EVIDENCE_TERMS: usize = 12;
+
+fn cleaned_text(spill: &SpillReader, at: u64) -> Result<String> {
+    let entry = spill.read_at(at)?;
+    let fields = unpack(&entry)?;
+    let text = fields
+        .first()
+        .ok_or_else(|| anyhow!("corrupt cleaned spill entry"))?;
+    Ok(String::from_utf8_lossy(text).into_owned())
+}
+
+/// Runs the stage over `reps` (record indices in increasing order, one per copy cluster, none
+/// filtered). `clean_at` gives a record's offset in the cleaned spill, `rank` its quality and
+/// cleaned length (for choosing the best of a group), `original` its original JSON record (for
+/// the date fields). `n_docs` is the number of records.
+pub fn group(
+    spill: &SpillReader,
+    n_docs: usize,
+    reps: &[u32],
+    clean_at: impl Fn(u32) -> u64 + Sync,
+    rank: impl Fn(u32) -> (f64, u64),
+    original: impl Fn(u32) -> Result<Vec<u8>> + Sync,
+    opts: &StoryOptions,
+) -> Result<Stories> {
+    let mut out = Stories {
+        story_of: vec![None; n_docs],
+        ..Stories::default()
+    };
+    out.stats.articles = reps.len() as u64;
+    if !opts.enabled || reps.len() < 2 {
+        return Ok(out);
+    }
+    // Pass A: document frequencies, folded in input order (deterministic even when pruned).
+    let mut df = DocFreq::new(opts.df_table_terms, opts.background_docs);
+    let mut days: Vec<Option<i32>> = Vec::new();
+    let use_dates = opts.max_days_apart.is_some() && !opts.date_fields.is_empty();
+    for chunk in reps.chunks(BATCH) {
+        let terms: Vec<(Vec<terms::Term>, Option<i32>)> = chunk
+            .par_iter()
+            .map(|&d| {
+                let day = if use_dates {
+                    dates::record_day(&original(d)?, &opts.date_fields)
+                } else {
+                    None
+                };
+                Ok((terms::doc_terms(&cleaned_text(spill, clean_at(d))?), day))
+            })
+            .collect::<Result<_>>()?;
+        for (t, day) in &terms {
+            df.add_doc(t);
+            days.push(*day);
+        }
+    }
+    // Pass B: the story vector of every article.
+    let weighting = Weighting {
+        name_boost: opts.name_boost,
+        number_boost: opts.number_boost,
+    };
+    let mut arena = cluster::Arena::default();
+    for chunk in reps.chunks(BATCH) {
+        let vectors: Vec<TopTerms> = chunk
+            .par_iter()
+            .map(|&d| {
+                let t = terms::doc_terms(&cleaned_text(spill, clean_at(d))?);
+                Ok(vector::top_k(
+                    &vector::weigh(&t, &df, weighting),
+                    opts.top_terms,
+                ))
+            })
+            .collect::<Result<_>>()?;
+        for v in &vectors {
+            arena.push(v);
+        }
+    }
+    drop(df);
+    out.stats.vector_bytes = arena.bytes() as u64;
+    let rules = cluster::Rules {
+        max_postings: opts.max_postings,
+        min_shared_terms: opts.min_shared_terms.max(1),
+        min_similarity: opts.min_similarity,
+        min_shared_facts: opts.min_shared_facts,
+        max_days_apart: opts.max_days_apart,
+    };
+    let mut counts = cluster::PairCounts::default();
+    let edges = cluster::verified_edges(&arena, &days, &rules, &mut counts);
+    out.stats.candidate_pairs = counts.candidates;
+    out.stats.verified_pairs = counts.verified;
+    out.stats.skipped_keys = counts.skipped_keys;
+    let groups = cluster::cluster(arena.len(), &edges);
+    let mut cos: HashMap<(u32, u32), f64> = HashMap::new();
+    for e in &edges {
+        cos.insert((e.a, e.b), e.overlap.cosine);
+    }
+    for (gi, g) in groups.iter().enumerate() {
+        let articles: Vec<u32> = g.iter().map(|&p| reps[p as usize]).collect();
+        let candidates: Vec<Candidate> = articles
+            .iter()
+            .map(|&d| {
+                let (quality, chars) = rank(d);
+                Candidate {
+                    doc: d,
+                    quality,
+                    chars,
+                }
+            })
+            .collect();
+        let choice = select::choose(&candidates)
+            .ok_or_else(|| anyhow!("internal error: story with fewer than two articles"))?;
+        let mut sims = Vec::new();
+        for (i, &a) in g.iter().enumerate() {
+            for &b in &g[i + 1..] {
+                if let Some(&c) = cos.get(&(a, b)) {
+                    sims.push(c);
+                }
+            }
+        }
+        let evidence = evidence(spill, &arena, g, &articles, &clean_at)?;
+        for &d in &articles {
+            out.story_of[d as usize] = Some(gi as u32);
+        }
+        out.stats.grouped_articles += articles.len() as u64;
+        out.groups.push(StoryGroup {
+            id: format!("s{:06}", gi + 1),
+            articles,
+            kept: choice.kept,
+            runner_up: choice.runner_up,
+            decided_by: choice.decided_by,
+            evidence,
+            cosine_min: round4(sims.iter().copied().fold(f64::INFINITY, f64::min)),
+            cosine_mean: round4(sims.iter().sum::<f64>() / sims.len().max(1) as f64),
+            linked_pairs: sims.len() as u64,
+        });
+    }
+    out.stats.groups = out.groups.len() as u64;
+    Ok(out)
+}
+
+fn round4(x: f64) -> f64 {
+    if x.is_finite() {
+        (x * 10_000.0).round() / 10_000.0
+    } else {
+        0.0
+    }
+}
+
+/// The terms in the vectors of at least half the group (and at least two articles), heaviest
+/// first, spelled as in the first article that has them.
+fn evidence(
+    spill: &SpillReader,
+    arena: &cluster::Arena,
+    positions: &[u32],
+    articles: &[u32],
+    clean_at: &impl Fn(u32) -> u64,
+) -> Result<Vec<String>> {
+    let mut tally: HashMap<u32, (usize, f64)> = HashMap::new();
+    for &p in positions {
+        let (keys, weights, _) = arena.get(p as usize);
+        for (k, w) in keys.iter().zip(weights) {
+            let e = tally.entry(*k).or_default();
+            e.0 += 1;
+            e.1 += *w as f64;
+        }
+    }
+    let need = positions.len().div_ceil(2).max(2);
+    let mut shared: Vec<(u32, usize, f64)> = tally
+        .into_iter()
+        .filter(|(_, (n, _))| *n >= need)
+        .map(|(k, (n, w))| (k, n, w))
+        .collect();
+    shared.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
+    shared.truncate(EVIDENCE_TERMS);
+    let wanted: Vec<u32> = shared.iter().map(|s| s.0).collect();
+    let mut spelled: HashMap<u32, String> = HashMap::new();
+    for &d in articles {
+        if spelled.len() == wanted.len() {
+            break;
+        }
+        let text = cleaned_text(spill, clean_at(d))?;
+        for (k, s) in terms::spellings(&text, |h| wanted.contains(&vector::key32(h))) {
+            spelled.entry(vector::key32(k)).or_insert(s);
+        }
+    }
+    Ok(wanted
+        .iter()
+        .filter_map(|k| spelled.get(k).cloned())
+        .collect())
+}
+
+/// The `clusters.jsonl` line of a story group (`"level": "story"`). `id_of` names a record,
+/// `rank` gives its quality and cleaned length.
+pub fn group_json<'a>(
+    g: &StoryGroup,
+    id_of: impl Fn(u32) -> &'a str,
+    rank: impl Fn(u32) -> (f64, u64),
+) -> serde_json::Value {
+    let n = g.articles.len() as u64;
+    serde_json::json!({
+        "cluster": g.id,
+        "level": "story",
+        "size": g.articles.len(),
+        "members": g.articles.iter().map(|&d| id_of(d)).collect::<Vec<_>>(),
+        "kept": id_of(g.kept),
+        "similarity": {
+            "cosine_min": g.cosine_min,
+            "cosine_mean": g.cosine_mean,
+            "linked_pairs": g.linked_pairs,
+            "pairs": n * (n - 1) / 2,
+        },
+        "evidence": { "shared_terms": g.evidence },
+        "selection": {
+            "rule": select::RULE,
+            "decided_by": g.decided_by,
+            "runner_up": id_of(g.runner_up),
+            "kept_quality": rank(g.kept).0,
+            "runner_up_quality": rank(g.runner_up).0,
+        },
+    })
+}
+
+/// A story group as listed in the report.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct StorySummary {
+    pub story: String,
+    pub size: usize,
+    pub kept: String,
+    /// Up to [`REPORT_MEMBERS`] member ids, in input order.
+    pub members: Vec<String>,
+    pub evidence: Vec<String>,
+}
+
+/// Groups listed in the report, and members listed per group.
+pub const REPORT_GROUPS: usize = 10;
+pub const REPORT_MEMBERS: usize = 12;
+
+/// The largest groups (ties: earlier group first) for the report.
+pub fn largest<'a>(stories: &Stories, id_of: impl Fn(u32) -> &'a str) -> Vec<StorySummary> {
+    let mut order: Vec<&StoryGroup> = stories.groups.iter().collect();
+    order.sort_by(|a, b| {
+        b.articles
+            .len()
+            .cmp(&a.articles.len())
+            .then(a.id.cmp(&b.id))
+    });
+    order
+        .into_iter()
+        .take(REPORT_GROUPS)
+        .map(|g| StorySummary {
+            story: g.id.clone(),
+            size: g.articles.len(),
+            kept: id_of(g.kept).to_string(),
+            members: g
+                .articles
+                .iter()
+                .take(REPORT_MEMBERS)
+                .map(|&d| id_of(d).to_string())
+                .collect(),
+            evidence: g.evidence.clone(),
+        })
+        .collect()
+}

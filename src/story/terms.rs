@@ -1,0 +1,268 @@
+//! Story terms: the words of a cleaned article that survive rewriting and translation.
+//!
+//! A term is a lower-cased run of letters and digits (inner `-` and `'` kept, a possessive `'s`
+//! dropped). Function words are skipped. Each term records how often it occurs and whether it
+//! looks like a **name** (capitalised somewhere other than at the start of a sentence or in a
+//! title-case headline) or a **number** (contains a digit; `2,800` and `2800` are one term).
+//! Names and numbers are what a translation or a spun rewrite keeps, so they are weighted up.
+//! Scripts written without spaces (Chinese, Japanese, Thai) yield character bigrams.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+use xxhash_rust::xxh3::xxh3_64;
+
+/// The term is capitalised where capitals mean a name.
+pub const NAME: u8 = 1;
+/// The term contains a digit.
+pub const NUMBER: u8 = 2;
+
+/// One distinct term of a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    pub hash: u64,
+    /// Occurrences, each discounted by its position (see [`LEAD_TERMS`]).
+    pub tf: f32,
+    pub kind: u8,
+}
+
+/// News is written top-down: the lead names the event, the tail drifts to background, related
+/// links and teasers that debris stripping missed. An occurrence at term position `i` counts
+/// `1 / (1 + i / LEAD_TERMS)`, so the tail weighs less without being ignored.
+pub const LEAD_TERMS: f32 = 150.0;
+
+fn stopwords() -> &'static std::collections::HashSet<&'static str> {
+    static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+    SET.get_or_init(|| {
+        include_str!("stopwords_en.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    })
+}
+
+/// Hash of a term's text: the id used everywhere else (stable across runs and platforms).
+pub fn term_hash(term: &str) -> u64 {
+    xxh3_64(term.as_bytes())
+}
+
+/// A raw token with the facts needed to classify it.
+struct Token<'a> {
+    text: &'a str,
+    sentence_start: bool,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !crate::normalize::is_spaceless_char(c)
+}
+
+/// Calls `f(term, kind)` for every term occurrence in `text`, in order. `term` is the normalized
+/// (lower-cased) form.
+pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u8)) {
+    let mut norm = String::new();
+    for line in text.lines() {
+        let tokens = tokenize_line(line);
+        // Title-case lines (headlines) capitalise every word: capitals there say nothing.
+        let words = tokens
+            .iter()
+            .filter(|t| t.text.chars().next().is_some_and(char::is_alphabetic))
+            .count();
+        let caps = tokens
+            .iter()
+            .filter(|t| t.text.chars().next().is_some_and(char::is_uppercase))
+            .count();
+        let title_case = words >= 3 && caps * 10 > words * 6;
+        for t in &tokens {
+            let first = t.text.chars().next().unwrap_or(' ');
+            if crate::normalize::is_spaceless_char(first) {
+                spaceless_bigrams(t.text, &mut f);
+                continue;
+            }
+            norm.clear();
+            let has_digit = t.text.chars().any(|c| c.is_ascii_digit());
+            for c in t.text.chars() {
+                if has_digit && (c == ',' || c == '.') {
+                    continue;
+                }
+                norm.extend(c.to_lowercase());
+            }
+            if let Some(s) = norm
+                .strip_suffix("'s")
+                .or_else(|| norm.strip_suffix("\u{2019}s"))
+            {
+                let n = s.len();
+                norm.truncate(n);
+            }
+            let term = norm.trim_matches(|c: char| !c.is_alphanumeric());
+            let chars = term.chars().count();
+            let mut kind = 0;
+            if has_digit {
+                // Single digits ("2 goals", list numbers) are too common to identify a story.
+                if chars < 2 {
+                    continue;
+                }
+                kind |= NUMBER;
+            } else if chars < 3 || stopwords().contains(term) {
+                continue;
+            }
+            if first.is_uppercase() && !t.sentence_start && !title_case {
+                kind |= NAME;
+            }
+            f(term, kind);
+        }
+    }
+}
+
+fn spaceless_bigrams(run: &str, f: &mut impl FnMut(&str, u8)) {
+    let idx: Vec<usize> = run
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(run.len()))
+        .collect();
+    if idx.len() <= 2 {
+        return;
+    }
+    for w in idx.windows(3) {
+        f(&run[w[0]..w[2]], 0);
+    }
+}
+
+/// Splits a line into word tokens (letters and digits with inner `-`, `'`, `’`, and `,`/`.`
+/// between digits) and runs of spaceless-script characters, marking sentence starts.
+fn tokenize_line(line: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    let mut sentence_start = true;
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (start, c) = chars[i];
+        if crate::normalize::is_spaceless_char(c) {
+            let mut j = i;
+            while j < chars.len() && crate::normalize::is_spaceless_char(chars[j].1) {
+                j += 1;
+            }
+            let end = chars.get(j).map_or(line.len(), |x| x.0);
+            out.push(Token {
+                text: &line[start..end],
+                sentence_start: false,
+            });
+            i = j;
+            continue;
+        }
+        if !is_word_char(c) {
+            if matches!(c, '.' | '!' | '?' | ':' | '"' | '\u{201C}') {
+                sentence_start = true;
+            }
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < chars.len() {
+            let c = chars[j].1;
+            if is_word_char(c) {
+                j += 1;
+                continue;
+            }
+            let joins = matches!(c, '-' | '\'' | '\u{2019}')
+                || (matches!(c, ',' | '.') && chars[j - 1].1.is_ascii_digit());
+            let next_ok = chars.get(j + 1).is_some_and(|n| {
+                if matches!(c, ',' | '.') {
+                    n.1.is_ascii_digit()
+                } else {
+                    is_word_char(n.1)
+                }
+            });
+            if joins && next_ok {
+                j += 2;
+            } else {
+                break;
+            }
+        }
+        let end = chars.get(j).map_or(line.len(), |x| x.0);
+        out.push(Token {
+            text: &line[start..end],
+            sentence_start,
+        });
+        sentence_start = false;
+        i = j;
+    }
+    out
+}
+
+/// The distinct terms of `text`, sorted by hash. A term is a name or a number if any
+/// occurrence is.
+pub fn doc_terms(text: &str) -> Vec<Term> {
+    let mut map: HashMap<u64, (f32, u8)> = HashMap::new();
+    let mut position = 0f32;
+    for_each_term(text, |t, kind| {
+        let e = map.entry(term_hash(t)).or_insert((0.0, 0));
+        e.0 += 1.0 / (1.0 + position / LEAD_TERMS);
+        e.1 |= kind;
+        position += 1.0;
+    });
+    let mut out: Vec<Term> = map
+        .into_iter()
+        .map(|(hash, (tf, kind))| Term { hash, tf, kind })
+        .collect();
+    out.sort_unstable_by_key(|t| t.hash);
+    out
+}
+
+/// The normalized form of the terms of `text` whose hash `wanted` accepts, by hash.
+pub fn spellings(text: &str, wanted: impl Fn(u64) -> bool) -> HashMap<u64, String> {
+    let mut out = HashMap::new();
+    for_each_term(text, |t, _| {
+        let h = term_hash(t);
+        if wanted(h) {
+            out.entry(h).or_insert_with(|| t.to_string());
+        }
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(text: &str) -> Vec<(String, u8)> {
+        let mut v = Vec::new();
+        for_each_term(text, |t, k| v.push((t.to_string(), k)));
+        v
+    }
+
+    #[test]
+    fn names_are_capitalised_inside_sentences_only() {
+        let t = terms("Scientists met in Mombasa. Officials agreed.");
+        assert!(t.contains(&("mombasa".into(), NAME)));
+        assert!(t.contains(&("scientists".into(), 0)));
+        assert!(t.contains(&("officials".into(), 0)));
+    }
+
+    #[test]
+    fn numbers_lose_separators_and_single_digits_are_skipped() {
+        let t = terms("about 2,800 m down and 2 ships, cost 240.5 million");
+        assert!(t.contains(&("2800".into(), NUMBER)));
+        assert!(t.contains(&("2405".into(), NUMBER)));
+        assert!(!t.iter().any(|(w, _)| w == "2"));
+    }
+
+    #[test]
+    fn headline_capitals_are_not_names_and_stopwords_are_dropped() {
+        let t = terms("Observatory And Institute Agree To Build Station");
+        assert!(t.iter().all(|(_, k)| *k == 0));
+        assert!(!t.iter().any(|(w, _)| w == "and"));
+    }
+
+    #[test]
+    fn possessives_and_hyphens_are_kept_together() {
+        let t = terms("the station's cost and Okonkwo-Lindqvist's plan");
+        assert!(t.contains(&("station".into(), 0)));
+        assert!(t.contains(&("okonkwo-lindqvist".into(), NAME)));
+    }
+
+    #[test]
+    fn spaceless_scripts_give_bigrams() {
+        let t = terms("缆车开通");
+        assert_eq!(t.len(), 3);
+    }
+}

@@ -1,0 +1,276 @@
+//! Story vectors: document frequencies, IDF weights, the top-k distinctive terms of each
+//! article, and the similarities compared in `copydesk eval story --compare` (weighted cosine of
+//! top-k vectors, weighted SimHash, the unweighted `simhash` crate).
+
+use super::terms::{Term, NAME, NUMBER};
+use std::collections::HashMap;
+
+/// Document frequencies with bounded memory. Exact while the table holds fewer than `cap`
+/// terms; beyond that the rarest terms are pruned (lossy counting) and a missing term is taken
+/// to be as rare as the pruning floor. Rare terms only need to be known as rare, so the error
+/// falls where it does not matter.
+#[derive(Debug, Clone)]
+pub struct DocFreq {
+    counts: HashMap<u64, u32>,
+    docs: u64,
+    floor: u32,
+    cap: usize,
+    /// Weight of the background table, in pseudo-documents (0: corpus counts only).
+    prior_docs: f64,
+}
+
+impl DocFreq {
+    pub fn new(cap: usize, prior_docs: f64) -> Self {
+        DocFreq {
+            counts: HashMap::new(),
+            docs: 0,
+            floor: 0,
+            cap: cap.max(1024),
+            prior_docs: prior_docs.max(0.0),
+        }
+    }
+
+    pub fn add_doc(&mut self, terms: &[Term]) {
+        self.docs += 1;
+        for t in terms {
+            *self.counts.entry(t.hash).or_insert(self.floor) += 1;
+        }
+        self.prune();
+    }
+
+    pub fn merge(&mut self, other: DocFreq) {
+        self.docs += other.docs;
+        self.floor = self.floor.max(other.floor);
+        for (h, n) in other.counts {
+            *self.counts.entry(h).or_default() += n;
+        }
+        self.prune();
+    }
+
+    fn prune(&mut self) {
+        while self.counts.len() > self.cap {
+            self.floor += 1;
+            let floor = self.floor;
+            self.counts.retain(|_, n| *n > floor);
+        }
+    }
+
+    pub fn docs(&self) -> u64 {
+        self.docs
+    }
+
+    pub fn df(&self, hash: u64) -> u32 {
+        self.counts.get(&hash).copied().unwrap_or(self.floor).max(1)
+    }
+
+    /// Smoothed inverse document frequency, the corpus blended with the background table:
+    /// ln((N + P + 1) / (df + P × p_background + 0.5)) with P = `prior_docs`.
+    pub fn idf(&self, hash: u64) -> f32 {
+        let prior = self.prior_docs;
+        let expected = if prior > 0.0 {
+            prior * super::background::probability(hash)
+        } else {
+            0.0
+        };
+        ((self.docs as f64 + prior + 1.0) / (self.df(hash) as f64 + expected + 0.5))
+            .ln()
+            .max(0.0) as f32
+    }
+}
+
+/// How terms are weighted.
+#[derive(Debug, Clone, Copy)]
+pub struct Weighting {
+    pub name_boost: f32,
+    pub number_boost: f32,
+}
+
+/// Sublinear term frequency: 1 + ln tf from one occurrence up, linear below (a single late
+/// occurrence counts less than one).
+fn tf_weight(tf: f32) -> f32 {
+    if tf >= 1.0 {
+        1.0 + tf.ln()
+    } else {
+        tf.max(0.0)
+    }
+}
+
+/// Weight of every term: tf weight × idf × boosts, with the term's kind.
+pub fn weigh(terms: &[Term], df: &DocFreq, w: Weighting) -> Vec<(u64, f32, u8)> {
+    terms
+        .iter()
+        .map(|t| {
+            let mut x = tf_weight(t.tf) * df.idf(t.hash);
+            if t.kind & NAME != 0 {
+                x *= w.name_boost;
+            }
+            if t.kind & NUMBER != 0 {
+                x *= w.number_boost;
+            }
+            (t.hash, x, t.kind)
+        })
+        .collect()
+}
+
+/// A term key in the compact per-document vector: the high 32 bits of the term hash.
+pub fn key32(hash: u64) -> u32 {
+    (hash >> 32) as u32
+}
+
+/// One article's story vector: its `k` heaviest terms, sorted by key.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TopTerms {
+    pub keys: Vec<u32>,
+    pub weights: Vec<f32>,
+    pub kinds: Vec<u8>,
+}
+
+/// The `k` heaviest terms (ties by hash, so the choice is deterministic), sorted by key.
+pub fn top_k(weighted: &[(u64, f32, u8)], k: usize) -> TopTerms {
+    let mut v: Vec<&(u64, f32, u8)> = weighted.iter().filter(|t| t.1 > 0.0).collect();
+    v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    v.truncate(k);
+    let mut items: Vec<(u32, f32, u8)> = v.iter().map(|t| (key32(t.0), t.1, t.2)).collect();
+    items.sort_by_key(|t| t.0);
+    items.dedup_by_key(|t| t.0);
+    TopTerms {
+        keys: items.iter().map(|t| t.0).collect(),
+        weights: items.iter().map(|t| t.1).collect(),
+        kinds: items.iter().map(|t| t.2).collect(),
+    }
+}
+
+/// What two story vectors share.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Overlap {
+    /// Cosine similarity of the two top-k vectors.
+    pub cosine: f64,
+    /// Shared terms.
+    pub shared: usize,
+    /// Shared names and numbers.
+    pub shared_facts: usize,
+}
+
+/// Compares two vectors given as (sorted keys, weights, kinds) slices.
+pub fn overlap(a: (&[u32], &[f32], &[u8]), b: (&[u32], &[f32], &[u8])) -> Overlap {
+    let norm = |w: &[f32]| {
+        w.iter()
+            .map(|&x| (x as f64) * (x as f64))
+            .sum::<f64>()
+            .sqrt()
+    };
+    let (na, nb) = (norm(a.1), norm(b.1));
+    let (mut i, mut j) = (0, 0);
+    let mut out = Overlap::default();
+    let mut dot = 0.0f64;
+    while i < a.0.len() && j < b.0.len() {
+        match a.0[i].cmp(&b.0[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                dot += a.1[i] as f64 * b.1[j] as f64;
+                out.shared += 1;
+                if (a.2[i] | b.2[j]) & (NAME | NUMBER) != 0 {
+                    out.shared_facts += 1;
+                }
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    if na > 0.0 && nb > 0.0 {
+        out.cosine = dot / (na * nb);
+    }
+    out
+}
+
+/// Charikar's SimHash over weighted features: each bit is the sign of the weighted sum of the
+/// features' hash bits. Its Hamming similarity approximates the angle between the vectors.
+pub fn weighted_simhash(weighted: &[(u64, f32, u8)]) -> u64 {
+    let mut acc = [0f64; 64];
+    for &(h, w, _) in weighted {
+        let h = crate::normalize::fmix64(h);
+        for (bit, a) in acc.iter_mut().enumerate() {
+            if h >> bit & 1 == 1 {
+                *a += w as f64;
+            } else {
+                *a -= w as f64;
+            }
+        }
+    }
+    acc.iter()
+        .enumerate()
+        .fold(0u64, |s, (bit, &a)| if a > 0.0 { s | 1 << bit } else { s })
+}
+
+/// Share of equal bits of two 64-bit SimHashes.
+pub fn simhash_similarity(a: u64, b: u64) -> f64 {
+    1.0 - (a ^ b).count_ones() as f64 / 64.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::story::terms::doc_terms;
+
+    fn vec_of(text: &str, df: &DocFreq) -> TopTerms {
+        let w = Weighting {
+            name_boost: 1.5,
+            number_boost: 1.5,
+        };
+        top_k(&weigh(&doc_terms(text), df, w), 24)
+    }
+
+    fn view(t: &TopTerms) -> (&[u32], &[f32], &[u8]) {
+        (&t.keys, &t.weights, &t.kinds)
+    }
+
+    #[test]
+    fn rewrites_overlap_more_than_unrelated_texts() {
+        let texts = [
+            "The Kina Deep Station will be built off Mombasa by 2031 at a cost of 240 million euros.",
+            "Researchers plan Kina Deep Station near Mombasa; it costs 240 million euros and opens 2031.",
+            "The rowing club in Harwich won the regional regatta after a close final on the river.",
+        ];
+        let mut df = DocFreq::new(1 << 20, 0.0);
+        for t in texts {
+            df.add_doc(&doc_terms(t));
+        }
+        let v: Vec<TopTerms> = texts.iter().map(|t| vec_of(t, &df)).collect();
+        let same = overlap(view(&v[0]), view(&v[1]));
+        let other = overlap(view(&v[0]), view(&v[2]));
+        assert!(same.cosine > 0.4 && same.shared_facts >= 3, "{same:?}");
+        assert!(other.cosine < 0.05, "{other:?}");
+    }
+
+    #[test]
+    fn pruned_doc_freq_stays_bounded_and_keeps_frequent_terms() {
+        let mut df = DocFreq::new(1024, 0.0);
+        for i in 0..5000u64 {
+            df.add_doc(&[
+                Term {
+                    hash: 1,
+                    tf: 1.0,
+                    kind: 0,
+                },
+                Term {
+                    hash: 1000 + i,
+                    tf: 1.0,
+                    kind: 0,
+                },
+            ]);
+        }
+        assert!(df.counts.len() <= 1024);
+        assert!(df.df(1) >= 4990);
+        assert!(df.idf(1) < df.idf(999_999));
+    }
+
+    #[test]
+    fn weighted_simhash_of_equal_vectors_is_equal() {
+        let w = vec![(1u64, 2.0f32, 0u8), (2, 1.0, 0)];
+        assert_eq!(
+            simhash_similarity(weighted_simhash(&w), weighted_simhash(&w)),
+            1.0
+        );
+    }
+}
