@@ -854,13 +854,19 @@ const SAMPLE_LINES: usize = 80;
 
 /// The records shown as report samples: the lowest-quality kept ones, and the highest-quality
 /// ones dropped by a filter (where a threshold may hurt). Duplicates are not samples.
-fn pick_samples(scored: &ScorePass, grouping: &Grouping) -> (Vec<usize>, Vec<usize>) {
+fn pick_samples(
+    scored: &ScorePass,
+    grouping: &Grouping,
+    opts: &Options,
+) -> (Vec<usize>, Vec<usize>) {
     let mut kept = Vec::new();
     let mut filtered = Vec::new();
     for i in 0..scored.docs.len() {
-        match decide(i, scored, grouping).0 {
+        match decide(i, scored, grouping, opts).0 {
             None => kept.push(i),
-            Some(DropReason::ExactDuplicate | DropReason::NearDuplicate) => {}
+            Some(
+                DropReason::ExactDuplicate | DropReason::NearDuplicate | DropReason::SameStory,
+            ) => {}
             Some(_) => filtered.push(i),
         }
     }
@@ -993,7 +999,7 @@ fn write_pass(
     let mut raws = read.spill.sequential()?;
     let mut cleans = scored.spill.sequential()?;
     let mut index = 0usize;
-    let (worst_kept, best_dropped) = pick_samples(scored, grouping);
+    let (worst_kept, best_dropped) = pick_samples(scored, grouping, opts);
     let mut samples: BTreeMap<usize, report::Sample> = BTreeMap::new();
     loop {
         let raw_batch: Vec<Vec<u8>> = raws.by_ref().take(BATCH_RECORDS).collect::<Result<_>>()?;
