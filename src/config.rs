@@ -134,4 +134,8 @@ pub struct QualityOptions {
     pub min_quality: f64,
     /// Keep only these languages (ISO 639-1 codes); empty keeps all.
     pub languages: Vec<String>,
+    /// Thresholds of the Gopher / C4 / FineWeb rules (published values by default).
+    pub heuristics: crate::quality::HeuristicThresholds,
+    /// Weights and thresholds of the garble cues, fluency and language checks.
+    pub garble: crate::quality::GarbleOptions,
 }

@@ -90,6 +90,20 @@ enum EvalCommand {
         #[arg(long)]
         json: bool,
     },
+    /// ROC AUC of quality separating clean from garbled documents, Spearman with `intensity`,
+    /// per level and per operator, and scoring speed (labels: `garbled`, `intensity`, `level`,
+    /// `ops`).
+    Garble {
+        file: PathBuf,
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Also print how well each signal separates the classes on its own.
+        #[arg(long)]
+        signals: bool,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 impl CommonArgs {
@@ -193,6 +207,21 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&result)?);
             } else {
                 print!("{}", copydesk::eval::neardup::render(&result));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval(EvalCommand::Garble {
+            file,
+            common,
+            signals,
+            json,
+        }) => {
+            let options = common.options()?;
+            let result = copydesk::eval::garble::evaluate(&file, &options)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&result)?);
+            } else {
+                print!("{}", copydesk::eval::garble::render(&result, signals));
             }
             Ok(ExitCode::SUCCESS)
         }
