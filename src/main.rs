@@ -100,6 +100,9 @@ enum EvalCommand {
         /// Also print how well each signal separates the classes on its own.
         #[arg(long)]
         signals: bool,
+        /// Write every document's score, flags and evidence to this JSONL file.
+        #[arg(long)]
+        dump: Option<PathBuf>,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -214,10 +217,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             file,
             common,
             signals,
+            dump,
             json,
         }) => {
             let options = common.options()?;
-            let result = copydesk::eval::garble::evaluate(&file, &options)?;
+            let result = copydesk::eval::garble::evaluate(&file, &options, dump.as_deref())?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&result)?);
             } else {

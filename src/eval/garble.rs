@@ -135,7 +135,7 @@ fn read_labelled(file: &Path) -> Result<Vec<Value>> {
 }
 
 /// Scores `file` and compares with its labels.
-pub fn evaluate(file: &Path, options: &Options) -> Result<GarbleResult> {
+pub fn evaluate(file: &Path, options: &Options, dump: Option<&Path>) -> Result<GarbleResult> {
     let records = read_labelled(file)?;
     let mut docs = Vec::with_capacity(records.len());
     let mut bytes = 0usize;
@@ -160,6 +160,19 @@ pub fn evaluate(file: &Path, options: &Options) -> Result<GarbleResult> {
                 .collect(),
             q,
         });
+    }
+    if let Some(path) = dump {
+        let mut out = std::io::BufWriter::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?,
+        );
+        for (v, d) in records.iter().zip(&docs) {
+            let line = serde_json::json!({
+                "id": v["id"], "garbled": d.garbled, "intensity": d.intensity,
+                "ops": d.ops, "quality": d.q,
+            });
+            std::io::Write::write_all(&mut out, format!("{line}\n").as_bytes())?;
+        }
     }
     let clean: Vec<f64> = docs
         .iter()

@@ -9,7 +9,7 @@
 //! | `broken_paragraphs` | a paragraph that starts in lower case or with `,` (a sentence broken across a paragraph break), or that follows a body paragraph ending on a lower-case word without punctuation |
 //! | `doubled_words` | the same word twice in a row ("the the"), except the legitimate "had had", "that that" |
 //! | `placeholder_sentences` | placeholder or test text ("Lorem ipsum", "Quick example of an extraction task") |
-//! | `isolated_sentences` | a body sentence with at least 5 content words, none of which occur anywhere else in the article: a stray sentence from another text |
+//! | `isolated_sentences` | a body sentence with at least 6 content words, none of which occur anywhere else in the article: a stray sentence from another text |
 //! | `oov_words` | lower-case words unknown to the shipped English lexicon (typos, garbled words) |
 //!
 //! Fluency: each word costs its surprisal under the shipped unigram model, `8 - Zipf`
@@ -189,8 +189,12 @@ fn broken_paragraphs(text: &str, seg: &Segmented, cues: &mut Cues) {
                 .iter()
                 .map(|s| s.n_toks())
                 .sum::<usize>();
-            // A body paragraph of several words that stops on a lower-case word.
-            !is_terminal(last) && last.is_lowercase() && prev_words >= 6
+            // A body paragraph of several words that stops on a lower-case word (list items
+            // often do, so they do not count).
+            !is_terminal(last)
+                && last.is_lowercase()
+                && prev_words >= 6
+                && !p.starts_with(['-', '*', '•', '·', '–'])
         };
         if starts_broken || prev_broken {
             cues.add(blk.sent_start as usize, BROKEN, 1);
@@ -219,7 +223,8 @@ fn fragments_and_doubles(
             } else if english && ends_period && toks.len() >= 2 {
                 let last = toks[toks.len() - 1];
                 let tail = &text[last.end as usize..s.end as usize];
-                if tail.trim_end_matches(is_closer_char) == "." && lex.is_function_word(last.hash) {
+                if tail.trim_end_matches(is_closer_char) == "." && lex.is_fragment_ending(last.hash)
+                {
                     cues.add(si, FRAGMENT, 1);
                 }
             }
@@ -314,7 +319,7 @@ fn isolated_sentences(text: &str, seg: &Segmented, scratch: &mut Scratch, cues: 
                     stems.push(stem_hash(t.text(text), t.hash));
                 }
             }
-            if stems.len() < 5 {
+            if stems.len() < 6 {
                 continue;
             }
             let shared = stems.iter().any(|h| {

@@ -20,7 +20,6 @@
 //! The original filters drop a document that fails a rule. copydesk only scores, so a failed rule
 //! multiplies the quality by a penalty (see [`Penalty`]) and names itself in `flags`.
 
-use super::lexicon::HashMapU64;
 use super::text::{Segmented, ALPHA};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -113,9 +112,72 @@ const STOP_WORDS: [&str; 8] = ["the", "be", "to", "of", "and", "that", "have", "
 /// Reused buffers for the n-gram passes.
 #[derive(Default)]
 pub struct Scratch {
-    counts: HashMapU64<u32>,
+    counts: Counter,
     covered: Vec<bool>,
+    dup5_run: Vec<u32>,
     line_hashes: Vec<(u64, usize)>,
+}
+
+/// Open-addressing counter of 64-bit keys, cleared in time proportional to its use, so the
+/// n-gram passes cost a few nanoseconds per word and allocate nothing once warm.
+#[derive(Default)]
+struct Counter {
+    keys: Vec<u64>,
+    vals: Vec<u32>,
+    used: Vec<u32>,
+}
+
+impl Counter {
+    fn reset(&mut self, expected: usize) {
+        let want = (expected * 2).next_power_of_two().max(64);
+        if self.keys.len() < want {
+            self.keys = vec![0; want];
+            self.vals = vec![0; want];
+            self.used.clear();
+        } else {
+            for &u in &self.used {
+                self.keys[u as usize] = 0;
+                self.vals[u as usize] = 0;
+            }
+            self.used.clear();
+        }
+    }
+
+    fn slot(&self, key: u64) -> usize {
+        let mask = self.keys.len() - 1;
+        let mut i = (key as usize) & mask;
+        loop {
+            let k = self.keys[i];
+            if k == key || k == 0 {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds one to `key` and returns its new count. `reset` must have been called with at
+    /// least the number of distinct keys that will be added.
+    fn inc(&mut self, key: u64) -> u32 {
+        let key = key.max(1);
+        let i = self.slot(key);
+        if self.keys[i] == 0 {
+            self.keys[i] = key;
+            self.used.push(i as u32);
+        }
+        self.vals[i] += 1;
+        self.vals[i]
+    }
+
+    fn get(&self, key: u64) -> u32 {
+        if self.keys.is_empty() {
+            return 0;
+        }
+        self.vals[self.slot(key.max(1))]
+    }
+
+    fn distinct(&self) -> usize {
+        self.used.len()
+    }
 }
 
 /// Computes every heuristic signal into `signals` and the penalties of failed rules.
@@ -150,14 +212,19 @@ pub fn evaluate(
         word_chars as f64 / n_words as f64
     };
     let alpha_words = toks.iter().filter(|t| t.is(ALPHA)).count();
-    let whitespace_words = text.split_whitespace().count().max(1);
+    let (mut whitespace_words, mut with_letter) = (0usize, 0usize);
+    for w in text.split_ascii_whitespace() {
+        whitespace_words += 1;
+        if w.bytes().any(|b| b.is_ascii_alphabetic())
+            || (!w.is_ascii() && w.chars().any(char::is_alphabetic))
+        {
+            with_letter += 1;
+        }
+    }
+    let whitespace_words = whitespace_words.max(1);
     let alpha_share = if spaceless {
         1.0
     } else {
-        let with_letter = text
-            .split_whitespace()
-            .filter(|w| w.chars().any(char::is_alphabetic))
-            .count();
         with_letter as f64 / whitespace_words as f64
     };
     let symbols =
@@ -426,13 +493,12 @@ fn top_ngram_chars(_text: &str, seg: &Segmented, n: usize, scratch: &mut Scratch
     if toks.len() < n {
         return 0.0;
     }
-    scratch.counts.clear();
+    scratch.counts.reset(toks.len());
     let mut best = (0u32, 0usize);
     for i in 0..=toks.len() - n {
-        let c = scratch.counts.entry(ngram_hash(seg, i, n)).or_insert(0);
-        *c += 1;
-        if *c > best.0 {
-            best = (*c, i);
+        let c = scratch.counts.inc(ngram_hash(seg, i, n));
+        if c > best.0 {
+            best = (c, i);
         }
     }
     if best.0 < 2 {
@@ -442,34 +508,52 @@ fn top_ngram_chars(_text: &str, seg: &Segmented, n: usize, scratch: &mut Scratch
     (best.0 as usize * chars) as f64
 }
 
-/// Characters of words covered by any n-gram that occurs more than once.
+/// Characters of words covered by any n-gram that occurs more than once. An n-gram (n > 5) can
+/// only repeat where every 5-gram inside it repeats, so longer n-grams are only hashed at such
+/// places, which clean text rarely has.
 fn duplicate_ngram_chars(seg: &Segmented, n: usize, scratch: &mut Scratch) -> f64 {
     let toks = &seg.toks;
     if toks.len() < n {
         return 0.0;
     }
-    scratch.counts.clear();
-    for i in 0..=toks.len() - n {
-        *scratch.counts.entry(ngram_hash(seg, i, n)).or_insert(0) += 1;
-    }
-    if scratch.counts.len() == toks.len() - n + 1 {
-        return 0.0;
-    }
-    scratch.covered.clear();
-    scratch.covered.resize(toks.len(), false);
-    for i in 0..=toks.len() - n {
-        if scratch
-            .counts
-            .get(&ngram_hash(seg, i, n))
-            .copied()
-            .unwrap_or(0)
-            > 1
-        {
-            for c in &mut scratch.covered[i..i + n] {
-                *c = true;
+    let positions = toks.len() - n + 1;
+    if n == 5 {
+        scratch.counts.reset(positions);
+        for i in 0..positions {
+            scratch.counts.inc(ngram_hash(seg, i, 5));
+        }
+        // dup5_run[i]: how many consecutive repeated 5-grams start at i.
+        scratch.dup5_run.clear();
+        scratch.dup5_run.resize(positions + 1, 0);
+        for i in (0..positions).rev() {
+            if scratch.counts.get(ngram_hash(seg, i, 5)) > 1 {
+                scratch.dup5_run[i] = scratch.dup5_run[i + 1] + 1;
             }
         }
     }
+    let candidate = |i: usize| scratch.dup5_run.get(i).copied().unwrap_or(0) as usize > n - 5;
+    if !(0..positions).any(candidate) {
+        return 0.0;
+    }
+    let mut counts = std::mem::take(&mut scratch.counts);
+    if n > 5 {
+        counts.reset(positions);
+        for i in (0..positions).filter(|&i| candidate(i)) {
+            counts.inc(ngram_hash(seg, i, n));
+        }
+    }
+    scratch.covered.clear();
+    scratch.covered.resize(toks.len(), false);
+    if counts.distinct() < positions || n > 5 {
+        for i in (0..positions).filter(|&i| candidate(i)) {
+            if counts.get(ngram_hash(seg, i, n)) > 1 {
+                for c in &mut scratch.covered[i..i + n] {
+                    *c = true;
+                }
+            }
+        }
+    }
+    scratch.counts = counts;
     toks.iter()
         .zip(&scratch.covered)
         .filter(|(_, &c)| c)

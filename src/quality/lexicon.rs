@@ -18,6 +18,7 @@ const ABBREVIATIONS: &str = include_str!("data/abbreviations.txt");
 const PLACEHOLDERS: &str = include_str!("data/placeholders.txt");
 const FUNCTION_WORDS: &str = include_str!("data/function_words.txt");
 const SUBORDINATORS: &str = include_str!("data/subordinators.txt");
+const FRAGMENT_ENDINGS: &str = include_str!("data/fragment_endings.txt");
 
 /// Hasher for keys that already are well-mixed 64-bit hashes.
 #[derive(Default, Clone, Copy)]
@@ -47,14 +48,17 @@ pub struct Lexicon {
     zipf: HashMapU64<Zipf10>,
     /// Common words (lower case) that anchor near-miss look-ups.
     common: Vec<&'static str>,
-    /// (hash of a deletion variant, index into `common`), sorted: a symmetric-delete index
-    /// (SymSpell) finding common words within two edits of a token.
-    deletes: Vec<(u64, u32)>,
+    /// Symmetric-delete index (SymSpell) finding common words within two edits of a token:
+    /// hash of a deletion variant → range of `delete_words`.
+    deletes: HashMapU64<(u32, u32)>,
+    /// Indexes into `common`, grouped by deletion variant.
+    delete_words: Vec<u32>,
     abbreviations: Vec<&'static str>,
     /// `None` only if the compiled-in phrase list were unusable.
     placeholders: Option<aho_corasick::AhoCorasick>,
     function_words: HashMapU64<()>,
     subordinators: HashMapU64<()>,
+    fragment_endings: HashMapU64<()>,
 }
 
 fn data_lines(s: &'static str) -> impl Iterator<Item = &'static str> {
@@ -124,13 +128,27 @@ impl Lexicon {
         }
         deletes.sort_unstable();
         deletes.dedup();
+        let mut index = HashMapU64::default();
+        index.reserve(deletes.len());
+        let mut delete_words = Vec::with_capacity(deletes.len());
+        let mut k = 0;
+        while k < deletes.len() {
+            let h = deletes[k].0;
+            let from = delete_words.len() as u32;
+            while k < deletes.len() && deletes[k].0 == h {
+                delete_words.push(deletes[k].1);
+                k += 1;
+            }
+            index.insert(h, (from, delete_words.len() as u32 - from));
+        }
         let set = |s: &'static str| -> HashMapU64<()> {
             data_lines(s).map(|w| (xxh3_64(w.as_bytes()), ())).collect()
         };
         Lexicon {
             zipf,
             common,
-            deletes,
+            deletes: index,
+            delete_words,
             abbreviations: data_lines(ABBREVIATIONS).collect(),
             placeholders: aho_corasick::AhoCorasick::builder()
                 .ascii_case_insensitive(true)
@@ -139,6 +157,7 @@ impl Lexicon {
                 .ok(),
             function_words: set(FUNCTION_WORDS),
             subordinators: set(SUBORDINATORS),
+            fragment_endings: set(FRAGMENT_ENDINGS),
         }
     }
 
@@ -150,6 +169,10 @@ impl Lexicon {
 
     pub fn is_function_word(&self, hash: u64) -> bool {
         self.function_words.contains_key(&hash)
+    }
+
+    pub fn is_fragment_ending(&self, hash: u64) -> bool {
+        self.fragment_endings.contains_key(&hash)
     }
 
     pub fn is_subordinator(&self, hash: u64) -> bool {
@@ -176,11 +199,10 @@ impl Lexicon {
         deletion_hashes(b, &mut scratch);
         let mut best: Option<(Zipf10, &'static str)> = None;
         for h in scratch {
-            let lo = self.deletes.partition_point(|&(k, _)| k < h);
-            for &(k, i) in &self.deletes[lo..] {
-                if k != h {
-                    break;
-                }
+            let Some(&(from, len)) = self.deletes.get(&h) else {
+                continue;
+            };
+            for &i in &self.delete_words[from as usize..(from + len) as usize] {
                 let cand = self.common[i as usize];
                 if cand == word || osa_distance(cand.as_bytes(), b, max_dist) > max_dist {
                     continue;
@@ -199,20 +221,27 @@ impl Lexicon {
     }
 }
 
-/// Hashes of the word itself and of every variant with one or two letters deleted.
+/// Hashes of the word itself and of every variant with one or two letters deleted (words of
+/// at most 32 bytes; longer ones only yield their own hash).
 fn deletion_hashes(w: &[u8], out: &mut Vec<u64>) {
     out.clear();
     out.push(xxh3_64(w));
-    let mut v = Vec::with_capacity(w.len());
-    for i in 0..w.len() {
-        v.clear();
-        v.extend_from_slice(&w[..i]);
-        v.extend_from_slice(&w[i + 1..]);
-        out.push(xxh3_64(&v));
-        for j in i..v.len() {
-            let mut v2 = v.clone();
-            v2.remove(j);
-            out.push(xxh3_64(&v2));
+    if w.len() > 32 {
+        return;
+    }
+    let mut buf = [0u8; 32];
+    let n = w.len();
+    for i in 0..n {
+        // w without i
+        buf[..i].copy_from_slice(&w[..i]);
+        buf[i..n - 1].copy_from_slice(&w[i + 1..]);
+        out.push(xxh3_64(&buf[..n - 1]));
+        for j in i..n - 1 {
+            // w without i and without the j-th letter of the shortened word
+            let mut b2 = [0u8; 32];
+            b2[..j].copy_from_slice(&buf[..j]);
+            b2[j..n - 2].copy_from_slice(&buf[j + 1..n - 1]);
+            out.push(xxh3_64(&b2[..n - 2]));
         }
     }
     out.sort_unstable();

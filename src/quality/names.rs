@@ -299,9 +299,10 @@ pub fn find_mangled(
         }
         // A common English word a few letters away: "Teudsay" for "Tuesday". Only for unknown
         // forms, so real but rare names stay untouched.
-        if english && t.zipf == 0 && t.non_initial > 0 && t.lower.len() >= 5 {
-            let max = if t.lower.len() <= 6 { 1 } else { 2 };
-            if let Some(w) = lex.near_common_word(&t.lower, max) {
+        // One edit (a transposition counts as one) from a word of at least 6 letters: rare real
+        // names sit two edits from some common word far too often.
+        if english && t.zipf == 0 && t.non_initial > 0 && t.lower.len() >= 6 {
+            if let Some(w) = lex.near_common_word(&t.lower, 1) {
                 if !trivially_related(w, &t.lower) {
                     let mut likely = String::with_capacity(w.len());
                     let mut cs = w.chars();
