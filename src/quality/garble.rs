@@ -6,7 +6,7 @@
 //! |---|---|
 //! | `fragments` | sentences of at most 3 words inside a paragraph ("Congress approved. In 2011."), sentences ending on a function word ("... shooting the. Film"), subordinate clauses standing alone ("Because of the case.") |
 //! | `punct_debris` | a space before `,` `.` `;` `:` ("demonstration , design"), a doubled period ("MPs.."), a missing space after a period ("information.To") |
-//! | `broken_paragraphs` | a paragraph that starts in lower case or with `,` (a sentence broken across a paragraph break), or that follows a body paragraph ending on a lower-case word without punctuation |
+//! | `broken_paragraphs` | a paragraph that starts in lower case or with `,` (a sentence broken across a paragraph break), or that follows a paragraph ending on a function word without punctuation ("... between" / "Number ...") |
 //! | `doubled_words` | the same word twice in a row ("the the"), except the legitimate "had had", "that that" |
 //! | `placeholder_sentences` | placeholder or test text ("Lorem ipsum", "Quick example of an extraction task") |
 //! | `isolated_sentences` | a body sentence with at least 6 content words, none of which occur anywhere else in the article: a stray sentence from another text |
@@ -116,7 +116,7 @@ pub fn find_cues(
         ..Default::default()
     };
     punctuation_debris(text, seg, &mut cues);
-    broken_paragraphs(text, seg, &mut cues);
+    broken_paragraphs(text, seg, lex, &mut cues);
     fragments_and_doubles(text, seg, lex, english, &mut cues);
     placeholders(text, seg, lex, &mut cues);
     if english {
@@ -175,25 +175,28 @@ fn punctuation_debris(text: &str, seg: &Segmented, cues: &mut Cues) {
     }
 }
 
-fn broken_paragraphs(text: &str, seg: &Segmented, cues: &mut Cues) {
+fn broken_paragraphs(text: &str, seg: &Segmented, lex: &Lexicon, cues: &mut Cues) {
     // The first block is the headline; it may start or end anyhow.
     for (k, blk) in seg.blocks.iter().enumerate().skip(1) {
         let t = blk.text(text);
         let first = t.chars().next().unwrap_or(' ');
         let starts_broken = first.is_lowercase() || matches!(first, ',' | ';');
         let prev_broken = k >= 2 && {
-            let p = seg.blocks[k - 1].text(text);
+            let pb = seg.blocks[k - 1];
+            let p = pb.text(text);
             let last = p.chars().next_back().unwrap_or('.');
-            let prev_words = seg.sents
-                [seg.blocks[k - 1].sent_start as usize..seg.blocks[k - 1].sent_end as usize]
-                .iter()
-                .map(|s| s.n_toks())
-                .sum::<usize>();
-            // A body paragraph of several words that stops on a lower-case word (list items
-            // often do, so they do not count).
+            let last_tok = seg
+                .sents
+                .get((pb.sent_end as usize).wrapping_sub(1))
+                .filter(|_| pb.sent_end > pb.sent_start)
+                .and_then(|s| seg.toks[s.tok_start as usize..s.tok_end as usize].last());
+            // A body paragraph that stops on a function word ("... between" / "Number ..."):
+            // titles and list items rarely do.
             !is_terminal(last)
                 && last.is_lowercase()
-                && prev_words >= 6
+                && last_tok.is_some_and(|t| {
+                    t.end as usize == pb.end as usize && lex.is_function_word(t.hash)
+                })
                 && !p.starts_with(['-', '*', '•', '·', '–'])
         };
         if starts_broken || prev_broken {

@@ -99,8 +99,11 @@ impl NameIndex {
             if cl.len().abs_diff(lower.len()) > max
                 || ((letter_mask(&cl) ^ mask).count_ones() as usize) > 2 * max
                 || trivially_related(&cl, &lower)
-                || osa_distance(cl.as_bytes(), lower.as_bytes(), max) > max
             {
+                continue;
+            }
+            let d = osa_distance(cl.as_bytes(), lower.as_bytes(), max);
+            if d > max || !credible_near_miss(&cl, &lower, d) {
                 continue;
             }
             if best.is_none_or_lower(c) {
@@ -143,6 +146,14 @@ fn allowed_distance(len: usize) -> usize {
         5..=9 => 2,
         _ => 3,
     }
+}
+
+/// A near miss is credible at one edit; at two or more edits only when both forms keep the
+/// first and last letter (Armis/Artemis, Roskosmos/Roscosmos), which spares real pairs such as
+/// SpaceIL/SpaceX.
+fn credible_near_miss(a: &str, b: &str, d: usize) -> bool {
+    d == 1
+        || (a.chars().next() == b.chars().next() && a.chars().next_back() == b.chars().next_back())
 }
 
 fn letter_mask(s: &str) -> u32 {
@@ -225,14 +236,14 @@ pub fn find_mangled(
         // A mangled form is rare in English and in the article. Names written only at the
         // start of sentences are often ordinary words; they still count, since mangling does
         // not care where a name stands.
-        if t.zipf >= 20 || t.count > 2 {
+        if t.zipf >= 20 || t.count > 3 {
             continue;
         }
         let max = allowed_distance(t.lower.len());
         let mut best: Option<(usize, usize)> = None; // (anchor index, distance)
         for (ai, a) in stats.iter().enumerate() {
             if ai == ti
-                || a.count < t.count
+                || (a.count < t.count && corpus.is_none())
                 || a.lower.len().abs_diff(t.lower.len()) > max
                 || ((masks[ai] ^ masks[ti]).count_ones() as usize) > 2 * max
             {
@@ -240,14 +251,24 @@ pub fn find_mangled(
             }
             // The anchor must be the more credible form: more frequent in the article, more
             // frequent in English, or (when nothing tells them apart) written first.
-            let more_credible = a.count > t.count
-                || a.zipf > t.zipf
-                || (a.count == t.count && a.zipf == t.zipf && a.first < t.first);
+            // With corpus evidence, the form the related documents use wins outright.
+            let (ca, ct) = corpus.map_or((0, 0), |c| (c.count(a.name), c.count(t.name)));
+            let more_credible = if ca != ct {
+                ca > ct
+            } else {
+                a.count > t.count
+                    || a.zipf > t.zipf
+                    || (a.count == t.count && a.zipf == t.zipf && a.first < t.first)
+            };
             if !more_credible || trivially_related(&a.lower, &t.lower) || a.lower == t.lower {
                 continue;
             }
             let d = osa_distance(a.lower.as_bytes(), t.lower.as_bytes(), max);
-            if d <= max && d > 0 && best.is_none_or_farther(d) {
+            if d <= max
+                && d > 0
+                && credible_near_miss(&a.lower, &t.lower, d)
+                && best.is_none_or_farther(d)
+            {
                 best = Some((ai, d));
             }
         }
