@@ -5,9 +5,9 @@
 //! | cue | what it counts |
 //! |---|---|
 //! | `fragments` | sentences of at most 3 words inside a paragraph ("Congress approved. In 2011."), sentences ending on a function word ("... shooting the. Film"), subordinate clauses standing alone ("Because of the case.") |
-//! | `punct_debris` | a space before `,` `.` `;` `:` ("demonstration , design"), a doubled period ("MPs.."), a missing space after a period ("information.To") |
+//! | `punct_debris` | a space before `,` or `.` ("demonstration , design"), a doubled period ("MPs.."), a missing space after a period ("information.To") |
 //! | `broken_paragraphs` | a paragraph that starts in lower case or with `,` (a sentence broken across a paragraph break), or that follows a paragraph ending on a function word without punctuation ("... between" / "Number ...") |
-//! | `doubled_words` | the same word twice in a row ("the the"), except the legitimate "had had", "that that" |
+//! | `doubled_words` | the same word twice in a row ("the the"), except the legitimate "had had", "that that", "is is", "on on", "in in" |
 //! | `placeholder_sentences` | placeholder or test text ("Lorem ipsum", "Quick example of an extraction task") |
 //! | `isolated_sentences` | a body sentence with at least 6 content words, none of which occur anywhere else in the article: a stray sentence from another text |
 //! | `oov_words` | lower-case words unknown to the shipped English lexicon (typos, garbled words) |
@@ -138,8 +138,9 @@ fn punctuation_debris(text: &str, seg: &Segmented, cues: &mut Cues) {
     // memchr-style scan over the few bytes that matter.
     for (i, &c) in b.iter().enumerate() {
         match c {
-            b',' | b'.' | b';' | b':' => {
-                // " ," / " ." after a word: "demonstration , design", "said ."
+            b',' | b'.' => {
+                // " ," / " ." after a word: "demonstration , design", "said ." (not " :" or
+                // " ;", which French typography writes on purpose).
                 if i >= 2 && b[i - 1] == b' ' && b[i - 2].is_ascii_alphanumeric() {
                     let next = b.get(i + 1).copied().unwrap_or(b' ');
                     // " .5" or " .com" are not debris; an ellipsis " ..." neither.
@@ -249,7 +250,7 @@ fn fragments_and_doubles(
                             .all(|b| b == b' ')
                         && !matches!(
                             w[0].text(text).to_ascii_lowercase().as_str(),
-                            "had" | "that" | "is"
+                            "had" | "that" | "is" | "on" | "in"
                         )
                     {
                         cues.add(si, DOUBLED, 1);

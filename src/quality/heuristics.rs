@@ -20,7 +20,7 @@
 //! The original filters drop a document that fails a rule. copydesk only scores, so a failed rule
 //! multiplies the quality by a penalty (see [`Penalty`]) and names itself in `flags`.
 
-use super::text::{Segmented, ALPHA};
+use super::text::{Segmented, ALPHA, CHARS_ASCII};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use xxhash_rust::xxh3::xxh3_64;
@@ -204,11 +204,19 @@ pub fn evaluate(
     } else {
         n_words as f64
     };
-    let word_chars: usize = toks.iter().map(|t| t.len()).sum();
+    let word_chars: usize = toks
+        .iter()
+        .map(|t| {
+            if t.is(CHARS_ASCII) {
+                t.len()
+            } else {
+                t.text(text).chars().count()
+            }
+        })
+        .sum();
     let mean_word_len = if n_words == 0 {
         0.0
     } else {
-        // Byte length is char length for the ASCII words that dominate; close enough elsewhere.
         word_chars as f64 / n_words as f64
     };
     let alpha_words = toks.iter().filter(|t| t.is(ALPHA)).count();
