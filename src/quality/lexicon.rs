@@ -48,7 +48,7 @@ pub struct Lexicon {
     zipf: HashMapU64<Zipf10>,
     /// Common words (lower case) that anchor near-miss look-ups.
     common: Vec<&'static str>,
-    /// Symmetric-delete index (SymSpell) finding common words within two edits of a token:
+    /// Symmetric-delete index (SymSpell) finding common words within one edit of a token:
     /// hash of a deletion variant → range of `delete_words`.
     deletes: HashMapU64<(u32, u32)>,
     /// Indexes into `common`, grouped by deletion variant.
@@ -120,7 +120,7 @@ impl Lexicon {
                 common.push(line);
             }
         }
-        let mut deletes = Vec::with_capacity(common.len() * 24);
+        let mut deletes = Vec::with_capacity(common.len() * 9);
         let mut scratch = Vec::new();
         for (i, w) in common.iter().enumerate() {
             deletion_hashes(w.as_bytes(), &mut scratch);
@@ -188,9 +188,10 @@ impl Lexicon {
         self.placeholders.as_ref()
     }
 
-    /// The most frequent common word within `max_dist` edits (optimal string alignment) of
-    /// `word` (lower-case ASCII), other than the word itself.
-    pub fn near_common_word(&self, word: &str, max_dist: usize) -> Option<&'static str> {
+    /// The most frequent common word within one edit (optimal string alignment) of `word`
+    /// (lower-case ASCII), other than the word itself.
+    pub fn near_common_word(&self, word: &str) -> Option<&'static str> {
+        let max_dist = 1;
         let b = word.as_bytes();
         if !b.iter().all(u8::is_ascii_lowercase) || b.len() < 4 || b.len() > 24 {
             return None;
@@ -221,8 +222,9 @@ impl Lexicon {
     }
 }
 
-/// Hashes of the word itself and of every variant with one or two letters deleted (words of
-/// at most 32 bytes; longer ones only yield their own hash).
+/// Hashes of the word itself and of every variant with one letter deleted (words of at most
+/// 32 bytes; longer ones only yield their own hash). Two words within one edit (a
+/// transposition included) always share one of these.
 fn deletion_hashes(w: &[u8], out: &mut Vec<u64>) {
     out.clear();
     out.push(xxh3_64(w));
@@ -236,13 +238,6 @@ fn deletion_hashes(w: &[u8], out: &mut Vec<u64>) {
         buf[..i].copy_from_slice(&w[..i]);
         buf[i..n - 1].copy_from_slice(&w[i + 1..]);
         out.push(xxh3_64(&buf[..n - 1]));
-        for j in i..n - 1 {
-            // w without i and without the j-th letter of the shortened word
-            let mut b2 = [0u8; 32];
-            b2[..j].copy_from_slice(&buf[..j]);
-            b2[j..n - 2].copy_from_slice(&buf[j + 1..n - 1]);
-            out.push(xxh3_64(&b2[..n - 2]));
-        }
     }
     out.sort_unstable();
     out.dedup();
@@ -294,10 +289,9 @@ mod tests {
 
     #[test]
     fn transposed_letters_find_their_word() {
-        assert_eq!(
-            Lexicon::en().near_common_word("teudsay", 2),
-            Some("tuesday")
-        );
+        assert_eq!(Lexicon::en().near_common_word("tuesdya"), Some("tuesday"));
+        assert_eq!(Lexicon::en().near_common_word("amereca"), Some("america"));
+        assert_eq!(Lexicon::en().near_common_word("teudsay"), None);
         assert_eq!(osa_distance(b"teudsay", b"tuesday", 3), 2);
         assert_eq!(osa_distance(b"armis", b"artemis", 3), 2);
     }

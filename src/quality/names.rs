@@ -323,7 +323,7 @@ pub fn find_mangled(
         // One edit (a transposition counts as one) from a word of at least 6 letters: rare real
         // names sit two edits from some common word far too often.
         if english && t.zipf == 0 && t.non_initial > 0 && t.lower.len() >= 6 {
-            if let Some(w) = lex.near_common_word(&t.lower, 1) {
+            if let Some(w) = lex.near_common_word(&t.lower) {
                 if !trivially_related(w, &t.lower) {
                     let mut likely = String::with_capacity(w.len());
                     let mut cs = w.chars();
