@@ -250,36 +250,65 @@ fn push_tok(
     buf: &mut String,
 ) {
     let w = &text[start..end];
-    let mut flags = 0u8;
-    let mut alpha = true;
-    let mut lower = true;
-    for (k, c) in w.chars().enumerate() {
-        if k == 0 && c.is_uppercase() {
+    let mut flags = if first { INITIAL } else { 0 };
+    let b = w.as_bytes();
+    let hash;
+    let alpha;
+    if b.is_ascii() && b.len() <= 64 {
+        // Fast path: one pass over the bytes for the flags and the lower-case hash.
+        let mut tmp = [0u8; 64];
+        let (mut is_alpha, mut lower, mut joined) = (true, true, false);
+        for (t, &c) in tmp.iter_mut().zip(b) {
+            if c.is_ascii_uppercase() {
+                lower = false;
+            } else if c == b'\'' || c == b'-' {
+                joined = true;
+            } else if !c.is_ascii_lowercase() {
+                is_alpha = false;
+            }
+            *t = c.to_ascii_lowercase();
+        }
+        if b.first().is_some_and(u8::is_ascii_uppercase) {
             flags |= CAP;
         }
-        if c.is_uppercase() {
-            lower = false;
+        flags |= CHARS_ASCII;
+        if lower {
+            flags |= LOWER;
         }
-        if !(c.is_alphabetic() || matches!(c, '\'' | '’' | '-')) {
-            alpha = false;
+        if joined {
+            flags |= JOINED;
         }
+        alpha = is_alpha;
+        hash = xxhash_rust::xxh3::xxh3_64(&tmp[..b.len()]);
+    } else {
+        let mut is_alpha = true;
+        let mut lower = true;
+        for (k, c) in w.chars().enumerate() {
+            if k == 0 && c.is_uppercase() {
+                flags |= CAP;
+            }
+            if c.is_uppercase() {
+                lower = false;
+            }
+            if !(c.is_alphabetic() || matches!(c, '\'' | '’' | '-')) {
+                is_alpha = false;
+            }
+        }
+        if lower {
+            flags |= LOWER;
+        }
+        if w.is_ascii() {
+            flags |= CHARS_ASCII;
+        }
+        if w.contains(['\'', '’', '-']) {
+            flags |= JOINED;
+        }
+        alpha = is_alpha;
+        hash = word_hash(w, buf);
     }
     if alpha {
         flags |= ALPHA;
     }
-    if lower {
-        flags |= LOWER;
-    }
-    if first {
-        flags |= INITIAL;
-    }
-    if w.is_ascii() {
-        flags |= CHARS_ASCII;
-    }
-    if w.contains(['\'', '’', '-']) {
-        flags |= JOINED;
-    }
-    let hash = word_hash(w, buf);
     let zipf = if alpha { lex.zipf(hash) } else { 0 };
     out.toks.push(Tok {
         start: start as u32,
