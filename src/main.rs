@@ -107,6 +107,16 @@ enum EvalCommand {
         #[arg(long)]
         json: bool,
     },
+    /// ROC AUC of quality separating human translations and originals from machine
+    /// translations, and per-chunk pairwise accuracy (labels: `kind`, `lang_pair`, `chunk`).
+    Mt {
+        file: PathBuf,
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 impl CommonArgs {
@@ -226,6 +236,16 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&result)?);
             } else {
                 print!("{}", copydesk::eval::garble::render(&result, signals));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval(EvalCommand::Mt { file, common, json }) => {
+            let options = common.options()?;
+            let result = copydesk::eval::mt::evaluate(&file, &options)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&result)?);
+            } else {
+                print!("{}", copydesk::eval::mt::render(&result));
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -3,6 +3,7 @@
 //! output files with the labels.
 
 pub mod garble;
+pub mod mt;
 pub mod neardup;
 
 use std::collections::HashMap;
