@@ -54,7 +54,7 @@ impl NameIndex {
         let mut seen: Vec<&str> = seg
             .toks
             .iter()
-            .filter(|t| is_name_token(t.flags) && !t.is(INITIAL))
+            .filter(|t| is_name_token(t.flags))
             .map(|t| strip_possessive(t.text(text)))
             .filter(|n| n.chars().count() >= 4)
             .collect();
@@ -243,7 +243,6 @@ pub fn find_mangled(
         let mut best: Option<(usize, usize)> = None; // (anchor index, distance)
         for (ai, a) in stats.iter().enumerate() {
             if ai == ti
-                || (a.count < t.count && corpus.is_none())
                 || a.lower.len().abs_diff(t.lower.len()) > max
                 || ((masks[ai] ^ masks[ti]).count_ones() as usize) > 2 * max
             {
@@ -251,8 +250,11 @@ pub fn find_mangled(
             }
             // The anchor must be the more credible form: more frequent in the article, more
             // frequent in English, or (when nothing tells them apart) written first.
-            // With corpus evidence, the form the related documents use wins outright.
+            // When the related documents use one form more, that form wins outright.
             let (ca, ct) = corpus.map_or((0, 0), |c| (c.count(a.name), c.count(t.name)));
+            if ca == ct && a.count < t.count {
+                continue;
+            }
             let more_credible = if ca != ct {
                 ca > ct
             } else {
