@@ -45,7 +45,7 @@ pub type Zipf10 = u8;
 pub const COMMON_ZIPF10: Zipf10 = 33;
 
 pub struct Lexicon {
-    zipf: HashMapU64<Zipf10>,
+    zipf: ZipfTable,
     /// Common words (lower case) that anchor near-miss look-ups.
     common: Vec<&'static str>,
     /// Symmetric-delete index (SymSpell) finding common words within one edit of a token:
@@ -65,6 +65,58 @@ fn data_lines(s: &'static str) -> impl Iterator<Item = &'static str> {
     s.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// Open-addressing table from word hash to Zipf x10, each slot one `u64` (the hash's upper
+/// 56 bits, the value in the low byte), so a look-up costs one cache miss at most.
+struct ZipfTable {
+    slots: Vec<u64>,
+}
+
+impl ZipfTable {
+    fn with_capacity(n: usize) -> ZipfTable {
+        ZipfTable {
+            slots: vec![0; (n * 2).next_power_of_two()],
+        }
+    }
+
+    fn tag(hash: u64) -> u64 {
+        (hash & !0xFF).max(0x100)
+    }
+
+    fn insert(&mut self, hash: u64, z: Zipf10) {
+        let mask = self.slots.len() - 1;
+        let tag = Self::tag(hash);
+        let mut i = (hash >> 8) as usize & mask;
+        loop {
+            let s = self.slots[i];
+            if s == 0 {
+                self.slots[i] = tag | u64::from(z);
+                return;
+            }
+            if s & !0xFF == tag {
+                return; // first (most frequent) entry wins
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    #[inline]
+    fn get(&self, hash: u64) -> Zipf10 {
+        let mask = self.slots.len() - 1;
+        let tag = Self::tag(hash);
+        let mut i = (hash >> 8) as usize & mask;
+        loop {
+            let s = self.slots[i];
+            if s == 0 {
+                return 0;
+            }
+            if s & !0xFF == tag {
+                return (s & 0xFF) as Zipf10;
+            }
+            i = (i + 1) & mask;
+        }
+    }
 }
 
 /// Hash of a word's lower-case form; `buf` is reused across calls so nothing is allocated once
@@ -105,8 +157,7 @@ impl Lexicon {
         // lexicon then only disables the lexicon-based signals.
         let _ = flate2::read::GzDecoder::new(EN_ZIPF_GZ).read_to_string(&mut text);
         let text: &'static str = Box::leak(text.into_boxed_str());
-        let mut zipf = HashMapU64::default();
-        zipf.reserve(200_000);
+        let mut zipf = ZipfTable::with_capacity(200_000);
         let mut common = Vec::new();
         let mut z: Zipf10 = 0;
         for line in text.lines() {
@@ -114,7 +165,7 @@ impl Lexicon {
                 z = rest.parse().unwrap_or(0);
                 continue;
             }
-            zipf.entry(xxh3_64(line.as_bytes())).or_insert(z.max(1));
+            zipf.insert(xxh3_64(line.as_bytes()), z.max(1));
             if z >= COMMON_ZIPF10 && line.len() >= 4 && line.bytes().all(|b| b.is_ascii_lowercase())
             {
                 common.push(line);
@@ -164,7 +215,7 @@ impl Lexicon {
     /// Zipf x10 of a word given its lower-case hash (0 = unknown).
     #[inline]
     pub fn zipf(&self, hash: u64) -> Zipf10 {
-        self.zipf.get(&hash).copied().unwrap_or(0)
+        self.zipf.get(hash)
     }
 
     pub fn is_function_word(&self, hash: u64) -> bool {
