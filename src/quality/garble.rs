@@ -9,7 +9,7 @@
 //! | `broken_paragraphs` | a paragraph that starts in lower case or with `,` (a sentence broken across a paragraph break), or that follows a paragraph ending on a function word without punctuation ("... between" / "Number ...") |
 //! | `doubled_words` | the same word twice in a row ("the the"), except the legitimate "had had", "that that", "is is", "on on", "in in" |
 //! | `placeholder_sentences` | placeholder or test text ("Lorem ipsum", "Quick example of an extraction task") |
-//! | `isolated_sentences` | a body sentence with at least 6 content words, none of which occur anywhere else in the article: a stray sentence from another text |
+//! | `isolated_sentences` | a body sentence with at least 8 content words, none of which occur anywhere else in the article: a stray sentence from another text |
 //! | `oov_words` | lower-case words unknown to the shipped English lexicon (typos, garbled words) |
 //!
 //! Fluency: each word costs its surprisal under the shipped unigram model, `8 - Zipf`
@@ -323,7 +323,7 @@ fn isolated_sentences(text: &str, seg: &Segmented, scratch: &mut Scratch, cues: 
                     stems.push(stem_hash(t.text(text), t.hash));
                 }
             }
-            if stems.len() < 6 {
+            if stems.len() < 8 {
                 continue;
             }
             let shared = stems.iter().any(|h| {
