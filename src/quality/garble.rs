@@ -16,7 +16,7 @@
 //! (unknown words cost 8, "the" costs 0.3); a sentence's fluency is its mean cost, and the
 //! worst sentences are reported.
 
-use super::lexicon::{HashMapU64, Lexicon};
+use super::lexicon::{Counter, Lexicon};
 use super::text::{Segmented, ALPHA, CAP, CHARS_ASCII, INITIAL, JOINED, LOWER};
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -71,7 +71,8 @@ impl Cues {
 /// Reused buffers.
 #[derive(Default)]
 pub struct Scratch {
-    content: HashMapU64<u32>,
+    content: Counter,
+    /// Per token: stem hash of a content word, 0 otherwise.
     stems: Vec<u64>,
 }
 
@@ -305,30 +306,31 @@ fn is_content(t: &super::text::Tok) -> bool {
 }
 
 fn isolated_sentences(text: &str, seg: &Segmented, scratch: &mut Scratch, cues: &mut Cues) {
-    let counts = &mut scratch.content;
-    counts.clear();
+    let Scratch { content, stems } = scratch;
+    content.reset(seg.toks.len());
+    stems.clear();
     for t in &seg.toks {
         if is_content(t) {
-            *counts.entry(stem_hash(t.text(text), t.hash)).or_insert(0) += 1;
+            let h = stem_hash(t.text(text), t.hash).max(1);
+            content.inc(h);
+            stems.push(h);
+        } else {
+            stems.push(0);
         }
     }
     for blk in seg.blocks.iter().skip(1) {
         // Stray sentences are inserted after another sentence of a body paragraph.
         for si in blk.sent_start as usize + 1..blk.sent_end as usize {
             let s = &seg.sents[si];
-            let stems = &mut scratch.stems;
-            stems.clear();
-            for t in &seg.toks[s.tok_start as usize..s.tok_end as usize] {
-                if is_content(t) {
-                    stems.push(stem_hash(t.text(text), t.hash));
-                }
-            }
-            if stems.len() < 8 {
+            let sent = &stems[s.tok_start as usize..s.tok_end as usize];
+            if sent.iter().filter(|&&h| h != 0).count() < 8 {
                 continue;
             }
-            let shared = stems.iter().any(|h| {
-                let in_sent = stems.iter().filter(|x| *x == h).count() as u32;
-                counts.get(h).copied().unwrap_or(0) > in_sent
+            let shared = sent.iter().any(|&h| {
+                h != 0 && {
+                    let in_sent = sent.iter().filter(|&&x| x == h).count() as u32;
+                    content.get(h) > in_sent
+                }
             });
             if !shared {
                 cues.add(si, ISOLATED, 1);

@@ -20,6 +20,7 @@
 //! The original filters drop a document that fails a rule. copydesk only scores, so a failed rule
 //! multiplies the quality by a penalty (see [`Penalty`]) and names itself in `flags`.
 
+use super::lexicon::Counter;
 use super::text::{Segmented, ALPHA, CHARS_ASCII};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -116,68 +117,6 @@ pub struct Scratch {
     covered: Vec<bool>,
     dup5_run: Vec<u32>,
     line_hashes: Vec<(u64, usize)>,
-}
-
-/// Open-addressing counter of 64-bit keys, cleared in time proportional to its use, so the
-/// n-gram passes cost a few nanoseconds per word and allocate nothing once warm.
-#[derive(Default)]
-struct Counter {
-    keys: Vec<u64>,
-    vals: Vec<u32>,
-    used: Vec<u32>,
-}
-
-impl Counter {
-    fn reset(&mut self, expected: usize) {
-        let want = (expected * 2).next_power_of_two().max(64);
-        if self.keys.len() < want {
-            self.keys = vec![0; want];
-            self.vals = vec![0; want];
-            self.used.clear();
-        } else {
-            for &u in &self.used {
-                self.keys[u as usize] = 0;
-                self.vals[u as usize] = 0;
-            }
-            self.used.clear();
-        }
-    }
-
-    fn slot(&self, key: u64) -> usize {
-        let mask = self.keys.len() - 1;
-        let mut i = (key as usize) & mask;
-        loop {
-            let k = self.keys[i];
-            if k == key || k == 0 {
-                return i;
-            }
-            i = (i + 1) & mask;
-        }
-    }
-
-    /// Adds one to `key` and returns its new count. `reset` must have been called with at
-    /// least the number of distinct keys that will be added.
-    fn inc(&mut self, key: u64) -> u32 {
-        let key = key.max(1);
-        let i = self.slot(key);
-        if self.keys[i] == 0 {
-            self.keys[i] = key;
-            self.used.push(i as u32);
-        }
-        self.vals[i] += 1;
-        self.vals[i]
-    }
-
-    fn get(&self, key: u64) -> u32 {
-        if self.keys.is_empty() {
-            return 0;
-        }
-        self.vals[self.slot(key.max(1))]
-    }
-
-    fn distinct(&self) -> usize {
-        self.used.len()
-    }
 }
 
 /// Computes every heuristic signal into `signals` and the penalties of failed rules.

@@ -67,6 +67,68 @@ fn data_lines(s: &'static str) -> impl Iterator<Item = &'static str> {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
+/// Open-addressing counter of 64-bit keys, cleared in time proportional to its use, so the
+/// n-gram passes cost a few nanoseconds per word and allocate nothing once warm.
+#[derive(Default)]
+pub struct Counter {
+    keys: Vec<u64>,
+    vals: Vec<u32>,
+    used: Vec<u32>,
+}
+
+impl Counter {
+    pub fn reset(&mut self, expected: usize) {
+        let want = (expected * 2).next_power_of_two().max(64);
+        if self.keys.len() < want {
+            self.keys = vec![0; want];
+            self.vals = vec![0; want];
+            self.used.clear();
+        } else {
+            for &u in &self.used {
+                self.keys[u as usize] = 0;
+                self.vals[u as usize] = 0;
+            }
+            self.used.clear();
+        }
+    }
+
+    fn slot(&self, key: u64) -> usize {
+        let mask = self.keys.len() - 1;
+        let mut i = (key as usize) & mask;
+        loop {
+            let k = self.keys[i];
+            if k == key || k == 0 {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds one to `key` and returns its new count. `reset` must have been called with at
+    /// least the number of distinct keys that will be added.
+    pub fn inc(&mut self, key: u64) -> u32 {
+        let key = key.max(1);
+        let i = self.slot(key);
+        if self.keys[i] == 0 {
+            self.keys[i] = key;
+            self.used.push(i as u32);
+        }
+        self.vals[i] += 1;
+        self.vals[i]
+    }
+
+    pub fn get(&self, key: u64) -> u32 {
+        if self.keys.is_empty() {
+            return 0;
+        }
+        self.vals[self.slot(key.max(1))]
+    }
+
+    pub fn distinct(&self) -> usize {
+        self.used.len()
+    }
+}
+
 /// Open-addressing table from word hash to Zipf x10, each slot one `u64` (the hash's upper
 /// 56 bits, the value in the low byte), so a look-up costs one cache miss at most.
 struct ZipfTable {
