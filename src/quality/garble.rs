@@ -323,7 +323,10 @@ fn isolated_sentences(text: &str, seg: &Segmented, scratch: &mut Scratch, cues: 
         for si in blk.sent_start as usize + 1..blk.sent_end as usize {
             let s = &seg.sents[si];
             let sent = &stems[s.tok_start as usize..s.tok_end as usize];
-            if sent.iter().filter(|&&h| h != 0).count() < 8 {
+            let n_content = sent.iter().filter(|&&h| h != 0).count();
+            // Stray sentences are ordinary sentences; the in-sentence count below is quadratic,
+            // so run-on "sentences" (scraped tables, unpunctuated dumps) are skipped.
+            if !(8..=200).contains(&n_content) {
                 continue;
             }
             let shared = sent.iter().any(|&h| {

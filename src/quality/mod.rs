@@ -213,11 +213,15 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
     } else {
         Vec::new()
     };
-    for m in &mangled {
-        // Attribute each mangled occurrence to its sentence.
-        for t in &seg.toks {
-            if t.text(text).starts_with(m.found.as_str()) && t.text(text).len() - m.found.len() <= 3
-            {
+    if !mangled.is_empty() {
+        // Attribute each mangled occurrence to its sentence, in one pass over the tokens.
+        let found: lexicon::HashMapU64<()> = mangled
+            .iter()
+            .map(|m| (xxhash_rust::xxh3::xxh3_64(m.found.as_bytes()), ()))
+            .collect();
+        for t in seg.toks.iter().filter(|t| t.is(text::CAP)) {
+            let name = names::strip_possessive(t.text(text));
+            if found.contains_key(&xxhash_rust::xxh3::xxh3_64(name.as_bytes())) {
                 cues.add(t.sent as usize, garble::MANGLED, 1);
             }
         }
@@ -542,6 +546,29 @@ mod tests {
             let q = score(t, &opts).score;
             assert!((0.0..=1.0).contains(&q), "{t}: {q}");
         }
+    }
+
+    #[test]
+    fn pathological_documents_score_in_linear_time() {
+        // One 60k-word run-on sentence full of distinct capitalised names.
+        let letters = |n: u32| -> String {
+            n.to_string()
+                .bytes()
+                .map(|d| char::from(b'a' + (d - b'0')))
+                .collect()
+        };
+        let mut t = String::new();
+        for i in 0..60_000u32 {
+            t.push_str(&format!(
+                "Kor{} and{} ",
+                letters(i % 5000),
+                letters(i % 7000)
+            ));
+        }
+        let started = std::time::Instant::now();
+        let q = score(&t, &QualityOptions::default());
+        assert!((0.0..=1.0).contains(&q.score));
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
     }
 
     #[test]

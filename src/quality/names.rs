@@ -131,7 +131,7 @@ fn is_name_token(flags: u8) -> bool {
     flags & CAP != 0 && flags & ALPHA != 0
 }
 
-fn strip_possessive(w: &str) -> &str {
+pub(crate) fn strip_possessive(w: &str) -> &str {
     w.strip_suffix("'s")
         .or_else(|| w.strip_suffix("’s"))
         .or_else(|| w.strip_suffix('\''))
@@ -180,6 +180,9 @@ fn trivially_related(a: &str, b: &str) -> bool {
         && long.starts_with(stem)
         && long.len() - short.len() <= 2
 }
+
+/// Distinct names compared pairwise per document.
+const MAX_DISTINCT_NAMES: usize = 1000;
 
 struct NameStat<'a> {
     name: &'a str,
@@ -230,6 +233,9 @@ pub fn find_mangled(
             stats[k].non_initial += 1;
         }
     }
+    // The pair loop below is quadratic in distinct names; a news article has a few dozen, so
+    // a document with thousands (a scraped index page) is only checked on its first ones.
+    stats.truncate(MAX_DISTINCT_NAMES);
     let masks: Vec<u32> = stats.iter().map(|s| letter_mask(&s.lower)).collect();
     let mut out = Vec::new();
     for (ti, t) in stats.iter().enumerate() {
