@@ -9,8 +9,8 @@
 //! quality = heuristics × garble × language
 //! heuristics = product of the penalties of failed Gopher / C4 / FineWeb rules (heuristics.rs)
 //! garble     = exp(-scale × rate),  rate = 100 × Σ weight_c × events_c / max(words, 50)
-//! language   = 0.8 when language identification is unsure or many lines are in another
-//!              language, else 1
+//! language   = 0.9 when language identification is unsure (`uncertain_language`), × 0.8
+//!              when over 30% of the checked lines are in another language (`mixed_language`)
 //! ```
 //!
 //! The garble cues (garble.rs) and mangled names (names.rs) are counted per sentence; the
