@@ -161,6 +161,33 @@ enum EvalCommand {
         #[arg(long)]
         json: bool,
     },
+    /// ROC AUC of quality separating clean from garbled documents, Spearman with `intensity`,
+    /// per level and per operator, and scoring speed (labels: `garbled`, `intensity`, `level`,
+    /// `ops`).
+    Garble {
+        file: PathBuf,
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Also print how well each signal separates the classes on its own.
+        #[arg(long)]
+        signals: bool,
+        /// Write every document's score, flags and evidence to this JSONL file.
+        #[arg(long)]
+        dump: Option<PathBuf>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// ROC AUC of quality separating human translations and originals from machine
+    /// translations, and per-chunk pairwise accuracy (labels: `kind`, `lang_pair`, `chunk`).
+    Mt {
+        file: PathBuf,
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 impl CommonArgs {
@@ -348,6 +375,32 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&result)?);
             } else {
                 print!("{}", copydesk::eval::story::render(&result));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval(EvalCommand::Garble {
+            file,
+            common,
+            signals,
+            dump,
+            json,
+        }) => {
+            let options = common.options()?;
+            let result = copydesk::eval::garble::evaluate(&file, &options, dump.as_deref())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&result)?);
+            } else {
+                print!("{}", copydesk::eval::garble::render(&result, signals));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval(EvalCommand::Mt { file, common, json }) => {
+            let options = common.options()?;
+            let result = copydesk::eval::mt::evaluate(&file, &options)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&result)?);
+            } else {
+                print!("{}", copydesk::eval::mt::render(&result));
             }
             Ok(ExitCode::SUCCESS)
         }

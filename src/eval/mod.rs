@@ -2,6 +2,8 @@
 //! Each evaluation runs the real `clean` pipeline on a labelled JSONL file and compares the
 //! output files with the labels.
 
+pub mod garble;
+pub mod mt;
 pub mod neardup;
 pub mod story;
 

@@ -1,0 +1,378 @@
+//! Garble cues: the traces that bad machine translation, spinning and careless scraping leave in
+//! otherwise fluent text, counted per sentence so that one broken sentence in a clean article is
+//! visible instead of averaged away.
+//!
+//! | cue | what it counts |
+//! |---|---|
+//! | `fragments` | sentences of at most 3 words inside a paragraph ("Congress approved. In 2011."), sentences ending on a function word ("... shooting the. Film"), subordinate clauses standing alone ("Because of the case.") |
+//! | `punct_debris` | a space before `,` or `.` ("demonstration , design"), a doubled period ("MPs.."), a missing space after a period ("information.To") |
+//! | `broken_paragraphs` | a paragraph that starts in lower case or with `,` (a sentence broken across a paragraph break), or that follows a paragraph ending on a function word without punctuation ("... between" / "Number ...") |
+//! | `doubled_words` | the same word twice in a row ("the the"), except the legitimate "had had", "that that", "is is", "on on", "in in" |
+//! | `placeholder_sentences` | placeholder or test text ("Lorem ipsum", "Quick example of an extraction task") |
+//! | `isolated_sentences` | a body sentence with at least 8 content words, none of which occur anywhere else in the article: a stray sentence from another text |
+//! | `oov_words` | lower-case words unknown to the shipped English lexicon (typos, garbled words) |
+//!
+//! Fluency: each word costs its surprisal under the shipped unigram model, `8 - Zipf`
+//! (unknown words cost 8, "the" costs 0.3); a sentence's fluency is its mean cost, and the
+//! worst sentences are reported.
+
+use super::lexicon::{Counter, Lexicon};
+use super::text::{Segmented, ALPHA, CAP, CHARS_ASCII, INITIAL, JOINED, LOWER};
+use xxhash_rust::xxh3::xxh3_64;
+
+pub const CUE_NAMES: [&str; 8] = [
+    "fragment",
+    "punct_debris",
+    "broken_paragraph",
+    "doubled_word",
+    "placeholder",
+    "isolated",
+    "oov_word",
+    "mangled_name",
+];
+
+pub const FRAGMENT: usize = 0;
+pub const PUNCT: usize = 1;
+pub const BROKEN: usize = 2;
+pub const DOUBLED: usize = 3;
+pub const PLACEHOLDER: usize = 4;
+pub const ISOLATED: usize = 5;
+pub const OOV: usize = 6;
+pub const MANGLED: usize = 7;
+
+/// Counts of each cue in a document, and per-sentence tallies.
+#[derive(Debug, Default)]
+pub struct Cues {
+    pub counts: [u32; 8],
+    /// Per sentence: cue bit mask and number of cue events.
+    pub sent_mask: Vec<u16>,
+    pub sent_events: Vec<u16>,
+    /// Per sentence: mean surprisal of its words (0 when it has none).
+    pub sent_fluency: Vec<f32>,
+    pub mean_surprisal: f64,
+    pub scored_words: usize,
+}
+
+impl Cues {
+    pub fn add(&mut self, sent: usize, cue: usize, n: u32) {
+        if n == 0 {
+            return;
+        }
+        self.counts[cue] += n;
+        if let Some(m) = self.sent_mask.get_mut(sent) {
+            *m |= 1 << cue;
+        }
+        if let Some(e) = self.sent_events.get_mut(sent) {
+            *e = e.saturating_add(n as u16);
+        }
+    }
+}
+
+/// Reused buffers.
+#[derive(Default)]
+pub struct Scratch {
+    content: Counter,
+    /// Per token: stem hash of a content word, 0 otherwise.
+    stems: Vec<u64>,
+}
+
+fn is_terminal(c: char) -> bool {
+    matches!(
+        c,
+        '.' | '!' | '?' | '"' | '”' | '’' | '\'' | ')' | ':' | '…' | ';'
+    )
+}
+
+/// Hash of a content word's lower-case form without a plural `s`, so "station" and
+/// "stations" meet. ASCII only; other words use their plain hash.
+fn stem_hash(w: &str, plain: u64) -> u64 {
+    let b = w.as_bytes();
+    if b.len() > 64 || !w.is_ascii() {
+        return plain;
+    }
+    let mut tmp = [0u8; 64];
+    for (t, c) in tmp.iter_mut().zip(b) {
+        *t = c.to_ascii_lowercase();
+    }
+    let mut n = b.len();
+    if n > 4 && tmp[n - 1] == b's' && tmp[n - 2] != b's' {
+        n -= 1;
+    }
+    xxh3_64(&tmp[..n])
+}
+
+/// Computes every cue of a segmented document. `english` enables the lexicon-based cues.
+pub fn find_cues(
+    text: &str,
+    seg: &Segmented,
+    lex: &Lexicon,
+    english: bool,
+    scratch: &mut Scratch,
+) -> Cues {
+    let n_sents = seg.sents.len();
+    let mut cues = Cues {
+        sent_mask: vec![0; n_sents],
+        sent_events: vec![0; n_sents],
+        sent_fluency: vec![0.0; n_sents],
+        ..Default::default()
+    };
+    punctuation_debris(text, seg, &mut cues);
+    broken_paragraphs(text, seg, lex, &mut cues);
+    fragments_and_doubles(text, seg, lex, english, &mut cues);
+    placeholders(text, seg, lex, &mut cues);
+    if english {
+        isolated_sentences(text, seg, scratch, &mut cues);
+        fluency(seg, &mut cues);
+    }
+    cues
+}
+
+/// Sentence index holding byte offset `at` (sentences are sorted by start).
+fn sentence_at(seg: &Segmented, at: usize) -> usize {
+    seg.sents
+        .partition_point(|s| (s.start as usize) <= at)
+        .saturating_sub(1)
+}
+
+fn punctuation_debris(text: &str, seg: &Segmented, cues: &mut Cues) {
+    let b = text.as_bytes();
+    // memchr-style scan over the few bytes that matter.
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b',' | b'.' => {
+                // " ," / " ." after a word: "demonstration , design", "said ." (not " :" or
+                // " ;", which French typography writes on purpose).
+                if i >= 2 && b[i - 1] == b' ' && b[i - 2].is_ascii_alphanumeric() {
+                    let next = b.get(i + 1).copied().unwrap_or(b' ');
+                    // " .5" or " .com" are not debris; an ellipsis " ..." neither.
+                    if matches!(next, b' ' | b'\n' | b'"' | b'\'' | b'.' | b',')
+                        && !(c == b'.' && next == b'.' && b.get(i + 2) == Some(&b'.'))
+                    {
+                        cues.add(sentence_at(seg, i), PUNCT, 1);
+                    }
+                }
+                if c == b'.' {
+                    // Exactly two periods: "MPs.."
+                    if i >= 2
+                        && b[i - 1] == b'.'
+                        && b[i - 2] != b'.'
+                        && b.get(i + 1) != Some(&b'.')
+                        && b[i - 2].is_ascii_alphanumeric()
+                    {
+                        cues.add(sentence_at(seg, i), PUNCT, 1);
+                    }
+                    // "information.To": two lower-case letters, a period, upper then lower.
+                    if i >= 2
+                        && b[i - 1].is_ascii_lowercase()
+                        && b[i - 2].is_ascii_lowercase()
+                        && b.get(i + 1).is_some_and(u8::is_ascii_uppercase)
+                        && b.get(i + 2).is_some_and(u8::is_ascii_lowercase)
+                    {
+                        cues.add(sentence_at(seg, i + 1), PUNCT, 1);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn broken_paragraphs(text: &str, seg: &Segmented, lex: &Lexicon, cues: &mut Cues) {
+    // The first block is the headline; it may start or end anyhow.
+    for (k, blk) in seg.blocks.iter().enumerate().skip(1) {
+        let t = blk.text(text);
+        let first = t.chars().next().unwrap_or(' ');
+        let starts_broken = first.is_lowercase() || matches!(first, ',' | ';');
+        let prev_broken = k >= 2 && {
+            let pb = seg.blocks[k - 1];
+            let p = pb.text(text);
+            let last = p.chars().next_back().unwrap_or('.');
+            let last_tok = seg
+                .sents
+                .get((pb.sent_end as usize).wrapping_sub(1))
+                .filter(|_| pb.sent_end > pb.sent_start)
+                .and_then(|s| seg.toks[s.tok_start as usize..s.tok_end as usize].last());
+            // A body paragraph that stops on a function word ("... between" / "Number ..."):
+            // titles and list items rarely do.
+            !is_terminal(last)
+                && last.is_lowercase()
+                && last_tok.is_some_and(|t| {
+                    t.end as usize == pb.end as usize && lex.is_function_word(t.hash)
+                })
+                && !p.starts_with(['-', '*', '•', '·', '–'])
+        };
+        if starts_broken || prev_broken {
+            cues.add(blk.sent_start as usize, BROKEN, 1);
+        }
+    }
+}
+
+fn fragments_and_doubles(
+    text: &str,
+    seg: &Segmented,
+    lex: &Lexicon,
+    english: bool,
+    cues: &mut Cues,
+) {
+    for blk in seg.blocks.iter().skip(1) {
+        let sents = &seg.sents[blk.sent_start as usize..blk.sent_end as usize];
+        let multi = sents.len() >= 2;
+        for (k, s) in sents.iter().enumerate() {
+            let si = blk.sent_start as usize + k;
+            let toks = &seg.toks[s.tok_start as usize..s.tok_end as usize];
+            let st = s.text(text).trim_end();
+            let question = st.trim_end_matches(is_closer_char).ends_with('?');
+            let ends_period = st.trim_end_matches(is_closer_char).ends_with('.');
+            if multi && !toks.is_empty() && toks.len() <= 3 && !question {
+                cues.add(si, FRAGMENT, 1);
+            } else if english && ends_period && toks.len() >= 2 {
+                let last = toks[toks.len() - 1];
+                let tail = &text[last.end as usize..s.end as usize];
+                if tail.trim_end_matches(is_closer_char) == "." && lex.is_fragment_ending(last.hash)
+                {
+                    cues.add(si, FRAGMENT, 1);
+                }
+            }
+            if english
+                && !question
+                && toks.len() >= 2
+                && lex.is_subordinator(toks[0].hash)
+                && !st.contains(',')
+                && toks[0].is(CAP)
+            {
+                cues.add(si, FRAGMENT, 1);
+            }
+            if english {
+                for w in toks.windows(2) {
+                    if w[0].hash == w[1].hash
+                        && w[0].is(ALPHA)
+                        && text[w[0].end as usize..w[1].start as usize]
+                            .bytes()
+                            .all(|b| b == b' ')
+                        && !matches!(
+                            w[0].text(text).to_ascii_lowercase().as_str(),
+                            "had" | "that" | "is" | "on" | "in"
+                        )
+                    {
+                        cues.add(si, DOUBLED, 1);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn is_closer_char(c: char) -> bool {
+    matches!(c, '"' | '\'' | '”' | '’' | ')' | ']' | '»')
+}
+
+fn placeholders(text: &str, seg: &Segmented, lex: &Lexicon, cues: &mut Cues) {
+    let b = text.as_bytes();
+    let mut last_sent = usize::MAX;
+    let Some(ac) = lex.placeholders() else {
+        return;
+    };
+    for m in ac.find_iter(text) {
+        let before_ok = m.start() == 0 || !b[m.start() - 1].is_ascii_alphanumeric();
+        let after_ok = b.get(m.end()).is_none_or_not_alnum();
+        if !(before_ok && after_ok) {
+            continue;
+        }
+        let si = sentence_at(seg, m.start());
+        // Long sentences that merely mention "an example of a" are prose, not placeholders.
+        if si != last_sent && seg.sents.get(si).is_some_and(|s| s.n_toks() <= 12) {
+            cues.add(si, PLACEHOLDER, 1);
+            last_sent = si;
+        }
+    }
+}
+
+trait NotAlnum {
+    fn is_none_or_not_alnum(&self) -> bool;
+}
+
+impl NotAlnum for Option<&u8> {
+    fn is_none_or_not_alnum(&self) -> bool {
+        match self {
+            None => true,
+            Some(c) => !c.is_ascii_alphanumeric(),
+        }
+    }
+}
+
+/// Content words: alphabetic, at least 4 bytes, not among the most frequent English words.
+fn is_content(t: &super::text::Tok) -> bool {
+    t.is(ALPHA) && t.len() >= 4 && t.zipf < 50
+}
+
+fn isolated_sentences(text: &str, seg: &Segmented, scratch: &mut Scratch, cues: &mut Cues) {
+    let Scratch { content, stems } = scratch;
+    content.reset(seg.toks.len());
+    stems.clear();
+    for t in &seg.toks {
+        if is_content(t) {
+            let h = stem_hash(t.text(text), t.hash).max(1);
+            content.inc(h);
+            stems.push(h);
+        } else {
+            stems.push(0);
+        }
+    }
+    for blk in seg.blocks.iter().skip(1) {
+        // Stray sentences are inserted after another sentence of a body paragraph.
+        for si in blk.sent_start as usize + 1..blk.sent_end as usize {
+            let s = &seg.sents[si];
+            let sent = &stems[s.tok_start as usize..s.tok_end as usize];
+            let n_content = sent.iter().filter(|&&h| h != 0).count();
+            // Stray sentences are ordinary sentences; the in-sentence count below is quadratic,
+            // so run-on "sentences" (scraped tables, unpunctuated dumps) are skipped.
+            if !(8..=200).contains(&n_content) {
+                continue;
+            }
+            let shared = sent.iter().any(|&h| {
+                h != 0 && {
+                    let in_sent = sent.iter().filter(|&&x| x == h).count() as u32;
+                    content.get(h) > in_sent
+                }
+            });
+            if !shared {
+                cues.add(si, ISOLATED, 1);
+            }
+        }
+    }
+}
+
+fn fluency(seg: &Segmented, cues: &mut Cues) {
+    let mut total = 0.0f64;
+    let mut n = 0usize;
+    for (si, s) in seg.sents.iter().enumerate() {
+        let mut st = 0.0f32;
+        let mut sn = 0u32;
+        let mut oov = 0u32;
+        for t in &seg.toks[s.tok_start as usize..s.tok_end as usize] {
+            if !t.is(ALPHA) || t.is(JOINED) {
+                continue;
+            }
+            let cost = (80.0 - f32::from(t.zipf.min(80))) / 10.0;
+            st += cost;
+            sn += 1;
+            if t.zipf == 0
+                && t.is(LOWER)
+                && t.is(CHARS_ASCII)
+                && t.len() >= 3
+                && !t.is(CAP)
+                && !t.is(INITIAL)
+            {
+                oov += 1;
+            }
+        }
+        if sn > 0 {
+            cues.sent_fluency[si] = st / sn as f32;
+            total += f64::from(st);
+            n += sn as usize;
+        }
+        cues.add(si, OOV, oov);
+    }
+    cues.mean_surprisal = if n == 0 { 0.0 } else { total / n as f64 };
+    cues.scored_words = n;
+}

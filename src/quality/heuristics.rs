@@ -1,0 +1,509 @@
+//! The document filters that web-corpus teams already rely on, computed as signals with their
+//! published thresholds as defaults:
+//!
+//! - **Gopher quality** (Rae et al. 2021, "Scaling Language Models: Methods, Analysis & Insights
+//!   from Training Gopher", appendix A.1.1): 50..100,000 words; mean word length 3..10
+//!   characters; symbol-to-word ratio (`#`, `...`, `…`) below 0.1; at most 90% of lines starting
+//!   with a bullet and 30% ending with an ellipsis; at least 80% of words with a letter; at
+//!   least 2 of the stop words *the, be, to, of, and, that, have, with*.
+//! - **Gopher repetition** (same appendix, table A1): duplicate lines ≤ 30% of lines and ≤ 20% of
+//!   characters; duplicate paragraphs ≤ 30% / ≤ 20%; the most frequent 2-, 3-, 4-gram covers
+//!   ≤ 20%, 18%, 16% of the characters; characters inside duplicated 5..10-grams ≤ 15%, 14%,
+//!   13%, 12%, 11%, 10%.
+//! - **C4** (Raffel et al. 2020, "Exploring the Limits of Transfer Learning with a Unified
+//!   Text-to-Text Transformer", section 2.2): lines end in terminal punctuation, lines have at
+//!   least 3 words, pages have at least 5 sentences, no "lorem ipsum", no curly brace.
+//! - **FineWeb** (Penedo et al. 2024, "The FineWeb Datasets", section 3.4 custom filters): share
+//!   of lines ending in punctuation > 0.12; share of characters in duplicated lines < 0.1; share
+//!   of lines shorter than 30 characters < 0.67.
+//!
+//! The original filters drop a document that fails a rule. copydesk only scores, so a failed rule
+//! multiplies the quality by a penalty (see [`Penalty`]) and names itself in `flags`.
+
+use super::lexicon::Counter;
+use super::text::{Segmented, ALPHA, CHARS_ASCII};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use xxhash_rust::xxh3::xxh3_64;
+
+/// Thresholds of the heuristic rules; defaults are the published values cited in the module
+/// documentation.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct HeuristicThresholds {
+    pub gopher_min_words: f64,
+    pub gopher_max_words: f64,
+    pub gopher_min_mean_word_length: f64,
+    pub gopher_max_mean_word_length: f64,
+    pub gopher_max_symbol_word_ratio: f64,
+    pub gopher_max_bullet_line_share: f64,
+    pub gopher_max_ellipsis_line_share: f64,
+    pub gopher_min_alpha_word_share: f64,
+    pub gopher_min_stop_words: f64,
+    pub gopher_max_duplicate_line_share: f64,
+    pub gopher_max_duplicate_paragraph_share: f64,
+    pub gopher_max_duplicate_line_char_share: f64,
+    pub gopher_max_duplicate_paragraph_char_share: f64,
+    /// Most frequent 2-, 3-, 4-gram: maximum share of characters.
+    pub gopher_max_top_ngram_char_share: [f64; 3],
+    /// Duplicated 5- to 10-grams: maximum share of characters.
+    pub gopher_max_duplicate_ngram_char_share: [f64; 6],
+    pub c4_min_sentences: f64,
+    pub c4_min_words_per_line: f64,
+    pub fineweb_min_line_punct_share: f64,
+    pub fineweb_max_duplicate_line_char_share: f64,
+    pub fineweb_max_short_line_share: f64,
+    pub fineweb_short_line_chars: usize,
+}
+
+impl Default for HeuristicThresholds {
+    fn default() -> Self {
+        HeuristicThresholds {
+            gopher_min_words: 50.0,
+            gopher_max_words: 100_000.0,
+            gopher_min_mean_word_length: 3.0,
+            gopher_max_mean_word_length: 10.0,
+            gopher_max_symbol_word_ratio: 0.1,
+            gopher_max_bullet_line_share: 0.9,
+            gopher_max_ellipsis_line_share: 0.3,
+            gopher_min_alpha_word_share: 0.8,
+            gopher_min_stop_words: 2.0,
+            gopher_max_duplicate_line_share: 0.3,
+            gopher_max_duplicate_paragraph_share: 0.3,
+            gopher_max_duplicate_line_char_share: 0.2,
+            gopher_max_duplicate_paragraph_char_share: 0.2,
+            gopher_max_top_ngram_char_share: [0.20, 0.18, 0.16],
+            gopher_max_duplicate_ngram_char_share: [0.15, 0.14, 0.13, 0.12, 0.11, 0.10],
+            c4_min_sentences: 5.0,
+            c4_min_words_per_line: 3.0,
+            fineweb_min_line_punct_share: 0.12,
+            fineweb_max_duplicate_line_char_share: 0.1,
+            fineweb_max_short_line_share: 0.67,
+            fineweb_short_line_chars: 30,
+        }
+    }
+}
+
+/// Multiplicative penalty of a failed rule, and the flag it raises.
+pub struct Penalty {
+    pub factor: f64,
+    pub flag: &'static str,
+}
+
+/// Outcome of the heuristic rules on one document.
+pub struct HeuristicResult {
+    /// Product of the penalties of the failed rules.
+    pub factor: f64,
+    pub flags: Vec<&'static str>,
+}
+
+impl HeuristicResult {
+    fn fail(&mut self, cond: bool, p: Penalty) {
+        if cond {
+            self.factor *= p.factor;
+            if !self.flags.contains(&p.flag) {
+                self.flags.push(p.flag);
+            }
+        }
+    }
+}
+
+const STOP_WORDS: [&str; 8] = ["the", "be", "to", "of", "and", "that", "have", "with"];
+
+/// Reused buffers for the n-gram passes.
+#[derive(Default)]
+pub struct Scratch {
+    counts: Counter,
+    covered: Vec<bool>,
+    dup5_run: Vec<u32>,
+    line_hashes: Vec<(u64, usize)>,
+}
+
+/// Computes every heuristic signal into `signals` and the penalties of failed rules.
+/// `spaceless` is true for scripts written without spaces (word rules do not apply).
+pub fn evaluate(
+    text: &str,
+    seg: &Segmented,
+    english: bool,
+    spaceless: bool,
+    th: &HeuristicThresholds,
+    scratch: &mut Scratch,
+    signals: &mut BTreeMap<&'static str, f64>,
+) -> HeuristicResult {
+    let mut acc = HeuristicResult {
+        factor: 1.0,
+        flags: Vec::new(),
+    };
+    let toks = &seg.toks;
+    let n_words = toks.len();
+    let n_chars = text.chars().count();
+    // Words for spaceless scripts: two characters make a word, roughly.
+    let words = if spaceless {
+        n_chars as f64 / 2.0
+    } else {
+        n_words as f64
+    };
+    let word_chars: usize = toks
+        .iter()
+        .map(|t| {
+            if t.is(CHARS_ASCII) {
+                t.len()
+            } else {
+                t.text(text).chars().count()
+            }
+        })
+        .sum();
+    let mean_word_len = if n_words == 0 {
+        0.0
+    } else {
+        word_chars as f64 / n_words as f64
+    };
+    let alpha_words = toks.iter().filter(|t| t.is(ALPHA)).count();
+    let (mut whitespace_words, mut with_letter) = (0usize, 0usize);
+    for w in text.split_ascii_whitespace() {
+        whitespace_words += 1;
+        if w.bytes().any(|b| b.is_ascii_alphabetic())
+            || (!w.is_ascii() && w.chars().any(char::is_alphabetic))
+        {
+            with_letter += 1;
+        }
+    }
+    let whitespace_words = whitespace_words.max(1);
+    let alpha_share = if spaceless {
+        1.0
+    } else {
+        with_letter as f64 / whitespace_words as f64
+    };
+    let symbols =
+        text.matches('#').count() + text.matches("...").count() + text.matches('…').count();
+    let symbol_ratio = symbols as f64 / whitespace_words as f64;
+    let blocks = &seg.blocks;
+    let n_lines = blocks.len().max(1) as f64;
+    let bullet_lines = blocks
+        .iter()
+        .filter(|b| {
+            b.text(text)
+                .starts_with(['•', '●', '○', '▪', '‣', '-', '*', '·'])
+        })
+        .count() as f64;
+    let ellipsis_lines = blocks
+        .iter()
+        .filter(|b| {
+            let t = b.text(text);
+            t.ends_with("...") || t.ends_with('…')
+        })
+        .count() as f64;
+    let mut stop_words = 0usize;
+    if english {
+        let stop: Vec<u64> = STOP_WORDS.iter().map(|w| xxh3_64(w.as_bytes())).collect();
+        let mut seen = [false; 8];
+        for t in toks {
+            if let Some(i) = stop.iter().position(|&h| h == t.hash) {
+                seen[i] = true;
+            }
+        }
+        stop_words = seen.iter().filter(|&&s| s).count();
+    }
+    let _ = alpha_words;
+    signals.insert("words", words.round());
+    signals.insert("mean_word_length", super::round4(mean_word_len));
+    signals.insert("alpha_word_share", super::round4(alpha_share));
+    signals.insert("symbol_word_ratio", super::round4(symbol_ratio));
+    signals.insert("bullet_line_share", super::round4(bullet_lines / n_lines));
+    signals.insert(
+        "ellipsis_line_share",
+        super::round4(ellipsis_lines / n_lines),
+    );
+    if english {
+        signals.insert("stop_words", stop_words as f64);
+    }
+    acc.fail(
+        words < th.gopher_min_words,
+        Penalty {
+            factor: 0.5 + 0.5 * words / th.gopher_min_words.max(1.0),
+            flag: "short",
+        },
+    );
+    acc.fail(
+        words > th.gopher_max_words,
+        Penalty {
+            factor: 0.7,
+            flag: "too_long",
+        },
+    );
+    acc.fail(
+        !spaceless
+            && n_words > 0
+            && !(th.gopher_min_mean_word_length..=th.gopher_max_mean_word_length)
+                .contains(&mean_word_len),
+        Penalty {
+            factor: 0.6,
+            flag: "odd_word_length",
+        },
+    );
+    acc.fail(
+        symbol_ratio > th.gopher_max_symbol_word_ratio,
+        Penalty {
+            factor: 0.7,
+            flag: "symbols",
+        },
+    );
+    acc.fail(
+        alpha_share < th.gopher_min_alpha_word_share,
+        Penalty {
+            factor: 0.5 + 0.5 * (alpha_share / th.gopher_min_alpha_word_share.max(1e-9)),
+            flag: "symbols",
+        },
+    );
+    acc.fail(
+        bullet_lines / n_lines > th.gopher_max_bullet_line_share
+            || ellipsis_lines / n_lines > th.gopher_max_ellipsis_line_share,
+        Penalty {
+            factor: 0.7,
+            flag: "list_like",
+        },
+    );
+    acc.fail(
+        english && (stop_words as f64) < th.gopher_min_stop_words,
+        Penalty {
+            factor: 0.6,
+            flag: "few_stop_words",
+        },
+    );
+
+    // Repetition: duplicate lines and paragraphs (lines here are non-empty lines, which are the
+    // paragraphs of news text, so both rules see the same units).
+    let (dup_line_share, dup_line_chars) = duplicate_lines(text, seg, scratch);
+    signals.insert("duplicate_line_share", super::round4(dup_line_share));
+    signals.insert("duplicate_line_char_share", super::round4(dup_line_chars));
+    let mut repetitive = dup_line_share > th.gopher_max_duplicate_line_share
+        || dup_line_share > th.gopher_max_duplicate_paragraph_share
+        || dup_line_chars > th.gopher_max_duplicate_line_char_share
+        || dup_line_chars > th.gopher_max_duplicate_paragraph_char_share;
+    acc.fail(
+        dup_line_chars >= th.fineweb_max_duplicate_line_char_share,
+        Penalty {
+            factor: 0.9,
+            flag: "duplicate_lines",
+        },
+    );
+    if !spaceless && n_words >= 10 {
+        const TOP_NAMES: [&str; 3] = [
+            "top_2gram_char_share",
+            "top_3gram_char_share",
+            "top_4gram_char_share",
+        ];
+        const DUP_NAMES: [&str; 6] = [
+            "dup_5gram_char_share",
+            "dup_6gram_char_share",
+            "dup_7gram_char_share",
+            "dup_8gram_char_share",
+            "dup_9gram_char_share",
+            "dup_10gram_char_share",
+        ];
+        let total = word_chars.max(1) as f64;
+        for (k, n) in (2..=4).enumerate() {
+            let share = top_ngram_chars(text, seg, n, scratch) / total;
+            signals.insert(TOP_NAMES[k], super::round4(share));
+            repetitive |= share > th.gopher_max_top_ngram_char_share[k];
+        }
+        for (k, n) in (5..=10).enumerate() {
+            let share = duplicate_ngram_chars(seg, n, scratch) / total;
+            signals.insert(DUP_NAMES[k], super::round4(share));
+            repetitive |= share > th.gopher_max_duplicate_ngram_char_share[k];
+        }
+    }
+    acc.fail(
+        repetitive,
+        Penalty {
+            factor: 0.5,
+            flag: "repetitive",
+        },
+    );
+
+    // C4 and FineWeb line statistics.
+    let end_punct = blocks
+        .iter()
+        .filter(|b| {
+            b.text(text).ends_with([
+                '.', '!', '?', '"', '”', '’', '\'', '。', '！', '？', '»', ')', '…', ':',
+            ])
+        })
+        .count() as f64;
+    let short_lines = blocks
+        .iter()
+        .filter(|b| b.text(text).chars().count() < th.fineweb_short_line_chars)
+        .count() as f64;
+    let few_word_lines = blocks
+        .iter()
+        .filter(|b| {
+            let n = seg.sents[b.sent_start as usize..b.sent_end as usize]
+                .iter()
+                .map(|s| s.n_toks())
+                .sum::<usize>();
+            !spaceless && (n as f64) < th.c4_min_words_per_line
+        })
+        .count() as f64;
+    let end_share = if blocks.is_empty() {
+        0.0
+    } else {
+        end_punct / n_lines
+    };
+    signals.insert("line_end_punct_share", super::round4(end_share));
+    signals.insert("short_line_share", super::round4(short_lines / n_lines));
+    signals.insert(
+        "few_word_line_share",
+        super::round4(few_word_lines / n_lines),
+    );
+    signals.insert("sentences", seg.sents.len() as f64);
+    // C4 drops the offending lines; the debris stage does that, so a remaining share of them
+    // only costs a little.
+    acc.fail(
+        end_share < 0.5,
+        Penalty {
+            factor: 0.7 + 0.6 * end_share,
+            flag: "unterminated_lines",
+        },
+    );
+    acc.fail(
+        end_share <= th.fineweb_min_line_punct_share && !blocks.is_empty(),
+        Penalty {
+            factor: 0.8,
+            flag: "unterminated_lines",
+        },
+    );
+    acc.fail(
+        short_lines / n_lines >= th.fineweb_max_short_line_share,
+        Penalty {
+            factor: 0.8,
+            flag: "short_lines",
+        },
+    );
+    acc.fail(
+        !spaceless && (seg.sents.len() as f64) < th.c4_min_sentences,
+        Penalty {
+            factor: 0.9,
+            flag: "few_sentences",
+        },
+    );
+    // "Lorem ipsum" or "lorem ipsum".
+    let lower = text.contains("orem ipsum");
+    acc.fail(
+        lower || text.contains('{'),
+        Penalty {
+            factor: 0.8,
+            flag: "placeholder_or_code",
+        },
+    );
+    acc
+}
+
+/// (share of lines that repeat an earlier line, share of characters in such lines).
+fn duplicate_lines(text: &str, seg: &Segmented, scratch: &mut Scratch) -> (f64, f64) {
+    let lines = &mut scratch.line_hashes;
+    lines.clear();
+    lines.extend(seg.blocks.iter().map(|b| {
+        let t = b.text(text);
+        (xxh3_64(t.as_bytes()), t.len())
+    }));
+    if lines.is_empty() {
+        return (0.0, 0.0);
+    }
+    let total_chars: usize = lines.iter().map(|l| l.1).sum();
+    let n = lines.len();
+    lines.sort_unstable();
+    let mut dup = 0usize;
+    let mut dup_chars = 0usize;
+    for w in lines.windows(2) {
+        if w[0].0 == w[1].0 {
+            dup += 1;
+            dup_chars += w[1].1;
+        }
+    }
+    (
+        dup as f64 / n as f64,
+        dup_chars as f64 / total_chars.max(1) as f64,
+    )
+}
+
+fn ngram_hash(seg: &Segmented, i: usize, n: usize) -> u64 {
+    let mut h = 0x9E37_79B9_7F4A_7C15u64;
+    for t in &seg.toks[i..i + n] {
+        h = (h ^ t.hash).wrapping_mul(0x1000_0000_01B3).rotate_left(23);
+    }
+    h
+}
+
+/// Characters covered by the most frequent n-gram (occurrences × its word characters).
+fn top_ngram_chars(_text: &str, seg: &Segmented, n: usize, scratch: &mut Scratch) -> f64 {
+    let toks = &seg.toks;
+    if toks.len() < n {
+        return 0.0;
+    }
+    scratch.counts.reset(toks.len());
+    let mut best = (0u32, 0usize);
+    for i in 0..=toks.len() - n {
+        let c = scratch.counts.inc(ngram_hash(seg, i, n));
+        if c > best.0 {
+            best = (c, i);
+        }
+    }
+    if best.0 < 2 {
+        return 0.0;
+    }
+    let chars: usize = toks[best.1..best.1 + n].iter().map(|t| t.len()).sum();
+    (best.0 as usize * chars) as f64
+}
+
+/// Characters of words covered by any n-gram that occurs more than once. An n-gram (n > 5) can
+/// only repeat where every 5-gram inside it repeats, so longer n-grams are only hashed at such
+/// places, which clean text rarely has.
+fn duplicate_ngram_chars(seg: &Segmented, n: usize, scratch: &mut Scratch) -> f64 {
+    let toks = &seg.toks;
+    if toks.len() < n {
+        return 0.0;
+    }
+    let positions = toks.len() - n + 1;
+    if n == 5 {
+        scratch.counts.reset(positions);
+        for i in 0..positions {
+            scratch.counts.inc(ngram_hash(seg, i, 5));
+        }
+        // dup5_run[i]: how many consecutive repeated 5-grams start at i.
+        scratch.dup5_run.clear();
+        scratch.dup5_run.resize(positions + 1, 0);
+        for i in (0..positions).rev() {
+            if scratch.counts.get(ngram_hash(seg, i, 5)) > 1 {
+                scratch.dup5_run[i] = scratch.dup5_run[i + 1] + 1;
+            }
+        }
+    }
+    let candidate = |i: usize| scratch.dup5_run.get(i).copied().unwrap_or(0) as usize > n - 5;
+    if !(0..positions).any(candidate) {
+        return 0.0;
+    }
+    let mut counts = std::mem::take(&mut scratch.counts);
+    if n > 5 {
+        counts.reset(positions);
+        for i in (0..positions).filter(|&i| candidate(i)) {
+            counts.inc(ngram_hash(seg, i, n));
+        }
+    }
+    scratch.covered.clear();
+    scratch.covered.resize(toks.len(), false);
+    if counts.distinct() < positions || n > 5 {
+        for i in (0..positions).filter(|&i| candidate(i)) {
+            if counts.get(ngram_hash(seg, i, n)) > 1 {
+                for c in &mut scratch.covered[i..i + n] {
+                    *c = true;
+                }
+            }
+        }
+    }
+    scratch.counts = counts;
+    toks.iter()
+        .zip(&scratch.covered)
+        .filter(|(_, &c)| c)
+        .map(|(t, _)| t.len())
+        .sum::<usize>() as f64
+}

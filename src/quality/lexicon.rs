@@ -1,0 +1,411 @@
+//! The English word-frequency table shipped in the binary, and the small word lists beside it.
+//!
+//! `data/en_zipf.txt.gz` holds the ~195k most frequent English words of `wordfreq` 3.1.1 with
+//! their Zipf frequency (log10 of occurrences per billion words), derived once by
+//! `scripts/derive_quality_tables.py` (see `data/README.md` for source and licence). Nothing is
+//! downloaded at build or run time. The table is decoded once per process on first use.
+//!
+//! Lookups take a 64-bit hash of the lower-cased word, so the hot loop never allocates a string.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::Read;
+use std::sync::OnceLock;
+use xxhash_rust::xxh3::xxh3_64;
+
+const EN_ZIPF_GZ: &[u8] = include_bytes!("data/en_zipf.txt.gz");
+const ABBREVIATIONS: &str = include_str!("data/abbreviations.txt");
+const PLACEHOLDERS: &str = include_str!("data/placeholders.txt");
+const FUNCTION_WORDS: &str = include_str!("data/function_words.txt");
+const SUBORDINATORS: &str = include_str!("data/subordinators.txt");
+const FRAGMENT_ENDINGS: &str = include_str!("data/fragment_endings.txt");
+
+/// Hasher for keys that already are well-mixed 64-bit hashes.
+#[derive(Default, Clone, Copy)]
+pub struct PreHashed(u64);
+
+impl Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxh3_64(bytes);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+pub type HashMapU64<V> = HashMap<u64, V, BuildHasherDefault<PreHashed>>;
+
+/// Zipf frequency times 10 of a word (0 = not in the table).
+pub type Zipf10 = u8;
+
+/// Words at or above this Zipf x10 are "common" and serve as near-miss anchors.
+pub const COMMON_ZIPF10: Zipf10 = 33;
+
+pub struct Lexicon {
+    zipf: ZipfTable,
+    /// Common words (lower case) that anchor near-miss look-ups.
+    common: Vec<&'static str>,
+    /// Symmetric-delete index (SymSpell) finding common words within one edit of a token:
+    /// hash of a deletion variant → range of `delete_words`.
+    deletes: HashMapU64<(u32, u32)>,
+    /// Indexes into `common`, grouped by deletion variant.
+    delete_words: Vec<u32>,
+    abbreviations: Vec<&'static str>,
+    /// `None` only if the compiled-in phrase list were unusable.
+    placeholders: Option<aho_corasick::AhoCorasick>,
+    function_words: HashMapU64<()>,
+    subordinators: HashMapU64<()>,
+    fragment_endings: HashMapU64<()>,
+}
+
+fn data_lines(s: &'static str) -> impl Iterator<Item = &'static str> {
+    s.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// Open-addressing counter of 64-bit keys, cleared in time proportional to its use, so the
+/// n-gram passes cost a few nanoseconds per word and allocate nothing once warm.
+#[derive(Default)]
+pub struct Counter {
+    keys: Vec<u64>,
+    vals: Vec<u32>,
+    used: Vec<u32>,
+}
+
+impl Counter {
+    pub fn reset(&mut self, expected: usize) {
+        let want = (expected * 2).next_power_of_two().max(64);
+        if self.keys.len() < want {
+            self.keys = vec![0; want];
+            self.vals = vec![0; want];
+            self.used.clear();
+        } else {
+            for &u in &self.used {
+                self.keys[u as usize] = 0;
+                self.vals[u as usize] = 0;
+            }
+            self.used.clear();
+        }
+    }
+
+    fn slot(&self, key: u64) -> usize {
+        let mask = self.keys.len() - 1;
+        let mut i = (key as usize) & mask;
+        loop {
+            let k = self.keys[i];
+            if k == key || k == 0 {
+                return i;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Adds one to `key` and returns its new count. `reset` must have been called with at
+    /// least the number of distinct keys that will be added.
+    pub fn inc(&mut self, key: u64) -> u32 {
+        let key = key.max(1);
+        let i = self.slot(key);
+        if self.keys[i] == 0 {
+            self.keys[i] = key;
+            self.used.push(i as u32);
+        }
+        self.vals[i] += 1;
+        self.vals[i]
+    }
+
+    pub fn get(&self, key: u64) -> u32 {
+        if self.keys.is_empty() {
+            return 0;
+        }
+        self.vals[self.slot(key.max(1))]
+    }
+
+    pub fn distinct(&self) -> usize {
+        self.used.len()
+    }
+}
+
+/// Open-addressing table from word hash to Zipf x10, each slot one `u64` (the hash's upper
+/// 56 bits, the value in the low byte), so a look-up costs one cache miss at most.
+struct ZipfTable {
+    slots: Vec<u64>,
+}
+
+impl ZipfTable {
+    fn with_capacity(n: usize) -> ZipfTable {
+        ZipfTable {
+            slots: vec![0; (n * 2).next_power_of_two()],
+        }
+    }
+
+    fn tag(hash: u64) -> u64 {
+        (hash & !0xFF).max(0x100)
+    }
+
+    fn insert(&mut self, hash: u64, z: Zipf10) {
+        let mask = self.slots.len() - 1;
+        let tag = Self::tag(hash);
+        let mut i = (hash >> 8) as usize & mask;
+        loop {
+            let s = self.slots[i];
+            if s == 0 {
+                self.slots[i] = tag | u64::from(z);
+                return;
+            }
+            if s & !0xFF == tag {
+                return; // first (most frequent) entry wins
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    #[inline]
+    fn get(&self, hash: u64) -> Zipf10 {
+        let mask = self.slots.len() - 1;
+        let tag = Self::tag(hash);
+        let mut i = (hash >> 8) as usize & mask;
+        loop {
+            let s = self.slots[i];
+            if s == 0 {
+                return 0;
+            }
+            if s & !0xFF == tag {
+                return (s & 0xFF) as Zipf10;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+/// Hash of a word's lower-case form; `buf` is reused across calls so nothing is allocated once
+/// it has grown to the longest word.
+pub fn word_hash(word: &str, buf: &mut String) -> u64 {
+    if word.is_ascii() {
+        let b = word.as_bytes();
+        if b.len() <= 64 {
+            let mut tmp = [0u8; 64];
+            for (t, c) in tmp.iter_mut().zip(b) {
+                *t = c.to_ascii_lowercase();
+            }
+            return xxh3_64(&tmp[..b.len()]);
+        }
+    }
+    buf.clear();
+    for c in word.chars() {
+        // Curly apostrophes are written straight in the table.
+        if c == '\u{2019}' {
+            buf.push('\'');
+        } else {
+            buf.extend(c.to_lowercase());
+        }
+    }
+    xxh3_64(buf.as_bytes())
+}
+
+impl Lexicon {
+    /// The process-wide English lexicon.
+    pub fn en() -> &'static Lexicon {
+        static LEX: OnceLock<Lexicon> = OnceLock::new();
+        LEX.get_or_init(Lexicon::load)
+    }
+
+    fn load() -> Lexicon {
+        let mut text = String::new();
+        // The table is compiled in; a decoding failure would be a build defect, and an empty
+        // lexicon then only disables the lexicon-based signals.
+        let _ = flate2::read::GzDecoder::new(EN_ZIPF_GZ).read_to_string(&mut text);
+        let text: &'static str = Box::leak(text.into_boxed_str());
+        let mut zipf = ZipfTable::with_capacity(200_000);
+        let mut common = Vec::new();
+        let mut z: Zipf10 = 0;
+        for line in text.lines() {
+            if let Some(rest) = line.strip_prefix('#') {
+                z = rest.parse().unwrap_or(0);
+                continue;
+            }
+            zipf.insert(xxh3_64(line.as_bytes()), z.max(1));
+            if z >= COMMON_ZIPF10 && line.len() >= 4 && line.bytes().all(|b| b.is_ascii_lowercase())
+            {
+                common.push(line);
+            }
+        }
+        let mut deletes = Vec::with_capacity(common.len() * 9);
+        let mut scratch = Vec::new();
+        for (i, w) in common.iter().enumerate() {
+            deletion_hashes(w.as_bytes(), &mut scratch);
+            deletes.extend(scratch.iter().map(|&h| (h, i as u32)));
+        }
+        deletes.sort_unstable();
+        deletes.dedup();
+        let mut index = HashMapU64::default();
+        index.reserve(deletes.len());
+        let mut delete_words = Vec::with_capacity(deletes.len());
+        let mut k = 0;
+        while k < deletes.len() {
+            let h = deletes[k].0;
+            let from = delete_words.len() as u32;
+            while k < deletes.len() && deletes[k].0 == h {
+                delete_words.push(deletes[k].1);
+                k += 1;
+            }
+            index.insert(h, (from, delete_words.len() as u32 - from));
+        }
+        let set = |s: &'static str| -> HashMapU64<()> {
+            data_lines(s).map(|w| (xxh3_64(w.as_bytes()), ())).collect()
+        };
+        Lexicon {
+            zipf,
+            common,
+            deletes: index,
+            delete_words,
+            abbreviations: data_lines(ABBREVIATIONS).collect(),
+            placeholders: aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                .build(data_lines(PLACEHOLDERS))
+                .ok(),
+            function_words: set(FUNCTION_WORDS),
+            subordinators: set(SUBORDINATORS),
+            fragment_endings: set(FRAGMENT_ENDINGS),
+        }
+    }
+
+    /// Zipf x10 of a word given its lower-case hash (0 = unknown).
+    #[inline]
+    pub fn zipf(&self, hash: u64) -> Zipf10 {
+        self.zipf.get(hash)
+    }
+
+    pub fn is_function_word(&self, hash: u64) -> bool {
+        self.function_words.contains_key(&hash)
+    }
+
+    pub fn is_fragment_ending(&self, hash: u64) -> bool {
+        self.fragment_endings.contains_key(&hash)
+    }
+
+    pub fn is_subordinator(&self, hash: u64) -> bool {
+        self.subordinators.contains_key(&hash)
+    }
+
+    pub fn is_abbreviation(&self, word: &str) -> bool {
+        self.abbreviations.contains(&word)
+    }
+
+    /// Case-insensitive matcher of the placeholder phrases.
+    pub fn placeholders(&self) -> Option<&aho_corasick::AhoCorasick> {
+        self.placeholders.as_ref()
+    }
+
+    /// The most frequent common word within one edit (optimal string alignment) of `word`
+    /// (lower-case ASCII), other than the word itself.
+    pub fn near_common_word(&self, word: &str) -> Option<&'static str> {
+        let max_dist = 1;
+        let b = word.as_bytes();
+        if !b.iter().all(u8::is_ascii_lowercase) || b.len() < 4 || b.len() > 24 {
+            return None;
+        }
+        let mut scratch = Vec::new();
+        deletion_hashes(b, &mut scratch);
+        let mut best: Option<(Zipf10, &'static str)> = None;
+        for h in scratch {
+            let Some(&(from, len)) = self.deletes.get(&h) else {
+                continue;
+            };
+            for &i in &self.delete_words[from as usize..(from + len) as usize] {
+                let cand = self.common[i as usize];
+                if cand == word || osa_distance(cand.as_bytes(), b, max_dist) > max_dist {
+                    continue;
+                }
+                let z = self.zipf(xxh3_64(cand.as_bytes()));
+                let better = match best {
+                    None => true,
+                    Some((bz, bw)) => z > bz || (z == bz && cand < bw),
+                };
+                if better {
+                    best = Some((z, cand));
+                }
+            }
+        }
+        best.map(|(_, w)| w)
+    }
+}
+
+/// Hashes of the word itself and of every variant with one letter deleted (words of at most
+/// 32 bytes; longer ones only yield their own hash). Two words within one edit (a
+/// transposition included) always share one of these.
+fn deletion_hashes(w: &[u8], out: &mut Vec<u64>) {
+    out.clear();
+    out.push(xxh3_64(w));
+    if w.len() > 32 {
+        return;
+    }
+    let mut buf = [0u8; 32];
+    let n = w.len();
+    for i in 0..n {
+        // w without i
+        buf[..i].copy_from_slice(&w[..i]);
+        buf[i..n - 1].copy_from_slice(&w[i + 1..]);
+        out.push(xxh3_64(&buf[..n - 1]));
+    }
+    out.sort_unstable();
+    out.dedup();
+}
+
+/// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), giving up
+/// (returning `max + 1`) as soon as it must exceed `max`.
+pub fn osa_distance(a: &[u8], b: &[u8], max: usize) -> usize {
+    if a.len().abs_diff(b.len()) > max {
+        return max + 1;
+    }
+    let n = b.len();
+    let mut prev2 = vec![0usize; n + 1];
+    let mut prev: Vec<usize> = (0..=n).collect();
+    let mut cur = vec![0usize; n + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=n {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(prev2[j - 2] + 1);
+            }
+            cur[j] = d;
+            row_min = row_min.min(d);
+        }
+        if row_min > max {
+            return max + 1;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[n]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_knows_common_and_rare_words() {
+        let lex = Lexicon::en();
+        let mut buf = String::new();
+        assert!(lex.zipf(word_hash("The", &mut buf)) >= 70);
+        assert!(lex.zipf(word_hash("station", &mut buf)) >= 40);
+        assert_eq!(lex.zipf(word_hash("Teudsay", &mut buf)), 0);
+    }
+
+    #[test]
+    fn transposed_letters_find_their_word() {
+        assert_eq!(Lexicon::en().near_common_word("tuesdya"), Some("tuesday"));
+        assert_eq!(Lexicon::en().near_common_word("amereca"), Some("america"));
+        assert_eq!(Lexicon::en().near_common_word("teudsay"), None);
+        assert_eq!(osa_distance(b"teudsay", b"tuesday", 3), 2);
+        assert_eq!(osa_distance(b"armis", b"artemis", 3), 2);
+    }
+}

@@ -1,0 +1,410 @@
+//! Name consistency: a rare capitalised token that is a near miss of a name used elsewhere in
+//! the same article ("Armis" beside "Artemis", "Roskosmos" beside "Roscosmos"), of a common
+//! English word ("Teudsay" for "Tuesday"), or of a name that the documents of the same duplicate
+//! cluster or story group share ([`NameIndex`]). Names are the facts that copies of a story
+//! share, and machine translation and spinning mangle them.
+
+use super::lexicon::{osa_distance, HashMapU64, Lexicon};
+use super::text::{Segmented, ALPHA, CAP, INITIAL};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use xxhash_rust::xxh3::xxh3_64;
+
+/// One suspected mangled name.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct NameEvidence {
+    /// The token as written.
+    pub found: String,
+    /// The name or word it most likely stands for.
+    pub likely: String,
+    /// Where the likely form comes from: `article`, `corpus` or `lexicon`.
+    pub source: &'static str,
+    /// Occurrences of `found` in the article.
+    pub count: u32,
+}
+
+/// Names seen across a set of related documents (a duplicate cluster, a same-story group or a
+/// whole corpus), with the number of documents that use each. Build it with
+/// [`NameIndex::add_document`] over the group's texts, then score each member with
+/// [`super::score_with`].
+#[derive(Debug, Clone, Default)]
+pub struct NameIndex {
+    docs: u32,
+    names: BTreeMap<String, u32>,
+}
+
+impl NameIndex {
+    pub fn new() -> NameIndex {
+        NameIndex::default()
+    }
+
+    /// Builds an index over `texts`.
+    pub fn from_texts<'a>(texts: impl IntoIterator<Item = &'a str>) -> NameIndex {
+        let mut idx = NameIndex::new();
+        for t in texts {
+            idx.add_document(t);
+        }
+        idx
+    }
+
+    /// Counts the distinct names of one document.
+    pub fn add_document(&mut self, text: &str) {
+        let mut seg = Segmented::default();
+        super::text::segment(text, Lexicon::en(), &mut seg);
+        let mut seen: Vec<&str> = seg
+            .toks
+            .iter()
+            .filter(|t| is_name_token(t.flags))
+            .map(|t| strip_possessive(t.text(text)))
+            .filter(|n| n.chars().count() >= 4)
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        for n in seen {
+            *self.names.entry(n.to_string()).or_insert(0) += 1;
+        }
+        self.docs += 1;
+    }
+
+    /// Adds the counts of another index (for building indexes in parallel).
+    pub fn merge(&mut self, other: &NameIndex) {
+        self.docs += other.docs;
+        for (n, c) in &other.names {
+            *self.names.entry(n.clone()).or_insert(0) += c;
+        }
+    }
+
+    pub fn documents(&self) -> u32 {
+        self.docs
+    }
+
+    /// Documents that use `name`.
+    pub fn count(&self, name: &str) -> u32 {
+        self.names.get(name).copied().unwrap_or(0)
+    }
+
+    /// A name used by at least `min_docs` documents (and by more documents than `name`) within
+    /// the allowed edit distance of `name`.
+    fn anchor_for(&self, name: &str, min_docs: u32) -> Option<&str> {
+        let own = self.count(name);
+        let lower = name.to_lowercase();
+        let max = allowed_distance(lower.len());
+        let mask = letter_mask(&lower);
+        let mut best: Option<(u32, &str)> = None;
+        for (cand, &c) in &self.names {
+            if c < min_docs || c <= own || cand == name {
+                continue;
+            }
+            let cl = cand.to_lowercase();
+            if cl.len().abs_diff(lower.len()) > max
+                || ((letter_mask(&cl) ^ mask).count_ones() as usize) > 2 * max
+                || trivially_related(&cl, &lower)
+            {
+                continue;
+            }
+            let d = osa_distance(cl.as_bytes(), lower.as_bytes(), max);
+            if d > max || !credible_near_miss(&cl, &lower, d) {
+                continue;
+            }
+            if best.is_none_or_lower(c) {
+                best = Some((c, cand));
+            }
+        }
+        best.map(|b| b.1)
+    }
+}
+
+trait BestCount {
+    fn is_none_or_lower(&self, c: u32) -> bool;
+}
+
+impl BestCount for Option<(u32, &str)> {
+    fn is_none_or_lower(&self, c: u32) -> bool {
+        match self {
+            None => true,
+            Some((b, _)) => c > *b,
+        }
+    }
+}
+
+fn is_name_token(flags: u8) -> bool {
+    flags & CAP != 0 && flags & ALPHA != 0
+}
+
+pub(crate) fn strip_possessive(w: &str) -> &str {
+    w.strip_suffix("'s")
+        .or_else(|| w.strip_suffix("’s"))
+        .or_else(|| w.strip_suffix('\''))
+        .or_else(|| w.strip_suffix('’'))
+        .unwrap_or(w)
+}
+
+/// Edits allowed between a name and its suspected mangled form, by length of the shorter.
+fn allowed_distance(len: usize) -> usize {
+    match len {
+        0..=4 => 1,
+        5..=9 => 2,
+        _ => 3,
+    }
+}
+
+/// A near miss is credible at one edit; at two or more edits only when both forms keep the
+/// first and last letter (Armis/Artemis, Roskosmos/Roscosmos), which spares real pairs such as
+/// SpaceIL/SpaceX.
+fn credible_near_miss(a: &str, b: &str, d: usize) -> bool {
+    d == 1
+        || (a.chars().next() == b.chars().next() && a.chars().next_back() == b.chars().next_back())
+}
+
+fn letter_mask(s: &str) -> u32 {
+    s.bytes()
+        .filter(u8::is_ascii_lowercase)
+        .fold(0, |m, b| m | 1 << (b - b'a'))
+}
+
+/// Pairs that differ by inflection or derivation, not by mangling: Kenya/Kenyan,
+/// Russia/Russians, Smith/Smiths.
+fn trivially_related(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.starts_with(short) {
+        return true;
+    }
+    // China/Chinese, Italy/Italian: a final vowel or y replaced by a short suffix.
+    let stem = short
+        .char_indices()
+        .last()
+        .and_then(|(i, _)| short.get(..i))
+        .unwrap_or(short);
+    short.chars().count() >= 4
+        && short.ends_with(['a', 'e', 'y'])
+        && long.starts_with(stem)
+        && long.len() - short.len() <= 2
+}
+
+/// Distinct names compared pairwise per document.
+const MAX_DISTINCT_NAMES: usize = 1000;
+
+struct NameStat<'a> {
+    name: &'a str,
+    lower: String,
+    count: u32,
+    /// Zipf x10 of the lower-case form.
+    zipf: u8,
+    first: u32,
+    non_initial: u32,
+}
+
+/// Finds suspected mangled names in one segmented article. Returns the evidence, one entry per
+/// distinct mangled form.
+pub fn find_mangled(
+    text: &str,
+    seg: &Segmented,
+    lex: &Lexicon,
+    english: bool,
+    corpus: Option<&NameIndex>,
+) -> Vec<NameEvidence> {
+    let mut stats: Vec<NameStat> = Vec::new();
+    let mut index: HashMapU64<usize> = HashMapU64::default();
+    for (i, t) in seg.toks.iter().enumerate() {
+        if !is_name_token(t.flags) {
+            continue;
+        }
+        let name = strip_possessive(t.text(text));
+        if name.chars().count() < 4 || name.chars().all(|c| !c.is_lowercase()) {
+            // Acronyms are too short and too varied to judge.
+            continue;
+        }
+        let h = xxh3_64(name.as_bytes());
+        let k = *index.entry(h).or_insert_with(|| {
+            let lower = name.to_lowercase();
+            let zipf = lex.zipf(xxh3_64(lower.as_bytes()));
+            stats.push(NameStat {
+                name,
+                lower,
+                count: 0,
+                zipf,
+                first: i as u32,
+                non_initial: 0,
+            });
+            stats.len() - 1
+        });
+        stats[k].count += 1;
+        if !t.is(INITIAL) {
+            stats[k].non_initial += 1;
+        }
+    }
+    // The pair loop below is quadratic in distinct names; a news article has a few dozen, so
+    // a document with thousands (a scraped index page) is only checked on its first ones.
+    stats.truncate(MAX_DISTINCT_NAMES);
+    let masks: Vec<u32> = stats.iter().map(|s| letter_mask(&s.lower)).collect();
+    let mut out = Vec::new();
+    for (ti, t) in stats.iter().enumerate() {
+        // A mangled form is rare in English and in the article. Names written only at the
+        // start of sentences are often ordinary words; they still count, since mangling does
+        // not care where a name stands.
+        if t.zipf >= 20 || t.count > 3 {
+            continue;
+        }
+        let max = allowed_distance(t.lower.len());
+        let mut best: Option<(usize, usize)> = None; // (anchor index, distance)
+        for (ai, a) in stats.iter().enumerate() {
+            if ai == ti
+                || a.lower.len().abs_diff(t.lower.len()) > max
+                || ((masks[ai] ^ masks[ti]).count_ones() as usize) > 2 * max
+            {
+                continue;
+            }
+            // The anchor must be the more credible form: more frequent in the article, more
+            // frequent in English, or (when nothing tells them apart) written first.
+            // When the related documents use one form more, that form wins outright.
+            let (ca, ct) = corpus.map_or((0, 0), |c| (c.count(a.name), c.count(t.name)));
+            if ca == ct && a.count < t.count {
+                continue;
+            }
+            let more_credible = if ca != ct {
+                ca > ct
+            } else {
+                a.count > t.count
+                    || a.zipf > t.zipf
+                    || (a.count == t.count && a.zipf == t.zipf && a.first < t.first)
+            };
+            if !more_credible || trivially_related(&a.lower, &t.lower) || a.lower == t.lower {
+                continue;
+            }
+            let d = osa_distance(a.lower.as_bytes(), t.lower.as_bytes(), max);
+            if d <= max
+                && d > 0
+                && credible_near_miss(&a.lower, &t.lower, d)
+                && best.is_none_or_farther(d)
+            {
+                best = Some((ai, d));
+            }
+        }
+        if let Some((ai, _)) = best {
+            out.push(NameEvidence {
+                found: t.name.to_string(),
+                likely: stats[ai].name.to_string(),
+                source: "article",
+                count: t.count,
+            });
+            continue;
+        }
+        // Portmanteau of a hyphenated name: "Okonkist" for "Okonkwo-Lindqvist".
+        if t.zipf == 0 && !t.lower.contains('-') {
+            let hit = stats.iter().find(|a| {
+                let Some((p1, p2)) = a.lower.split_once('-') else {
+                    return false;
+                };
+                let (Some(head), Some(tail)) = (p1.get(..4), p2.get(p2.len().saturating_sub(3)..))
+                else {
+                    return false;
+                };
+                p1.len() >= 4
+                    && p2.len() >= 3
+                    && t.lower.len() >= 6
+                    && t.lower.starts_with(head)
+                    && t.lower.ends_with(tail)
+            });
+            if let Some(a) = hit {
+                out.push(NameEvidence {
+                    found: t.name.to_string(),
+                    likely: a.name.to_string(),
+                    source: "article",
+                    count: t.count,
+                });
+                continue;
+            }
+        }
+        if let Some(idx) = corpus {
+            if let Some(a) = idx.anchor_for(t.name, 2) {
+                out.push(NameEvidence {
+                    found: t.name.to_string(),
+                    likely: a.to_string(),
+                    source: "corpus",
+                    count: t.count,
+                });
+                continue;
+            }
+        }
+        // A common English word a few letters away: "Teudsay" for "Tuesday". Only for unknown
+        // forms, so real but rare names stay untouched.
+        // One edit (a transposition counts as one) from a word of at least 6 letters: rare real
+        // names sit two edits from some common word far too often.
+        if english && t.zipf == 0 && t.non_initial > 0 && t.lower.len() >= 6 {
+            if let Some(w) = lex.near_common_word(&t.lower) {
+                if !trivially_related(w, &t.lower) {
+                    let mut likely = String::with_capacity(w.len());
+                    let mut cs = w.chars();
+                    if let Some(c) = cs.next() {
+                        likely.extend(c.to_uppercase());
+                        likely.push_str(cs.as_str());
+                    }
+                    out.push(NameEvidence {
+                        found: t.name.to_string(),
+                        likely,
+                        source: "lexicon",
+                        count: t.count,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+trait BestDist {
+    fn is_none_or_farther(&self, d: usize) -> bool;
+}
+
+impl BestDist for Option<(usize, usize)> {
+    fn is_none_or_farther(&self, d: usize) -> bool {
+        match self {
+            None => true,
+            Some((_, bd)) => d < *bd,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mangled(text: &str, corpus: Option<&NameIndex>) -> Vec<(String, String)> {
+        let mut seg = Segmented::default();
+        super::super::text::segment(text, Lexicon::en(), &mut seg);
+        find_mangled(text, &seg, Lexicon::en(), true, corpus)
+            .into_iter()
+            .map(|e| (e.found, e.likely))
+            .collect()
+    }
+
+    #[test]
+    fn near_miss_of_a_name_in_the_same_article_is_found() {
+        let t =
+            "The agency joined the Artemis Agreement in May. Officials said the Armis Agreement \
+                 would not change. Roscosmos and Roskosmos both declined. Roscosmos said more.";
+        let m = mangled(t, None);
+        assert!(m.contains(&("Armis".into(), "Artemis".into())), "{m:?}");
+        assert!(
+            m.contains(&("Roskosmos".into(), "Roscosmos".into())),
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn inflected_names_are_not_mangled() {
+        let t = "Kenya and the Kenyan navy met Russia and Russian envoys. The Smiths met Smith.";
+        assert!(mangled(t, None).is_empty());
+    }
+
+    #[test]
+    fn corpus_names_anchor_a_single_mangled_mention() {
+        let idx = NameIndex::from_texts([
+            "Officials at Roscosmos said the work had begun.",
+            "A Roscosmos spokesman confirmed the date.",
+            "The head of Roscosmos spoke on Monday.",
+        ]);
+        let m = mangled("The chief of Roskosmos spoke to reporters.", Some(&idx));
+        assert_eq!(m, vec![("Roskosmos".to_string(), "Roscosmos".to_string())]);
+    }
+}
