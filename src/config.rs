@@ -114,6 +114,10 @@ pub struct DebrisOptions {
     pub max_debris_share: f64,
     /// Extra phrase files (one phrase per line) added to the built-in UI phrase lists.
     pub phrase_files: Vec<String>,
+    /// A line is a template line when at least this many documents of its site hold it...
+    pub template_min_docs: u32,
+    /// ...and at least this share of the site's documents (a tenth of it corpus-wide).
+    pub template_min_share: f64,
 }
 
 impl Default for DebrisOptions {
@@ -123,6 +127,8 @@ impl Default for DebrisOptions {
             keep_debris: false,
             max_debris_share: 0.9,
             phrase_files: Vec::new(),
+            template_min_docs: 3,
+            template_min_share: 0.05,
         }
     }
 }
