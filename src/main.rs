@@ -220,9 +220,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             json,
         }) => {
             let options = common.options()?;
-            let result = common.pool()?.install(|| {
-                copydesk::eval::boilerplate::evaluate(&file, &options, &gold_field)
-            })?;
+            let result = common
+                .pool()?
+                .install(|| copydesk::eval::boilerplate::evaluate(&file, &options, &gold_field))?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&result)?);
             } else {

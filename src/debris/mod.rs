@@ -26,6 +26,7 @@
 //!
 //! Removal reasons (the `reason` strings of [`Removed`]) are listed in [`reasons`].
 
+mod hash;
 pub mod lang;
 pub mod phrases;
 pub mod shape;
@@ -70,6 +71,10 @@ pub mod reasons {
     pub const INJECTED_TEXT: &str = "injected_text";
     /// A short line inside (or at the edge of) a run of debris.
     pub const BOILERPLATE_RUN: &str = "boilerplate_run";
+    /// Readers' comments below the article.
+    pub const COMMENTS: &str = "comments";
+    /// Prose cut off from the article by a long run of debris (sidebars, widgets).
+    pub const ISOLATED_BLOCK: &str = "isolated_block";
 
     /// Every reason, for validating user phrase files.
     pub const ALL: &[&str] = &[
@@ -88,6 +93,8 @@ pub mod reasons {
         REPEATED_HEADLINE,
         INJECTED_TEXT,
         BOILERPLATE_RUN,
+        COMMENTS,
+        ISOLATED_BLOCK,
     ];
 }
 
@@ -191,9 +198,14 @@ impl Debris {
                 continue;
             }
             shape::lower_into(t, &mut scratch.lower);
-            shape::lower_split_into(t, &mut scratch.split);
             let sh = shape::shape(t, &scratch.lower, &self.lex);
-            let hits = self.phrases.scan(&scratch.split);
+            let hits = if t.len() <= phrases::FULL_SCAN_MAX_BYTES {
+                shape::lower_split_into(t, &mut scratch.split);
+                self.phrases.scan(&scratch.split)
+            } else {
+                // No glue splitting on long lines: offsets are those of `lower`.
+                self.phrases.scan_inline(&scratch.lower)
+            };
             for (tot, n) in stop_total.iter_mut().zip(sh.stop) {
                 *tot += u32::from(n);
             }
@@ -214,6 +226,7 @@ impl Debris {
         for l in lines.iter_mut().filter(|l| l.class == Class::Short) {
             l.class = prose_class(&l.shape, lang);
         }
+        self.join_wrapped_paragraphs(&raw, &mut lines);
         if !lines.iter().any(|l| l.class == Class::Good) {
             // A short text made of short sentences: its sentences are the article.
             for l in lines.iter_mut().filter(|l| l.class == Class::NearGood) {
@@ -224,8 +237,57 @@ impl Debris {
         mark_captions(&mut lines, lang);
         mark_author_boxes(&mut lines);
         mark_related_zones(&mut lines);
+        mark_comment_zone(&raw, &mut lines);
         resolve_by_context(&mut lines);
+        drop_isolated_blocks(&mut lines);
         self.assemble(&raw, &lines, &mut scratch)
+    }
+
+    /// Hard-wrapped paragraphs (a sentence running over several short lines) are prose: each
+    /// line ends mid-sentence (after a comma or a function word, or the next line goes on in
+    /// lower case) and the last one ends the sentence.
+    fn join_wrapped_paragraphs(&self, raw: &[&str], lines: &mut [Line]) {
+        let continues = |i: usize| -> bool {
+            let l = &lines[i];
+            if l.class == Class::Bad
+                || l.class == Class::Blank
+                || l.shape.ends_sentence
+                || l.shape.words < 6
+            {
+                return false;
+            }
+            let Some(next) = lines.get(i + 1) else {
+                return false;
+            };
+            if matches!(next.class, Class::Bad | Class::Blank) {
+                return false;
+            }
+            let t = raw[i].trim_end();
+            let next_lower = raw[i + 1].trim_start().starts_with(char::is_lowercase);
+            let last = t.rsplit(char::is_whitespace).next().unwrap_or("");
+            next_lower || t.ends_with(',') || self.lex.is_stop(&last.to_lowercase())
+        };
+        let cont: Vec<bool> = (0..lines.len()).map(continues).collect();
+        let mut i = 0;
+        while i < lines.len() {
+            let mut j = i;
+            while j < lines.len() && cont[j] {
+                j += 1;
+            }
+            if j > i
+                && j < lines.len()
+                && lines[j].shape.ends_sentence
+                && lines[j].class != Class::Bad
+            {
+                let weight: u32 = (i..=j).map(|k| lines[k].shape.weight).sum();
+                if weight >= 15 {
+                    for l in &mut lines[i..=j] {
+                        l.class = Class::Good;
+                    }
+                }
+            }
+            i = j + 1;
+        }
     }
 
     /// Line-level verdict from phrases, shape and corpus counts (None = not debris by itself).
@@ -244,7 +306,8 @@ impl Debris {
         }
         if let Some(r) = hits.contains {
             let short_label = sh.weight <= 12 && !sh.ends_sentence;
-            if sh.weight <= 40 && (r != BYLINE || short_label) {
+            let max_words = if r == FOOTER { 90 } else { 40 };
+            if sh.weight <= max_words && (r != BYLINE || short_label) {
                 return Some(r);
             }
         }
@@ -268,6 +331,9 @@ impl Debris {
         }
         if sh.has_copyright && sh.weight <= 40 {
             return Some(FOOTER);
+        }
+        if t.len() > 4 * stats::MAX_LINE_CHARS {
+            return None;
         }
         let f = stats.frequency_with(site, t, &mut scratch.norm);
         let o = &self.opts;
@@ -344,7 +410,12 @@ impl Debris {
     }
 
     /// Glued debris inside a kept line, as a byte range of `r`.
-    fn cut_span(&self, r: &str, l: &Line, scratch: &mut Scratch) -> Option<(usize, usize, &'static str)> {
+    fn cut_span(
+        &self,
+        r: &str,
+        l: &Line,
+        scratch: &mut Scratch,
+    ) -> Option<(usize, usize, &'static str)> {
         if let Some((s, e)) = spans::glued_timestamp(r) {
             return Some((s, e, reasons::GLUED_WIDGET));
         }
@@ -366,13 +437,21 @@ impl Debris {
 
 /// The inline phrase text as matched (re-derived from the line, since scratch buffers moved on).
 fn scratch_phrase(r: &str, ps: usize, pe: usize, scratch: &mut Scratch) -> Option<String> {
-    shape::lower_split_into(r.trim(), &mut scratch.split);
+    let t = r.trim();
+    if t.len() <= phrases::FULL_SCAN_MAX_BYTES {
+        shape::lower_split_into(t, &mut scratch.split);
+    } else {
+        shape::lower_into(t, &mut scratch.split);
+    }
     scratch.split.get(ps..pe).map(str::to_string)
 }
 
 /// The document language: the stop list with most hits, if they are at least 10% of words.
 fn doc_language(stop_total: &[u32; 5], words: u32) -> Option<usize> {
-    let (best, &n) = stop_total.iter().enumerate().max_by_key(|&(i, n)| (*n, usize::MAX - i))?;
+    let (best, &n) = stop_total
+        .iter()
+        .enumerate()
+        .max_by_key(|&(i, n)| (*n, usize::MAX - i))?;
     (n >= 3 && n * 10 >= words).then_some(best)
 }
 
@@ -426,7 +505,10 @@ fn eq_fold(a: &str, b: &str) -> bool {
     a.split_whitespace()
         .flat_map(str::chars)
         .flat_map(char::to_lowercase)
-        .eq(b.split_whitespace().flat_map(str::chars).flat_map(char::to_lowercase))
+        .eq(b
+            .split_whitespace()
+            .flat_map(str::chars)
+            .flat_map(char::to_lowercase))
 }
 
 /// Photo captions and credits.
@@ -442,7 +524,8 @@ fn mark_captions(lines: &mut [Line], lang: Option<usize>) {
                     && (1..=4).contains(&cs.words)
                     && cs.capitalised == cs.words
                     && cs.digits == 0;
-                let then_prose = next_nonblank(lines, c).is_some_and(|n| lines[n].class == Class::Good);
+                let then_prose =
+                    next_nonblank(lines, c).is_some_and(|n| lines[n].class == Class::Good);
                 if credit && then_prose {
                     bad(&mut lines[g], reasons::CAPTION);
                     bad(&mut lines[c], reasons::CAPTION);
@@ -514,6 +597,116 @@ fn mark_related_zones(lines: &mut [Line]) {
     }
 }
 
+/// Words of prose that must precede a comments heading for it to open a comment zone (a
+/// "12 Comments" link in the byline area must not swallow the article).
+const MIN_ARTICLE_WORDS_BEFORE_COMMENTS: u32 = 100;
+
+/// A comment's header: "Jane on May 3, 2019 at 4:47 pm said:", "Alex says:".
+fn is_comment_header(raw: &str, l: &Line) -> bool {
+    let t = raw.trim_end().to_lowercase();
+    let said = [
+        "said:",
+        "says:",
+        "wrote:",
+        "sagt:",
+        "dit :",
+        "a dit:",
+        "dice:",
+        "escribió:",
+        "пишет:",
+    ]
+    .iter()
+    .any(|x| t.ends_with(x));
+    l.shape.weight <= 15 && (said || (l.shape.date_like && !l.shape.ends_sentence))
+}
+
+/// Readers' comments: after a comments heading ("Comments", "10 Responses", "Leave a Reply")
+/// that follows the article and is followed by comment headers, or after a "… said:" header,
+/// everything to the end is comments.
+fn mark_comment_zone(raw: &[&str], lines: &mut [Line]) {
+    let mut good_words = 0u32;
+    let mut start = None;
+    for i in 0..lines.len() {
+        let l = lines[i];
+        if l.class == Class::Good {
+            good_words += l.shape.weight;
+        }
+        if l.class == Class::Blank || good_words < MIN_ARTICLE_WORDS_BEFORE_COMMENTS {
+            continue;
+        }
+        let said_header =
+            l.shape.weight <= 15 && is_comment_header(raw[i], &l) && !l.shape.date_like;
+        let heading = l.hits.comments && l.class == Class::Bad;
+        if said_header
+            || (heading
+                && (i + 1..lines.len().min(i + 24))
+                    .filter(|&j| lines[j].class != Class::Blank)
+                    .take(10)
+                    .any(|j| is_comment_header(raw[j], &lines[j])))
+        {
+            start = Some(i);
+            break;
+        }
+    }
+    if let Some(s) = start {
+        for l in lines[s..].iter_mut().filter(|l| l.class != Class::Blank) {
+            if l.class != Class::Bad {
+                bad(l, reasons::COMMENTS);
+            }
+        }
+    }
+}
+
+/// Runs of at least this many debris lines split the text into blocks.
+const BLOCK_GAP: usize = 3;
+/// A block below the main one with less than this share of its words is a sidebar or widget;
+/// above it the share must be smaller still. Tuned on aeb-dev (see the README).
+const MIN_BLOCK_SHARE_AFTER: f64 = 0.3;
+const MIN_BLOCK_SHARE_BEFORE: f64 = 0.1;
+
+/// Keeps the article's main block: kept lines separated from the biggest block of prose by a
+/// long run of debris, and much smaller than it, are sidebars, widgets or teasers.
+fn drop_isolated_blocks(lines: &mut [Line]) {
+    let mut blocks: Vec<(usize, usize, u32)> = Vec::new(); // first, last line, words
+    let mut bad_run = 0usize;
+    for (i, l) in lines.iter().enumerate() {
+        match l.class {
+            Class::Blank => {}
+            Class::Bad => bad_run += 1,
+            _ => {
+                let w = l.shape.weight;
+                match blocks.last_mut() {
+                    Some(b) if bad_run < BLOCK_GAP => {
+                        b.1 = i;
+                        b.2 += w;
+                    }
+                    _ => blocks.push((i, i, w)),
+                }
+                bad_run = 0;
+            }
+        }
+    }
+    let Some(&(mfirst, _, main)) = blocks.iter().max_by_key(|b| b.2) else {
+        return;
+    };
+    for &(first, last, words) in &blocks {
+        // Below the article: related widgets, sidebars. Above it: rarer, and often the lede
+        // split off by a photo, so it must be much smaller to go.
+        let share = if first > mfirst {
+            MIN_BLOCK_SHARE_AFTER
+        } else {
+            MIN_BLOCK_SHARE_BEFORE
+        };
+        if f64::from(words) < share * f64::from(main) {
+            for l in lines[first..=last].iter_mut() {
+                if !matches!(l.class, Class::Blank | Class::Bad) {
+                    bad(l, reasons::ISOLATED_BLOCK);
+                }
+            }
+        }
+    }
+}
+
 /// Undecided lines take the verdict of their nearest decided neighbours (document edges count
 /// as debris): between prose they are subheadings or short paragraphs, between debris they are
 /// debris, and at a border only a real sentence survives. A title-like line directly above the
@@ -547,7 +740,7 @@ fn resolve_by_context(lines: &mut [Line]) {
         let (p, q) = (good(prev_decided[i]), good(next_decided[i]));
         let keep = match (p, q) {
             (true, true) => true,
-            (false, false) => false,
+            (false, false) => is_headline(lines, i, first_good),
             _ => c == Class::NearGood || is_headline(lines, i, first_good),
         };
         if !keep {

@@ -7,6 +7,7 @@
 //! # comment
 //! [line.ui_phrase]      a line made only of such phrases (and separators) is debris
 //! [marker]              like line.*, and it also opens a related-stories zone
+//! [comments]            like line.*, and it may open a reader-comments zone
 //! [contains.footer]     a short line containing the phrase is debris
 //! [prefix.caption]      a short line starting with the phrase is debris
 //! [inline.injected_text] the sentence containing the phrase is cut out of its line
@@ -40,6 +41,8 @@ pub enum Mode {
     Prefix,
     /// Anywhere; only its sentence is cut.
     Inline,
+    /// Whole-line, and opens a reader-comments zone.
+    Comments,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -55,6 +58,8 @@ pub struct PhraseHits {
     pub whole_line: Option<&'static str>,
     /// One of the whole-line phrases is a marker.
     pub marker: bool,
+    /// One of the whole-line phrases is a comments heading.
+    pub comments: bool,
     /// Reason of the first `contains` phrase found.
     pub contains: Option<&'static str>,
     /// Reason of a `prefix` phrase matching at the line start.
@@ -67,7 +72,14 @@ pub struct PhraseHits {
 pub struct PhraseSet {
     ac: AhoCorasick,
     phrases: Vec<Phrase>,
+    /// Only the `inline` phrases, for long lines where nothing else can apply.
+    inline_ac: AhoCorasick,
+    inline_phrases: Vec<Phrase>,
 }
+
+/// Lines longer than this (bytes) are only searched for inline phrases: whole-line, prefix and
+/// contains rules never apply to them.
+pub const FULL_SCAN_MAX_BYTES: usize = 400;
 
 impl PhraseSet {
     /// Built-in lists plus the user's files.
@@ -84,9 +96,38 @@ impl PhraseSet {
         }
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&patterns)
             .context("cannot compile debris phrase lists")?;
-        Ok(PhraseSet { ac, phrases })
+        let (inline_pat, inline_phrases): (Vec<String>, Vec<Phrase>) = patterns
+            .iter()
+            .zip(&phrases)
+            .filter(|(_, p)| p.mode == Mode::Inline)
+            .map(|(s, p)| (s.clone(), *p))
+            .unzip();
+        let inline_ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&inline_pat)
+            .context("cannot compile inline debris phrases")?;
+        Ok(PhraseSet {
+            ac,
+            phrases,
+            inline_ac,
+            inline_phrases,
+        })
+    }
+
+    /// Inline phrases only (for long lines).
+    pub fn scan_inline(&self, lower: &str) -> PhraseHits {
+        let mut hits = PhraseHits::default();
+        for m in self.inline_ac.find_iter(lower) {
+            if at_boundary(lower, m.start(), m.end()) {
+                let p = self.inline_phrases[m.pattern().as_usize()];
+                hits.inline = Some((m.start(), m.end(), p.reason));
+                break;
+            }
+        }
+        hits
     }
 
     /// Scans one lower-cased line. `lower` must already be lower-cased with glued words split
@@ -110,7 +151,7 @@ impl PhraseSet {
             }
             let p = self.phrases[m.pattern().as_usize()];
             match p.mode {
-                Mode::Line | Mode::Marker => {
+                Mode::Line | Mode::Marker | Mode::Comments => {
                     if n_cov < covered.len() {
                         covered[n_cov] = (s, e);
                         n_cov += 1;
@@ -119,9 +160,8 @@ impl PhraseSet {
                         longest = e - s;
                         longest_reason = p.reason;
                     }
-                    if p.mode == Mode::Marker {
-                        hits.marker = true;
-                    }
+                    hits.marker |= p.mode == Mode::Marker;
+                    hits.comments |= p.mode == Mode::Comments;
                 }
                 Mode::Contains => {
                     if hits.contains.is_none() {
@@ -144,15 +184,19 @@ impl PhraseSet {
             let ranges = &covered[..n_cov];
             let uncovered = lower
                 .char_indices()
-                .filter(|&(i, c)| c.is_alphanumeric() && !ranges.iter().any(|&(s, e)| i >= s && i < e))
+                .filter(|&(i, c)| {
+                    c.is_alphabetic() && !ranges.iter().any(|&(s, e)| i >= s && i < e)
+                })
                 .count();
             if uncovered == 0 {
                 hits.whole_line = Some(longest_reason);
             } else {
                 hits.marker = false;
+                hits.comments = false;
             }
         } else {
             hits.marker = false;
+            hits.comments = false;
         }
         hits
     }
@@ -165,7 +209,7 @@ fn at_boundary(s: &str, start: usize, end: usize) -> bool {
     let first = s[start..end].chars().next();
     let last = s[start..end].chars().next_back();
     let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
-    !(word(before) && word(first)) && !(word(after) && word(last))
+    !((word(before) && word(first)) || (word(after) && word(last)))
 }
 
 fn parse_into(
@@ -200,6 +244,12 @@ fn parse_into(
 }
 
 fn parse_section(section: &str) -> Result<Phrase> {
+    if section == "comments" {
+        return Ok(Phrase {
+            mode: Mode::Comments,
+            reason: reasons::COMMENT_FORM,
+        });
+    }
     if section == "marker" {
         return Ok(Phrase {
             mode: Mode::Marker,
@@ -217,7 +267,10 @@ fn parse_section(section: &str) -> Result<Phrase> {
         other => bail!("unknown mode {other:?} (line, contains, prefix, inline)"),
     };
     let Some(reason) = reasons::ALL.iter().find(|r| **r == reason) else {
-        bail!("unknown reason {reason:?}; known: {}", reasons::ALL.join(", "));
+        bail!(
+            "unknown reason {reason:?}; known: {}",
+            reasons::ALL.join(", ")
+        );
     };
     Ok(Phrase { mode, reason })
 }
@@ -235,7 +288,10 @@ mod tests {
         let s = set();
         assert!(s.scan("previous post next post").whole_line.is_some());
         assert!(s.scan("share this article").whole_line.is_some());
-        assert!(s.scan("share this article with a friend today").whole_line.is_none());
+        assert!(s
+            .scan("share this article with a friend today")
+            .whole_line
+            .is_none());
     }
 
     #[test]
@@ -255,7 +311,8 @@ mod tests {
 
     #[test]
     fn contains_phrase_is_found_inside_a_line() {
-        let h = set().scan("your email address will not be published. required fields are marked *");
+        let h =
+            set().scan("your email address will not be published. required fields are marked *");
         assert_eq!(h.contains, Some(reasons::COMMENT_FORM));
     }
 

@@ -1,51 +1,63 @@
 //! Line shape: cheap features of one line (length, punctuation, stop words, dates, links)
 //! computed in one pass without allocating.
 
-use super::lang::StopWords;
-use std::collections::HashSet;
+use super::hash::XxBuild;
+use super::lang::LISTS;
+use std::collections::HashMap;
 
 const WORDS: &str = include_str!("words.txt");
+const DATE: u16 = 1 << 8;
+const VERB: u16 = 1 << 9;
+const MONTH: u16 = 1 << 10;
 
-/// Word lists used by the shape rules (see `words.txt`).
+/// Word lists used by the shape rules (stop words from `stopwords/`, date and verb words from
+/// `words.txt`), merged into one map so each word costs one lookup.
 #[derive(Debug, Clone)]
 pub struct Lexicon {
-    pub stop: StopWords,
-    date: HashSet<&'static str>,
-    verb: HashSet<&'static str>,
+    /// Bits 0-4: stop word of `LANGS[i]`; `DATE`; `VERB`.
+    map: HashMap<&'static str, u16, XxBuild>,
 }
 
 impl Lexicon {
     pub fn new() -> Lexicon {
-        let mut date = HashSet::new();
-        let mut verb = HashSet::new();
-        let mut section = "";
+        let mut map: HashMap<&'static str, u16, XxBuild> = HashMap::default();
+        for (bit, list) in LISTS.iter().enumerate() {
+            for w in list.lines().map(str::trim).filter(|w| !w.is_empty()) {
+                *map.entry(w).or_default() |= 1 << bit;
+            }
+        }
+        let mut section = 0u16;
         for line in WORDS.lines().map(str::trim) {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            if line.starts_with('[') {
-                section = line;
-                continue;
-            }
-            match section {
-                "[date]" => {
-                    date.insert(line);
-                }
-                "[verb]" => {
-                    verb.insert(line);
-                }
+            match line {
+                "[date]" => section = DATE,
+                "[verb]" => section = VERB,
+                "[month]" => section = MONTH | DATE,
+                _ if line.starts_with('[') => section = 0,
+                _ if section != 0 => *map.entry(line).or_default() |= section,
                 _ => {}
             }
         }
-        Lexicon {
-            stop: StopWords::new(),
-            date,
-            verb,
+        Lexicon { map }
+    }
+
+    #[inline]
+    fn flags(&self, w: &str) -> u16 {
+        if w.is_empty() || w.len() > 14 {
+            return 0;
         }
+        self.map.get(w).copied().unwrap_or(0)
+    }
+
+    /// A stop word of any language.
+    pub fn is_stop(&self, w: &str) -> bool {
+        self.flags(w) & 0x1f != 0
     }
 
     pub fn is_date_word(&self, w: &str) -> bool {
-        self.date.contains(w)
+        self.flags(w) & DATE != 0
     }
 }
 
@@ -116,9 +128,7 @@ pub fn lower_split_into(line: &str, out: &mut String) {
             }
         }
         lower_run = if c.is_lowercase() { lower_run + 1 } else { 0 };
-        for l in c.to_lowercase() {
-            out.push(l);
-        }
+        push_lower(out, c);
         prev = Some(c);
     }
 }
@@ -126,10 +136,22 @@ pub fn lower_split_into(line: &str, out: &mut String) {
 /// Lower-cases `line` into `out` char by char.
 pub fn lower_into(line: &str, out: &mut String) {
     out.clear();
+    if line.is_ascii() {
+        out.push_str(line);
+        out.make_ascii_lowercase();
+        return;
+    }
     for c in line.chars() {
-        for l in c.to_lowercase() {
-            out.push(l);
-        }
+        push_lower(out, c);
+    }
+}
+
+#[inline]
+fn push_lower(out: &mut String, c: char) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+    } else {
+        out.extend(c.to_lowercase());
     }
 }
 
@@ -142,7 +164,13 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
     };
     let mut cjk = 0u32;
     for c in line.chars() {
-        if c.is_alphabetic() {
+        if c.is_ascii_alphabetic() {
+            s.letters += 1;
+        } else if c.is_ascii_digit() {
+            s.digits += 1;
+        } else if c.is_ascii() {
+            s.has_quote |= c == '"';
+        } else if c.is_alphabetic() {
             s.letters += 1;
             if is_cjk(c) {
                 cjk += 1;
@@ -166,26 +194,42 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
         if tok.chars().next().is_some_and(char::is_uppercase) {
             s.capitalised += 1;
         }
-        if ltok.contains("http") || ltok.starts_with("www.") || (ltok.contains('@') && ltok.contains('.')) {
+        // Fast path: a plain lower-case ASCII word (most tokens of prose).
+        if ltok.bytes().all(|b| b.is_ascii_lowercase()) {
+            let flags = lex.flags(ltok);
+            count_stop(&mut s, flags);
+            if flags & VERB != 0 || (ltok.len() > 4 && ltok.ends_with("ed")) {
+                s.verbless = false;
+            }
+            any_token = true;
+            let month = flags & MONTH != 0;
+            if flags & DATE == 0 {
+                s.time_only = false;
+            } else if month && prev_number {
+                s.date_like = true;
+            }
+            prev_month = month && ltok.len() >= 3;
+            prev_number = false;
+            continue;
+        }
+        if ltok.contains("http")
+            || ltok.starts_with("www.")
+            || (ltok.contains('@') && ltok.contains('.'))
+        {
             s.has_link = true;
         }
         let word = ltok.trim_matches(|c: char| !c.is_alphanumeric());
-        let bits = lex.stop.langs(word);
-        if bits != 0 {
-            for (i, n) in s.stop.iter_mut().enumerate() {
-                if bits & (1 << i) != 0 {
-                    *n += 1;
-                }
-            }
-        }
-        if lex.verb.contains(word)
+        let flags = lex.flags(word);
+        count_stop(&mut s, flags);
+        if flags & VERB != 0
             || (word.len() > 4 && word.ends_with("ed") && !tok.starts_with(char::is_uppercase))
         {
             s.verbless = false;
         }
-        if [".com", ".org", ".net", ".co.uk", ".html"]
-            .iter()
-            .any(|d| word.ends_with(d.trim_start_matches('.')) && ltok.contains(d))
+        if ltok.contains('.')
+            && [".com", ".org", ".net", ".co.uk", ".html"]
+                .iter()
+                .any(|d| word.ends_with(d.trim_start_matches('.')) && ltok.contains(d))
         {
             s.has_link = true;
         }
@@ -200,14 +244,17 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
                 || (part.len() <= 4
                     && part.chars().next().is_some_and(|c| c.is_ascii_digit())
                     && ["st", "nd", "rd", "th"].iter().any(|x| part.ends_with(x)));
-            let month = !number && lex.is_date_word(part);
-            if !(number || month) {
+            let part_flags = if part.len() == word.len() {
+                flags
+            } else {
+                lex.flags(part)
+            };
+            let month = !number && part_flags & MONTH != 0;
+            if !(number || part_flags & DATE != 0) {
                 s.time_only = false;
             }
-            if (month && prev_number) || (number && prev_month) {
-                if month || part.len() <= 4 {
-                    s.date_like = true;
-                }
+            if ((month && prev_number) || (number && prev_month)) && (month || part.len() <= 4) {
+                s.date_like = true;
             }
             if number && is_numeric_date(part, ltok) {
                 s.date_like = true;
@@ -244,12 +291,28 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
     s
 }
 
+#[inline]
+fn count_stop(s: &mut Shape, flags: u16) {
+    let bits = flags & 0x1f;
+    if bits != 0 {
+        for (i, n) in s.stop.iter_mut().enumerate() {
+            if bits & (1 << i) != 0 {
+                *n += 1;
+            }
+        }
+    }
+}
+
 fn is_numeric_date(part: &str, token: &str) -> bool {
     // 2019-11-18, 18.11.2019, 11/18/2019: a 4-digit year inside a token with separators.
     part.len() == 4
         && (part.starts_with("19") || part.starts_with("20"))
         && token.len() >= 8
-        && token.chars().filter(|c| matches!(c, '-' | '/' | '.')).count() >= 2
+        && token
+            .chars()
+            .filter(|c| matches!(c, '-' | '/' | '.'))
+            .count()
+            >= 2
 }
 
 #[cfg(test)]
@@ -282,7 +345,10 @@ mod tests {
 
     #[test]
     fn caption_without_verb_is_verbless() {
-        assert!(sh("Scientists of the institute at the signing ceremony in Mombasa on 9 March 2026.").verbless);
+        assert!(
+            sh("Scientists of the institute at the signing ceremony in Mombasa on 9 March 2026.")
+                .verbless
+        );
         assert!(!sh("The institute said it would build the station.").verbless);
     }
 

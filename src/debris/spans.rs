@@ -20,7 +20,11 @@ pub fn glued_timestamp(line: &str) -> Option<(usize, usize)> {
         let before_ok = s < i && (s == 0 || b[s - 1] == b' ' || b[s - 1] == b'(');
         // one or more ":dd" groups
         let mut e = i;
-        while e + 2 < b.len() && b[e] == b':' && b[e + 1].is_ascii_digit() && b[e + 2].is_ascii_digit() {
+        while e + 2 < b.len()
+            && b[e] == b':'
+            && b[e + 1].is_ascii_digit()
+            && b[e + 2].is_ascii_digit()
+        {
             e += 3;
         }
         if before_ok && e > i {
@@ -74,7 +78,10 @@ mod tests {
     fn glued_video_timestamp_is_cut_at_the_timestamp() {
         let line = "Incredible images of Mars sent by Chinese mission 0:47However, in recent years, it grew.";
         let (s, e) = glued_timestamp(line).expect("found");
-        assert_eq!(&line[s..e], "Incredible images of Mars sent by Chinese mission 0:47");
+        assert_eq!(
+            &line[s..e],
+            "Incredible images of Mars sent by Chinese mission 0:47"
+        );
         assert!(line[e..].starts_with("However"));
     }
 

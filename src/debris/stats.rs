@@ -16,7 +16,10 @@
 //! `merge` is commutative and associative: the statistics are identical at any thread count and
 //! in any merge order.
 
+use super::hash::PreBuild;
 use std::collections::HashMap;
+
+type Map = HashMap<u64, u32, PreBuild>;
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 /// Lines longer than this are prose, never template lines.
@@ -31,13 +34,13 @@ const GLOBAL: u64 = 0x9e37_79b9_7f4a_7c15;
 
 #[derive(Debug, Clone)]
 enum Counts {
-    Sparse(HashMap<u64, u32>),
+    Sparse(Map),
     Sketch(Box<[u32]>),
 }
 
 impl Default for Counts {
     fn default() -> Self {
-        Counts::Sparse(HashMap::new())
+        Counts::Sparse(Map::default())
     }
 }
 
@@ -113,7 +116,7 @@ impl Counts {
 pub struct LineStatsBuilder {
     counts: Counts,
     /// Documents per site seed (including [`GLOBAL`] for the whole corpus).
-    docs: HashMap<u64, u32>,
+    docs: Map,
     buf: String,
     keys: Vec<u64>,
 }
@@ -165,7 +168,7 @@ impl LineStatsBuilder {
     }
 }
 
-fn bump(map: &mut HashMap<u64, u32>, k: u64, n: u32) {
+fn bump(map: &mut Map, k: u64, n: u32) {
     let v = map.entry(k).or_default();
     *v = v.saturating_add(n);
 }
@@ -217,7 +220,7 @@ pub struct Frequency {
 #[derive(Debug, Default, Clone)]
 pub struct LineStats {
     counts: Counts,
-    docs: HashMap<u64, u32>,
+    docs: Map,
 }
 
 impl LineStats {
@@ -230,7 +233,10 @@ impl LineStats {
         if corpus_docs == 0 {
             return Frequency::default();
         }
-        let corpus = (self.counts.get(xxh3_64_with_seed(norm.as_bytes(), GLOBAL)), corpus_docs);
+        let corpus = (
+            self.counts.get(xxh3_64_with_seed(norm.as_bytes(), GLOBAL)),
+            corpus_docs,
+        );
         let site = match site_seed(site) {
             Some(s) => (
                 self.counts.get(xxh3_64_with_seed(norm.as_bytes(), s)),
@@ -253,7 +259,10 @@ mod tests {
     use crate::config::DebrisOptions;
 
     fn doc(i: usize) -> String {
-        format!("Subscribe to our newsletter\nStory {i} has its own words number {}.", i * 7)
+        format!(
+            "Subscribe to our newsletter\nStory {i} has its own words number {}.",
+            i * 7
+        )
     }
 
     #[test]
@@ -272,10 +281,20 @@ mod tests {
             merged.merge(p);
         }
         let (a, b) = (one.finish(), merged.finish());
-        for line in ["Subscribe to our newsletter", "Story 3 has its own words number 21."] {
-            assert_eq!(a.frequency(Some("a.com"), line), b.frequency(Some("a.com"), line));
+        for line in [
+            "Subscribe to our newsletter",
+            "Story 3 has its own words number 21.",
+        ] {
+            assert_eq!(
+                a.frequency(Some("a.com"), line),
+                b.frequency(Some("a.com"), line)
+            );
         }
-        assert_eq!(a.frequency(Some("a.com"), "subscribe  TO our newsletter").site, (20, 20));
+        assert_eq!(
+            a.frequency(Some("a.com"), "subscribe  TO our newsletter")
+                .site,
+            (20, 20)
+        );
     }
 
     #[test]

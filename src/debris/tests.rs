@@ -12,7 +12,9 @@ const PARA2: &str = "Residents who live near the bridge said they were worried a
 
 #[test]
 fn ui_phrases_are_removed_with_reason() {
-    let s = strip(&format!("{PARA}\n\n{PARA2}\n\nRead More\nBack to top button"));
+    let s = strip(&format!(
+        "{PARA}\n\n{PARA2}\n\nRead More\nBack to top button"
+    ));
     assert_eq!(s.text, format!("{PARA}\n\n{PARA2}"));
     assert_eq!(s.removed.len(), 2);
     assert_eq!(s.removed[1].line, 6);
@@ -54,7 +56,9 @@ fn short_line_between_paragraphs_is_a_subheading() {
 
 #[test]
 fn short_line_between_debris_is_debris() {
-    let s = strip(&format!("{PARA}\n\nShare this article\nKestrel Weekly\nPrivacy Policy"));
+    let s = strip(&format!(
+        "{PARA}\n\nShare this article\nKestrel Weekly\nPrivacy Policy"
+    ));
     assert_eq!(s.text, PARA);
 }
 
@@ -73,7 +77,10 @@ fn teasers_after_a_related_marker_are_removed() {
         "{PARA}\n\n{PARA2}\n\nYou May Also Like\nRead More\n\nPrinted reef tiles could bring coral back\n\n{teaser}"
     ));
     assert_eq!(s.text, format!("{PARA}\n\n{PARA2}"));
-    assert!(s.removed.iter().all(|r| r.reason == reasons::RELATED_TEASER));
+    assert!(s
+        .removed
+        .iter()
+        .all(|r| r.reason == reasons::RELATED_TEASER));
 }
 
 #[test]
@@ -132,7 +139,11 @@ fn user_phrase_file_extends_the_lists() {
         ..DebrisOptions::default()
     })
     .expect("debris");
-    let s = d.strip(&format!("{PARA}\n\nKestrel Weekly Club"), None, &LineStats::default());
+    let s = d.strip(
+        &format!("{PARA}\n\nKestrel Weekly Club"),
+        None,
+        &LineStats::default(),
+    );
     assert_eq!(s.text, PARA);
     assert_eq!(s.removed[0].reason, reasons::FOOTER);
 }
