@@ -306,7 +306,7 @@ impl Debris {
         }
         if let Some(r) = hits.contains {
             let short_label = sh.weight <= 12 && !sh.ends_sentence;
-            let max_words = if r == FOOTER { 90 } else { 40 };
+            let max_words = if r == FOOTER { 150 } else { 40 };
             if sh.weight <= max_words && (r != BYLINE || short_label) {
                 return Some(r);
             }
@@ -322,6 +322,9 @@ impl Debris {
         }
         if sh.time_only && sh.words <= 10 {
             return Some(TIMESTAMP);
+        }
+        if t.len() <= 600 && spans::glued_title(t) {
+            return Some(RELATED_TEASER);
         }
         if sh.date_like && sh.weight <= 12 && !sh.ends_sentence {
             return Some(BYLINE);
@@ -597,8 +600,10 @@ fn mark_related_zones(lines: &mut [Line]) {
     }
 }
 
-/// Words of prose that must precede a comments heading for it to open a comment zone (a
-/// "12 Comments" link in the byline area must not swallow the article).
+/// Words of prose that must precede a comments heading followed by comment headers for it to
+/// open a comment zone (a "12 Comments" link in the byline area must not swallow the article)...
+const MIN_ARTICLE_WORDS_BEFORE_HEADING: u32 = 30;
+/// ...and that must precede a lone "Name said:" header.
 const MIN_ARTICLE_WORDS_BEFORE_COMMENTS: u32 = 100;
 
 /// A comment's header: "Jane on May 3, 2019 at 4:47 pm said:", "Alex says:".
@@ -631,11 +636,12 @@ fn mark_comment_zone(raw: &[&str], lines: &mut [Line]) {
         if l.class == Class::Good {
             good_words += l.shape.weight;
         }
-        if l.class == Class::Blank || good_words < MIN_ARTICLE_WORDS_BEFORE_COMMENTS {
+        if l.class == Class::Blank || good_words < MIN_ARTICLE_WORDS_BEFORE_HEADING {
             continue;
         }
-        let said_header =
-            l.shape.weight <= 15 && is_comment_header(raw[i], &l) && !l.shape.date_like;
+        let said_header = good_words >= MIN_ARTICLE_WORDS_BEFORE_COMMENTS
+            && is_comment_header(raw[i], &l)
+            && !l.shape.date_like;
         let heading = l.hits.comments && l.class == Class::Bad;
         if said_header
             || (heading

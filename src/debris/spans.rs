@@ -43,6 +43,41 @@ pub fn glued_timestamp(line: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// A headline glued to its teaser text ("…Metro-Detroit FavoritesFall has officially arrived."):
+/// a run of at least three capitalised words whose last word runs, without a space, into a new
+/// capitalised sentence. Such lines are teaser cards of other stories.
+pub fn glued_title(line: &str) -> bool {
+    let toks: Vec<&str> = line.split_whitespace().collect();
+    let mut caps_before = 0usize;
+    for (n, tok) in toks.iter().enumerate() {
+        let first_upper = tok
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        if !first_upper {
+            caps_before = 0;
+            continue;
+        }
+        if caps_before >= 3 {
+            let next_lower = toks
+                .get(n + 1)
+                .is_some_and(|t| t.starts_with(char::is_lowercase));
+            let chars: Vec<char> = tok.chars().collect();
+            for k in 3..chars.len().saturating_sub(2) {
+                let (p, c) = (chars[k - 1], chars[k]);
+                let right_word = chars[k + 1].is_lowercase() && chars[k + 2].is_lowercase();
+                let letter_glue = p.is_lowercase() && k >= 4 && next_lower;
+                let punct_glue = matches!(p, '?' | '!');
+                if c.is_uppercase() && right_word && (letter_glue || punct_glue) {
+                    return true;
+                }
+            }
+        }
+        caps_before += 1;
+    }
+    false
+}
+
 /// Start of the sentence containing byte `at`: just after the last ". ", "! " or "? " before it.
 pub fn sentence_start(line: &str, at: usize) -> usize {
     let head = &line.as_bytes()[..at];
@@ -90,6 +125,26 @@ mod tests {
         let line = "It was late. Footage of the port 1:12However, critics say it costs too much.";
         let (s, e) = glued_timestamp(line).expect("found");
         assert_eq!(&line[s..e], "Footage of the port 1:12");
+    }
+
+    #[test]
+    fn headline_glued_to_its_teaser_is_a_teaser_card() {
+        assert!(glued_title(
+            "Here's A Look At Some Metro-Detroit FavoritesFall has officially arrived."
+        ));
+        assert!(glued_title(
+            "Is Violence In Sports On The Rise?Violence is part of the game."
+        ));
+        assert!(!glued_title(
+            "The WeWork deal and the YouTube channel were both announced."
+        ));
+        assert!(!glued_title("Shares of McDonald Corp rose on Monday."));
+        assert!(!glued_title(
+            "Today only, Amazon offers Apple’s 12-inch MacBook 256GB refurbished."
+        ));
+        assert!(!glued_title(
+            "The 9to5Mac BundleHunt delivers over 40 top apps."
+        ));
     }
 
     #[test]
