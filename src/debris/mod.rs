@@ -323,7 +323,7 @@ impl Debris {
         if sh.time_only && sh.words <= 10 {
             return Some(TIMESTAMP);
         }
-        if t.len() <= 600 && spans::glued_title(t) {
+        if t.len() <= 600 && sh.capitalised >= 4 && spans::glued_title(t) {
             return Some(RELATED_TEASER);
         }
         if sh.date_like && sh.weight <= 12 && !sh.ends_sentence {

@@ -193,14 +193,20 @@ fn normalize<'b>(line: &str, buf: &'b mut String) -> Option<&'b str> {
             if chars > MAX_LINE_CHARS {
                 return None;
             }
-            if c.is_numeric() {
+            if c.is_ascii() {
+                if c.is_ascii_digit() {
+                    buf.push('0');
+                    alnum = true;
+                } else {
+                    alnum |= c.is_ascii_alphabetic();
+                    buf.push(c.to_ascii_lowercase());
+                }
+            } else if c.is_numeric() {
                 buf.push('0');
                 alnum = true;
             } else {
                 alnum |= c.is_alphanumeric();
-                for l in c.to_lowercase() {
-                    buf.push(l);
-                }
+                buf.extend(c.to_lowercase());
             }
         }
     }
