@@ -72,7 +72,7 @@ pub struct PhraseHits {
 pub struct PhraseSet {
     ac: AhoCorasick,
     phrases: Vec<Phrase>,
-    /// Only the `inline` phrases, for long lines where nothing else can apply.
+    /// Only the `inline` and `contains` phrases, for long lines where nothing else can apply.
     inline_ac: AhoCorasick,
     inline_phrases: Vec<Phrase>,
 }
@@ -102,7 +102,7 @@ impl PhraseSet {
         let (inline_pat, inline_phrases): (Vec<String>, Vec<Phrase>) = patterns
             .iter()
             .zip(&phrases)
-            .filter(|(_, p)| p.mode == Mode::Inline)
+            .filter(|(_, p)| matches!(p.mode, Mode::Inline | Mode::Contains))
             .map(|(s, p)| (s.clone(), *p))
             .unzip();
         let inline_ac = AhoCorasickBuilder::new()
@@ -117,13 +117,20 @@ impl PhraseSet {
         })
     }
 
-    /// Inline phrases only (for long lines).
+    /// Inline and contains phrases only (for long lines).
     pub fn scan_inline(&self, lower: &str) -> PhraseHits {
         let mut hits = PhraseHits::default();
         for m in self.inline_ac.find_iter(lower) {
-            if at_boundary(lower, m.start(), m.end()) {
-                let p = self.inline_phrases[m.pattern().as_usize()];
+            if !at_boundary(lower, m.start(), m.end()) {
+                continue;
+            }
+            let p = self.inline_phrases[m.pattern().as_usize()];
+            if p.mode == Mode::Inline && hits.inline.is_none() {
                 hits.inline = Some((m.start(), m.end(), p.reason));
+            } else if p.mode == Mode::Contains && hits.contains.is_none() {
+                hits.contains = Some(p.reason);
+            }
+            if hits.inline.is_some() && hits.contains.is_some() {
                 break;
             }
         }
