@@ -303,6 +303,39 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Any split of the corpus into builders, merged in any order, gives the same counts:
+        /// the statistics (and so the output) do not depend on the thread count.
+        #[test]
+        fn statistics_do_not_depend_on_partition_or_merge_order(
+            docs in proptest::collection::vec((0u8..3, proptest::collection::vec(0u8..6, 1..6)), 1..40),
+            parts in 1usize..6,
+            seed in 0usize..1000,
+        ) {
+            let o = DebrisOptions::default();
+            let text = |lines: &[u8]| lines.iter().map(|l| format!("line {}", char::from(b'a' + l))).collect::<Vec<_>>().join("\n");
+            let site = |s: u8| (s > 0).then(|| format!("s{s}.com"));
+            let mut one = LineStatsBuilder::new(&o);
+            let mut split: Vec<LineStatsBuilder> = (0..parts).map(|_| LineStatsBuilder::new(&o)).collect();
+            for (i, (s, lines)) in docs.iter().enumerate() {
+                one.add(site(*s).as_deref(), &text(lines));
+                split[(i * 7 + seed) % parts].add(site(*s).as_deref(), &text(lines));
+            }
+            let mut merged = LineStatsBuilder::new(&o);
+            let n = split.len();
+            for k in 0..n {
+                merged.merge(std::mem::take(&mut split[(k + seed) % n]));
+            }
+            let (a, b) = (one.finish(), merged.finish());
+            for s in 0u8..3 {
+                for l in 0u8..6 {
+                    let line = format!("line {}", char::from(b'a' + l));
+                    proptest::prop_assert_eq!(a.frequency(site(s).as_deref(), &line), b.frequency(site(s).as_deref(), &line));
+                }
+            }
+        }
+    }
+
     #[test]
     fn digits_are_folded_so_dated_footers_count_together() {
         let o = DebrisOptions::default();
