@@ -14,15 +14,24 @@
 //! 3. **shape** ([`shape`]): length, terminal punctuation, stop-word share in the document's
 //!    language, dates, times, links, bylines, verbless one-sentence captions;
 //! 4. **context**: a line is first *good* (prose), *bad* (debris), or *short*/*near-good*
-//!    (undecided); undecided lines take the verdict of their nearest decided neighbours (a short
-//!    line between paragraphs is a subheading, between debris it is debris); after a "Read
-//!    More"/"You May Also Like" marker, headlines and truncated teaser paragraphs are debris
-//!    until real prose resumes; a headline repeated at the top is collapsed.
+//!    (undecided); hard-wrapped paragraphs are joined into prose; a headline repeated at the top
+//!    is collapsed; a lead photo's caption + credit and dated verbless captions go; after a
+//!    "Read More"/"You May Also Like" marker, headlines and truncated teaser paragraphs are
+//!    debris until real prose resumes; after a comments heading followed by comment headers
+//!    ("Jane on May 3, 2019 at 4:47 pm said:") everything is readers' comments; undecided lines
+//!    take the verdict of their nearest decided neighbours (a short line between paragraphs is a
+//!    subheading, between debris it is debris, and a title directly above the first paragraph is
+//!    the headline); finally prose blocks cut off from the main block by three or more debris
+//!    lines, and much smaller than it, are sidebars.
 //!
 //! Finally glued debris inside kept lines is cut ([`spans`]).
 //!
 //! The bias is toward recall: losing article text costs more than leaving a stray line, so
 //! every rule that removes prose-shaped text needs a second, independent signal.
+//!
+//! Measured with `copydesk eval boilerplate` on aeb-dev (181 real news pages, plain-text dumps
+//! with menus, footers and comments): precision 0.880, recall 0.952, F1 0.915 (keep-all 0.672,
+//! the ten-words rule 0.841).
 //!
 //! Removal reasons (the `reason` strings of [`Removed`]) are listed in [`reasons`].
 
@@ -608,7 +617,14 @@ const MIN_ARTICLE_WORDS_BEFORE_COMMENTS: u32 = 100;
 
 /// A comment's header: "Jane on May 3, 2019 at 4:47 pm said:", "Alex says:".
 fn is_comment_header(raw: &str, l: &Line) -> bool {
-    let t = raw.trim_end().to_lowercase();
+    if l.shape.weight > 15 {
+        return false;
+    }
+    let t = raw.trim_end();
+    if !t.ends_with(':') {
+        return l.shape.date_like && !l.shape.ends_sentence;
+    }
+    let t = t.to_lowercase();
     let said = [
         "said:",
         "says:",
