@@ -185,7 +185,10 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
     };
     let mut cjk = 0u32;
     for c in line.chars() {
-        if c.is_ascii_alphabetic() {
+        if is_cjk(c) {
+            s.letters += 1;
+            cjk += 1;
+        } else if c.is_ascii_alphabetic() {
             s.letters += 1;
         } else if c.is_ascii_digit() {
             s.digits += 1;
@@ -265,6 +268,11 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
                 .any(|d| word.ends_with(d.trim_start_matches('.')) && ltok.contains(d))
         {
             s.has_link = true;
+        }
+        // Dates and times only matter on short lines (bylines, captions, comment headers).
+        if s.words > 36 {
+            s.time_only = false;
+            continue;
         }
         // Tokens of a date/time line: numbers and date words, split on punctuation.
         for part in ltok.split(|c: char| !c.is_alphanumeric() && c != '.') {
