@@ -116,9 +116,15 @@ pub struct DebrisOptions {
     /// Only annotate debris (the `removed` list) but keep the text unchanged.
     pub keep_debris: bool,
     /// Documents whose share of debris characters exceeds this are dropped as `mostly_debris`.
+    /// Real news pages dumped with all their menus reach 0.95 (aeb-dev: p99 0.91, max 0.95),
+    /// so the default sits above that; navigation-only records are emptied and dropped anyway.
     pub max_debris_share: f64,
     /// Extra phrase files (one phrase per line) added to the built-in UI phrase lists.
     pub phrase_files: Vec<String>,
+    /// A line is a template line when at least this many documents of its site hold it...
+    pub template_min_docs: u32,
+    /// ...and at least this share of the site's documents (a tenth of it corpus-wide).
+    pub template_min_share: f64,
 }
 
 impl Default for DebrisOptions {
@@ -126,8 +132,10 @@ impl Default for DebrisOptions {
         DebrisOptions {
             enabled: true,
             keep_debris: false,
-            max_debris_share: 0.9,
+            max_debris_share: 0.97,
             phrase_files: Vec::new(),
+            template_min_docs: 3,
+            template_min_share: 0.05,
         }
     }
 }

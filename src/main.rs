@@ -188,6 +188,22 @@ enum EvalCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Precision, recall and F1 of the debris stage against a gold article body (word-4-gram
+    /// shingles per page, as the article-extraction benchmark scores extractors).
+    Boilerplate {
+        file: PathBuf,
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Field holding the gold article body.
+        #[arg(long, default_value = "gold")]
+        gold_field: String,
+        /// Also list this many pages with the lowest recall and precision.
+        #[arg(long, default_value_t = 0)]
+        worst: usize,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 impl CommonArgs {
@@ -401,6 +417,24 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&result)?);
             } else {
                 print!("{}", copydesk::eval::mt::render(&result));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Eval(EvalCommand::Boilerplate {
+            file,
+            common,
+            gold_field,
+            worst,
+            json,
+        }) => {
+            let options = common.options()?;
+            let result = common
+                .pool()?
+                .install(|| copydesk::eval::boilerplate::evaluate(&file, &options, &gold_field))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&result)?);
+            } else {
+                print!("{}", copydesk::eval::boilerplate::render(&result, worst));
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -1,18 +1,111 @@
-//! Debris stage: removes page furniture (navigation, share prompts, comment forms, widget
-//! teasers) from article text, line by line, recording a reason for every cut.
+//! Debris stage: removes page furniture (navigation, share prompts, captions, bylines, comment
+//! forms, related-story teasers, author boxes) from article text, line by line and, where
+//! debris is glued into a sentence, span by span, recording a reason for every cut.
 //!
 //! It runs in two steps so that it can use corpus evidence: [`LineStatsBuilder`] counts
-//! normalized short lines over the whole corpus during the read pass, then [`Debris::strip`]
-//! cleans each document with those counts in hand.
+//! normalized short lines over the whole corpus during the read pass (bounded memory,
+//! order-independent merge: see [`stats`]), then [`Debris::strip`] cleans each document.
 //!
-//! This first version uses exact UI phrases and corpus repetition only; the full classifier
-//! (line shape, context, glued spans, multilingual phrase lists) replaces its internals behind
-//! the same interface.
+//! `strip` combines four kinds of evidence:
+//! 1. **phrases** ([`phrases`]): UI text in en/de/fr/es/ru, user-extendable, one Aho-Corasick
+//!    pass per line;
+//! 2. **corpus**: lines recurring across documents of the same site (or, for short non-sentence
+//!    lines, across the corpus) are template lines;
+//! 3. **shape** ([`shape`]): length, terminal punctuation, stop-word share in the document's
+//!    language, dates, times, links, bylines, verbless one-sentence captions;
+//! 4. **context**: a line is first *good* (prose), *bad* (debris), or *short*/*near-good*
+//!    (undecided); hard-wrapped paragraphs are joined into prose; a headline repeated at the top
+//!    is collapsed; a lead photo's caption + credit and dated verbless captions go; after a
+//!    "Read More"/"You May Also Like" marker, headlines and truncated teaser paragraphs are
+//!    debris until real prose resumes; after a comments heading followed by comment headers
+//!    ("Jane on May 3, 2019 at 4:47 pm said:") everything is readers' comments; undecided lines
+//!    take the verdict of their nearest decided neighbours (a short line between paragraphs is a
+//!    subheading, between debris it is debris, and a title directly above the first paragraph is
+//!    the headline); finally prose blocks cut off from the main block by three or more debris
+//!    lines, and much smaller than it, are sidebars.
+//!
+//! Finally glued debris inside kept lines is cut ([`spans`]).
+//!
+//! The bias is toward recall: losing article text costs more than leaving a stray line, so
+//! every rule that removes prose-shaped text needs a second, independent signal.
+//!
+//! Measured with `copydesk eval boilerplate` on aeb-dev (181 real news pages, plain-text dumps
+//! with menus, footers and comments): precision 0.880, recall 0.952, F1 0.915 (keep-all 0.672,
+//! the ten-words rule 0.841).
+//!
+//! Removal reasons (the `reason` strings of [`Removed`]) are listed in [`reasons`].
+
+mod hash;
+pub mod lang;
+pub mod phrases;
+pub mod shape;
+pub mod spans;
+pub mod stats;
 
 use crate::config::DebrisOptions;
+use phrases::{PhraseHits, PhraseSet};
 use serde::Serialize;
-use std::collections::HashMap;
-use xxhash_rust::xxh3::xxh3_64;
+use shape::{Lexicon, Shape};
+pub use stats::{Frequency, LineStats, LineStatsBuilder};
+
+/// The reasons a line or span is removed.
+pub mod reasons {
+    /// A line made only of UI text ("Share this article", "Back to top button").
+    pub const UI_PHRASE: &str = "ui_phrase";
+    /// Section names and breadcrumbs ("Top NewsUS News", "World").
+    pub const NAVIGATION: &str = "navigation";
+    /// A line recurring across many documents of the site (or corpus).
+    pub const TEMPLATE_LINE: &str = "template_line";
+    /// Photo/video captions and credits.
+    pub const CAPTION: &str = "caption";
+    /// Author and date lines ("By Jane Roe", "Reuters November 18, 2019 11:03 PM").
+    pub const BYLINE: &str = "byline";
+    /// A line that is only a date, time or duration.
+    pub const TIMESTAMP: &str = "timestamp";
+    /// Comment forms ("Leave a Reply", "Your email address will not be published").
+    pub const COMMENT_FORM: &str = "comment_form";
+    /// Related-story markers and the headlines/teasers that follow them.
+    pub const RELATED_TEASER: &str = "related_teaser";
+    /// Author boxes ("… bookmarking her author page right here").
+    pub const AUTHOR_BIO: &str = "author_bio";
+    /// Copyright, cookie, newsletter and legal lines.
+    pub const FOOTER: &str = "footer";
+    /// A bare link or e-mail address.
+    pub const LINK: &str = "link";
+    /// Widget text glued into a sentence ("…leaving port 1:12However").
+    pub const GLUED_WIDGET: &str = "glued_widget";
+    /// The headline repeated at the top of the text.
+    pub const REPEATED_HEADLINE: &str = "repeated_headline";
+    /// A stray sentence injected into a paragraph by the scraper.
+    pub const INJECTED_TEXT: &str = "injected_text";
+    /// A short line inside (or at the edge of) a run of debris.
+    pub const BOILERPLATE_RUN: &str = "boilerplate_run";
+    /// Readers' comments below the article.
+    pub const COMMENTS: &str = "comments";
+    /// Prose cut off from the article by a long run of debris (sidebars, widgets).
+    pub const ISOLATED_BLOCK: &str = "isolated_block";
+
+    /// Every reason, for validating user phrase files.
+    pub const ALL: &[&str] = &[
+        UI_PHRASE,
+        NAVIGATION,
+        TEMPLATE_LINE,
+        CAPTION,
+        BYLINE,
+        TIMESTAMP,
+        COMMENT_FORM,
+        RELATED_TEASER,
+        AUTHOR_BIO,
+        FOOTER,
+        LINK,
+        GLUED_WIDGET,
+        REPEATED_HEADLINE,
+        INJECTED_TEXT,
+        BOILERPLATE_RUN,
+        COMMENTS,
+        ISOLATED_BLOCK,
+    ];
+}
 
 /// A removed line or span of a document.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -23,7 +116,7 @@ pub struct Removed {
     pub line: usize,
     /// Byte offset of the removed span within its line (0 for a whole line).
     pub start: usize,
-    /// Why it was removed (`ui_phrase`, `repeated_line`, ...).
+    /// Why it was removed: one of [`reasons`].
     pub reason: &'static str,
 }
 
@@ -49,151 +142,649 @@ impl Stripped {
     }
 }
 
-/// Lines longer than this are never counted as template lines: they are prose.
-const MAX_TEMPLATE_LINE_CHARS: usize = 160;
-
-/// Accumulates, per site, how many documents contain each short normalized line.
-#[derive(Debug, Default, Clone)]
-pub struct LineStatsBuilder {
-    counts: HashMap<u64, u32>,
-    docs: HashMap<u64, u32>,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Blank,
+    /// Prose: long, or medium and ending like a sentence.
+    Good,
+    /// A short sentence: kept unless it sits in debris on both sides.
+    NearGood,
+    /// Short, not a sentence: takes the verdict of its context.
+    Short,
+    /// Debris, with a reason.
+    Bad,
 }
 
-impl LineStatsBuilder {
-    pub fn new(_opts: &DebrisOptions) -> Self {
-        Self::default()
-    }
-
-    /// Counts the distinct short lines of one document.
-    pub fn add(&mut self, site: Option<&str>, text: &str) {
-        let site_key = xxh3_64(site.unwrap_or("").as_bytes());
-        *self.docs.entry(site_key).or_default() += 1;
-        let mut seen: Vec<u64> = text.lines().filter_map(|l| line_key(site_key, l)).collect();
-        seen.sort_unstable();
-        seen.dedup();
-        for k in seen {
-            *self.counts.entry(k).or_default() += 1;
-        }
-    }
-
-    /// Adds another builder's counts (the merge is commutative, so parallel order is irrelevant).
-    pub fn merge(&mut self, other: LineStatsBuilder) {
-        for (k, v) in other.counts {
-            *self.counts.entry(k).or_default() += v;
-        }
-        for (k, v) in other.docs {
-            *self.docs.entry(k).or_default() += v;
-        }
-    }
-
-    pub fn finish(self) -> LineStats {
-        LineStats {
-            counts: self.counts,
-            docs: self.docs,
-        }
-    }
+#[derive(Debug, Clone, Copy)]
+struct Line {
+    class: Class,
+    reason: Option<&'static str>,
+    shape: Shape,
+    hits: PhraseHits,
 }
 
-fn line_key(site_key: u64, line: &str) -> Option<u64> {
-    let norm: String = line
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
-    if norm.is_empty() || norm.chars().count() > MAX_TEMPLATE_LINE_CHARS {
-        return None;
-    }
-    Some(xxh3_64(norm.as_bytes()) ^ site_key.rotate_left(17))
-}
-
-/// Corpus line counts, read-only once built.
-#[derive(Debug, Default, Clone)]
-pub struct LineStats {
-    counts: HashMap<u64, u32>,
-    docs: HashMap<u64, u32>,
-}
-
-impl LineStats {
-    /// In how many documents of `site` the line occurs, and how many documents the site has.
-    pub fn frequency(&self, site: Option<&str>, line: &str) -> (u32, u32) {
-        let site_key = xxh3_64(site.unwrap_or("").as_bytes());
-        let docs = self.docs.get(&site_key).copied().unwrap_or(0);
-        let n = line_key(site_key, line)
-            .and_then(|k| self.counts.get(&k).copied())
-            .unwrap_or(0);
-        (n, docs)
-    }
-}
-
-/// Whole-line UI phrases (compared case-insensitively, whitespace folded).
-const UI_PHRASES: &[&str] = &[
-    "read more",
-    "leave a reply",
-    "back to top button",
-    "related articles",
-    "you may also like",
-    "previous post next post",
-    "view article origin here",
-    "share this article",
-    "advertisement",
-];
-
-/// The compiled debris classifier.
+/// The compiled debris classifier; build once, share across threads.
 #[derive(Debug, Clone)]
 pub struct Debris {
     opts: DebrisOptions,
+    phrases: PhraseSet,
+    lex: Lexicon,
+}
+
+/// Scratch buffers reused across the lines of one document.
+#[derive(Default)]
+struct Scratch {
+    lower: String,
+    split: String,
+    norm: String,
 }
 
 impl Debris {
     pub fn new(opts: &DebrisOptions) -> anyhow::Result<Self> {
-        Ok(Debris { opts: opts.clone() })
+        Ok(Debris {
+            opts: opts.clone(),
+            phrases: PhraseSet::load(&opts.phrase_files)?,
+            lex: Lexicon::new(),
+        })
     }
 
     /// Cleans one document.
     pub fn strip(&self, text: &str, site: Option<&str>, stats: &LineStats) -> Stripped {
-        let mut out = Stripped::default();
-        let mut kept: Vec<&str> = Vec::new();
-        for (i, line) in text.lines().enumerate() {
-            let trimmed = line.trim();
-            out.total_chars += trimmed.chars().count();
-            if trimmed.is_empty() {
-                kept.push(line);
+        let raw: Vec<&str> = text.split('\n').collect();
+        let mut lines = Vec::with_capacity(raw.len());
+        let mut scratch = Scratch::default();
+        let mut stop_total = [0u32; 5];
+        let mut words_total = 0u32;
+        for r in &raw {
+            let t = r.trim();
+            if t.is_empty() {
+                lines.push(Line {
+                    class: Class::Blank,
+                    reason: None,
+                    shape: Shape::default(),
+                    hits: PhraseHits::default(),
+                });
                 continue;
             }
-            let folded = trimmed
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase();
-            let reason = if UI_PHRASES.contains(&folded.as_str()) {
-                Some("ui_phrase")
+            shape::lower_into(t, &mut scratch.lower);
+            let sh = shape::shape(t, &scratch.lower, &self.lex);
+            let hits = if t.len() <= phrases::FULL_SCAN_MAX_BYTES {
+                shape::lower_split_into(t, &mut scratch.split);
+                self.phrases.scan(&scratch.split)
             } else {
-                let (n, docs) = stats.frequency(site, trimmed);
-                (n >= 3 && docs >= 5 && n * 10 >= docs).then_some("repeated_line")
+                // No glue splitting on long lines: offsets are those of `lower`.
+                self.phrases.scan_inline(&scratch.lower)
             };
-            match reason {
-                Some(reason) => {
-                    out.debris_chars += trimmed.chars().count();
+            for (tot, n) in stop_total.iter_mut().zip(sh.stop) {
+                *tot += u32::from(n);
+            }
+            words_total += sh.words;
+            let reason = self.line_reason(t, &sh, &hits, site, stats, &mut scratch);
+            lines.push(Line {
+                class: if reason.is_some() {
+                    Class::Bad
+                } else {
+                    Class::Short
+                },
+                reason,
+                shape: sh,
+                hits,
+            });
+        }
+        let lang = doc_language(&stop_total, words_total);
+        for l in lines.iter_mut().filter(|l| l.class == Class::Short) {
+            l.class = prose_class(&l.shape, lang);
+        }
+        self.join_wrapped_paragraphs(&raw, &mut lines);
+        if !lines.iter().any(|l| l.class == Class::Good) {
+            // A short text made of short sentences: its sentences are the article.
+            for l in lines.iter_mut().filter(|l| l.class == Class::NearGood) {
+                l.class = Class::Good;
+            }
+        }
+        collapse_repeated_headline(&raw, &mut lines);
+        mark_captions(&mut lines, lang);
+        mark_author_boxes(&mut lines);
+        mark_related_zones(&mut lines);
+        mark_comment_zone(&raw, &mut lines);
+        resolve_by_context(&mut lines);
+        drop_isolated_blocks(&mut lines);
+        self.assemble(&raw, &lines, &mut scratch)
+    }
+
+    /// Hard-wrapped paragraphs (a sentence running over several short lines) are prose: each
+    /// line ends mid-sentence (after a comma or a function word, or the next line goes on in
+    /// lower case) and the last one ends the sentence.
+    fn join_wrapped_paragraphs(&self, raw: &[&str], lines: &mut [Line]) {
+        let continues = |i: usize| -> bool {
+            let l = &lines[i];
+            if l.class == Class::Bad
+                || l.class == Class::Blank
+                || l.shape.ends_sentence
+                || l.shape.words < 6
+            {
+                return false;
+            }
+            let Some(next) = lines.get(i + 1) else {
+                return false;
+            };
+            if matches!(next.class, Class::Bad | Class::Blank) {
+                return false;
+            }
+            let t = raw[i].trim_end();
+            let next_lower = raw[i + 1].trim_start().starts_with(char::is_lowercase);
+            let last = t.rsplit(char::is_whitespace).next().unwrap_or("");
+            next_lower || t.ends_with(',') || self.lex.is_stop(&last.to_lowercase())
+        };
+        let cont: Vec<bool> = (0..lines.len()).map(continues).collect();
+        let mut i = 0;
+        while i < lines.len() {
+            let mut j = i;
+            while j < lines.len() && cont[j] {
+                j += 1;
+            }
+            if j > i
+                && j < lines.len()
+                && lines[j].shape.ends_sentence
+                && lines[j].class != Class::Bad
+            {
+                let weight: u32 = (i..=j).map(|k| lines[k].shape.weight).sum();
+                if weight >= 15 {
+                    for l in &mut lines[i..=j] {
+                        l.class = Class::Good;
+                    }
+                }
+            }
+            i = j + 1;
+        }
+    }
+
+    /// Line-level verdict from phrases, shape and corpus counts (None = not debris by itself).
+    fn line_reason(
+        &self,
+        t: &str,
+        sh: &Shape,
+        hits: &PhraseHits,
+        site: Option<&str>,
+        stats: &LineStats,
+        scratch: &mut Scratch,
+    ) -> Option<&'static str> {
+        use reasons::*;
+        if let Some(r) = hits.whole_line {
+            return Some(r);
+        }
+        if let Some(r) = hits.contains {
+            let short_label = sh.weight <= 12 && !sh.ends_sentence;
+            let max_words = if r == FOOTER { 150 } else { 40 };
+            if sh.weight <= max_words && (r != BYLINE || short_label) {
+                return Some(r);
+            }
+        }
+        if let Some(r) = hits.prefix {
+            let ok = match r {
+                BYLINE => sh.weight <= 8 && !sh.ends_sentence && sh.capitalised * 2 >= sh.words,
+                _ => sh.weight <= 40,
+            };
+            if ok {
+                return Some(r);
+            }
+        }
+        if sh.time_only && sh.words <= 10 {
+            return Some(TIMESTAMP);
+        }
+        if t.len() <= 600 && sh.capitalised >= 4 && spans::glued_title(t) {
+            return Some(RELATED_TEASER);
+        }
+        if sh.date_like && sh.weight <= 12 && !sh.ends_sentence {
+            return Some(BYLINE);
+        }
+        if sh.has_link && sh.words <= 6 {
+            return Some(LINK);
+        }
+        if sh.has_copyright && sh.weight <= 40 {
+            return Some(FOOTER);
+        }
+        if t.len() > 4 * stats::MAX_LINE_CHARS {
+            return None;
+        }
+        let f = stats.frequency_with(site, t, &mut scratch.norm);
+        let o = &self.opts;
+        let site_known = f.site != f.corpus || site.is_some();
+        let site_tmpl = f.site.0 >= o.template_min_docs
+            && f64::from(f.site.0) >= o.template_min_share * f64::from(f.site.1);
+        let corpus_tmpl = f.corpus.0 >= o.template_min_docs.max(5)
+            && f64::from(f.corpus.0) >= o.template_min_share / 10.0 * f64::from(f.corpus.1);
+        let sentence = sh.ends_sentence && sh.weight >= 5;
+        let template = if sentence {
+            // Sentences recur across syndicated copies: demand a site-wide habit.
+            site_known && site_tmpl && f.site.0 * 2 >= f.site.1
+        } else if sh.weight <= 8 {
+            site_tmpl || corpus_tmpl
+        } else {
+            site_tmpl
+        };
+        template.then_some(TEMPLATE_LINE)
+    }
+
+    /// Writes the kept lines (cutting glued spans) and the removal records.
+    fn assemble(&self, raw: &[&str], lines: &[Line], scratch: &mut Scratch) -> Stripped {
+        let mut out = Stripped::default();
+        let mut kept: Vec<std::borrow::Cow<'_, str>> = Vec::with_capacity(raw.len());
+        for (i, (r, l)) in raw.iter().zip(lines).enumerate() {
+            let r = r.strip_suffix('\r').unwrap_or(r);
+            let trimmed = r.trim();
+            let chars = trimmed.chars().count();
+            out.total_chars += chars;
+            if l.class == Class::Blank {
+                kept.push(r.into());
+                continue;
+            }
+            if l.class == Class::Bad {
+                out.debris_chars += chars;
+                out.removed.push(Removed {
+                    text: r.to_string(),
+                    line: i + 1,
+                    start: 0,
+                    reason: l.reason.unwrap_or(reasons::BOILERPLATE_RUN),
+                });
+                if self.opts.keep_debris {
+                    kept.push(r.into());
+                }
+                continue;
+            }
+            match self.cut_span(r, l, scratch) {
+                Some((s, e, reason)) => {
+                    out.debris_chars += r[s..e].chars().count();
                     out.removed.push(Removed {
-                        text: line.to_string(),
+                        text: r[s..e].to_string(),
                         line: i + 1,
-                        start: 0,
+                        start: s,
                         reason,
                     });
                     if self.opts.keep_debris {
-                        kept.push(line);
+                        kept.push(r.into());
+                    } else {
+                        let head = r[..s].trim_end();
+                        let tail = r[e..].trim_start();
+                        let joined = match (head.is_empty(), tail.is_empty()) {
+                            (true, _) => tail.to_string(),
+                            (_, true) => head.to_string(),
+                            _ => format!("{head} {tail}"),
+                        };
+                        kept.push(joined.into());
                     }
                 }
-                None => kept.push(line),
+                None => kept.push(r.into()),
             }
         }
         out.text = tidy_blank_lines(&kept);
         out
     }
+
+    /// Glued debris inside a kept line, as a byte range of `r`.
+    fn cut_span(
+        &self,
+        r: &str,
+        l: &Line,
+        scratch: &mut Scratch,
+    ) -> Option<(usize, usize, &'static str)> {
+        if let Some((s, e)) = spans::glued_timestamp(r) {
+            return Some((s, e, reasons::GLUED_WIDGET));
+        }
+        if let Some((ps, pe, reason)) = l.hits.inline {
+            // Offsets are in the split lower-case form; find the phrase in the line itself.
+            let phrase = scratch_phrase(r, ps, pe, scratch)?;
+            shape::lower_into(r, &mut scratch.lower);
+            if scratch.lower.len() != r.len() {
+                return None;
+            }
+            let at = scratch.lower.find(&phrase)?;
+            let s = spans::sentence_start(r, at);
+            let e = spans::sentence_end(r, at + phrase.len());
+            return Some((s, e, reason));
+        }
+        None
+    }
+}
+
+/// The inline phrase text as matched (re-derived from the line, since scratch buffers moved on).
+fn scratch_phrase(r: &str, ps: usize, pe: usize, scratch: &mut Scratch) -> Option<String> {
+    let t = r.trim();
+    if t.len() <= phrases::FULL_SCAN_MAX_BYTES {
+        shape::lower_split_into(t, &mut scratch.split);
+    } else {
+        shape::lower_into(t, &mut scratch.split);
+    }
+    scratch.split.get(ps..pe).map(str::to_string)
+}
+
+/// The document language: the stop list with most hits, if they are at least 10% of words.
+fn doc_language(stop_total: &[u32; 5], words: u32) -> Option<usize> {
+    let (best, &n) = stop_total
+        .iter()
+        .enumerate()
+        .max_by_key(|&(i, n)| (*n, usize::MAX - i))?;
+    (n >= 3 && n * 10 >= words).then_some(best)
+}
+
+/// Good / near-good / short from shape alone.
+fn prose_class(sh: &Shape, lang: Option<usize>) -> Class {
+    let prose_words = match lang {
+        // A long line with almost no function words is a list of names or tags.
+        Some(l) if sh.words >= 8 => sh.stop_share(l) >= 0.08,
+        _ => true,
+    };
+    if prose_words && (sh.weight >= 20 || (sh.weight >= 10 && sh.ends_sentence)) {
+        Class::Good
+    } else if sh.ends_sentence && sh.weight >= 3 && prose_words {
+        Class::NearGood
+    } else {
+        Class::Short
+    }
+}
+
+fn bad(l: &mut Line, reason: &'static str) {
+    l.class = Class::Bad;
+    l.reason = Some(reason);
+}
+
+fn next_nonblank(lines: &[Line], i: usize) -> Option<usize> {
+    (i + 1..lines.len()).find(|&j| lines[j].class != Class::Blank)
+}
+
+fn prev_nonblank(lines: &[Line], i: usize) -> Option<usize> {
+    (0..i).rev().find(|&j| lines[j].class != Class::Blank)
+}
+
+/// A headline scraped twice at the top: the later copies go.
+fn collapse_repeated_headline(raw: &[&str], lines: &mut [Line]) {
+    let top: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].class != Class::Blank)
+        .take(12)
+        .collect();
+    for (k, &i) in top.iter().enumerate() {
+        if lines[i].class == Class::Bad {
+            continue;
+        }
+        let a = raw[i].trim();
+        if top[..k].iter().any(|&j| eq_fold(raw[j].trim(), a)) && lines[i].shape.words >= 2 {
+            bad(&mut lines[i], reasons::REPEATED_HEADLINE);
+        }
+    }
+}
+
+fn eq_fold(a: &str, b: &str) -> bool {
+    a.split_whitespace()
+        .flat_map(str::chars)
+        .flat_map(char::to_lowercase)
+        .eq(b
+            .split_whitespace()
+            .flat_map(str::chars)
+            .flat_map(char::to_lowercase))
+}
+
+/// Photo captions and credits.
+fn mark_captions(lines: &mut [Line], lang: Option<usize>) {
+    // (a) The first paragraph is one short sentence followed by a credit line ("Nordic Ocean
+    // Observatory", "SpaceIL") and then the article: a lead photo's caption and credit.
+    if let Some(g) = lines.iter().position(|l| l.class == Class::Good) {
+        let gs = lines[g].shape;
+        if gs.inner_sentences == 0 && gs.weight <= 30 && !gs.has_quote {
+            if let Some(c) = next_nonblank(lines, g) {
+                let cs = lines[c].shape;
+                let credit = lines[c].class == Class::Short
+                    && (1..=4).contains(&cs.words)
+                    && cs.capitalised == cs.words
+                    && cs.digits == 0;
+                let then_prose =
+                    next_nonblank(lines, c).is_some_and(|n| lines[n].class == Class::Good);
+                if credit && then_prose {
+                    bad(&mut lines[g], reasons::CAPTION);
+                    bad(&mut lines[c], reasons::CAPTION);
+                }
+            }
+        }
+    }
+    // (b) A dated one-sentence line without a verb: "Scientists … at the signing ceremony in
+    // Mombasa on 9 March 2026." English only (the verb list is English).
+    if lang == Some(0) {
+        for l in lines.iter_mut() {
+            let s = l.shape;
+            if matches!(l.class, Class::Good | Class::NearGood)
+                && s.inner_sentences == 0
+                && s.weight <= 35
+                && s.verbless
+                && s.date_like
+                && !s.has_quote
+            {
+                bad(l, reasons::CAPTION);
+            }
+        }
+    }
+}
+
+/// The name line right above an author bio belongs to the box.
+fn mark_author_boxes(lines: &mut [Line]) {
+    for i in 0..lines.len() {
+        if lines[i].reason != Some(reasons::AUTHOR_BIO) {
+            continue;
+        }
+        if let Some(p) = prev_nonblank(lines, i) {
+            let s = lines[p].shape;
+            if matches!(lines[p].class, Class::Short) && s.words <= 4 && s.capitalised == s.words {
+                bad(&mut lines[p], reasons::AUTHOR_BIO);
+            }
+        }
+    }
+}
+
+/// After a related-stories marker, headlines and teaser paragraphs are debris until a
+/// paragraph that is not a teaser (not truncated, not followed by another marker).
+fn mark_related_zones(lines: &mut [Line]) {
+    let mut zone = false;
+    for i in 0..lines.len() {
+        let l = lines[i];
+        if l.class == Class::Blank {
+            continue;
+        }
+        if l.hits.marker && l.class == Class::Bad {
+            zone = true;
+            continue;
+        }
+        if !zone {
+            continue;
+        }
+        match l.class {
+            Class::Short | Class::NearGood => bad(&mut lines[i], reasons::RELATED_TEASER),
+            Class::Good => {
+                let next_marker = next_nonblank(lines, i).is_some_and(|n| lines[n].hits.marker);
+                if l.shape.ends_truncated || next_marker {
+                    bad(&mut lines[i], reasons::RELATED_TEASER);
+                } else {
+                    zone = false;
+                }
+            }
+            Class::Bad | Class::Blank => {}
+        }
+    }
+}
+
+/// Words of prose that must precede a comments heading followed by comment headers for it to
+/// open a comment zone (a "12 Comments" link in the byline area must not swallow the article)...
+const MIN_ARTICLE_WORDS_BEFORE_HEADING: u32 = 30;
+/// ...and that must precede a lone "Name said:" header.
+const MIN_ARTICLE_WORDS_BEFORE_COMMENTS: u32 = 100;
+
+/// A comment's header: "Jane on May 3, 2019 at 4:47 pm said:", "Alex says:".
+fn is_comment_header(raw: &str, l: &Line) -> bool {
+    if l.shape.weight > 15 {
+        return false;
+    }
+    let t = raw.trim_end();
+    if !t.ends_with(':') {
+        return l.shape.date_like && !l.shape.ends_sentence;
+    }
+    let t = t.to_lowercase();
+    let said = [
+        "said:",
+        "says:",
+        "wrote:",
+        "sagt:",
+        "dit :",
+        "a dit:",
+        "dice:",
+        "escribió:",
+        "пишет:",
+    ]
+    .iter()
+    .any(|x| t.ends_with(x));
+    l.shape.weight <= 15 && (said || (l.shape.date_like && !l.shape.ends_sentence))
+}
+
+/// Readers' comments: after a comments heading ("Comments", "10 Responses", "Leave a Reply")
+/// that follows the article and is followed by comment headers, or after a "… said:" header,
+/// everything to the end is comments.
+fn mark_comment_zone(raw: &[&str], lines: &mut [Line]) {
+    let mut good_words = 0u32;
+    let mut start = None;
+    for i in 0..lines.len() {
+        let l = lines[i];
+        if l.class == Class::Good {
+            good_words += l.shape.weight;
+        }
+        if l.class == Class::Blank || good_words < MIN_ARTICLE_WORDS_BEFORE_HEADING {
+            continue;
+        }
+        let said_header = good_words >= MIN_ARTICLE_WORDS_BEFORE_COMMENTS
+            && is_comment_header(raw[i], &l)
+            && !l.shape.date_like;
+        let heading = l.hits.comments && l.class == Class::Bad;
+        if said_header
+            || (heading
+                && (i + 1..lines.len().min(i + 24))
+                    .filter(|&j| lines[j].class != Class::Blank)
+                    .take(10)
+                    .any(|j| is_comment_header(raw[j], &lines[j])))
+        {
+            start = Some(i);
+            break;
+        }
+    }
+    if let Some(s) = start {
+        for l in lines[s..].iter_mut().filter(|l| l.class != Class::Blank) {
+            if l.class != Class::Bad {
+                bad(l, reasons::COMMENTS);
+            }
+        }
+    }
+}
+
+/// Runs of at least this many debris lines split the text into blocks.
+const BLOCK_GAP: usize = 3;
+/// A block below the main one with less than this share of its words is a sidebar or widget;
+/// above it the share must be smaller still. Tuned on aeb-dev (see the README).
+const MIN_BLOCK_SHARE_AFTER: f64 = 0.3;
+const MIN_BLOCK_SHARE_BEFORE: f64 = 0.1;
+
+/// Keeps the article's main block: kept lines separated from the biggest block of prose by a
+/// long run of debris, and much smaller than it, are sidebars, widgets or teasers.
+fn drop_isolated_blocks(lines: &mut [Line]) {
+    let mut blocks: Vec<(usize, usize, u32)> = Vec::new(); // first, last line, words
+    let mut bad_run = 0usize;
+    for (i, l) in lines.iter().enumerate() {
+        match l.class {
+            Class::Blank => {}
+            Class::Bad => bad_run += 1,
+            _ => {
+                let w = l.shape.weight;
+                match blocks.last_mut() {
+                    Some(b) if bad_run < BLOCK_GAP => {
+                        b.1 = i;
+                        b.2 += w;
+                    }
+                    _ => blocks.push((i, i, w)),
+                }
+                bad_run = 0;
+            }
+        }
+    }
+    let Some(&(mfirst, _, main)) = blocks.iter().max_by_key(|b| b.2) else {
+        return;
+    };
+    for &(first, last, words) in &blocks {
+        // Below the article: related widgets, sidebars. Above it: rarer, and often the lede
+        // split off by a photo, so it must be much smaller to go.
+        let share = if first > mfirst {
+            MIN_BLOCK_SHARE_AFTER
+        } else {
+            MIN_BLOCK_SHARE_BEFORE
+        };
+        if f64::from(words) < share * f64::from(main) {
+            for l in lines[first..=last].iter_mut() {
+                if !matches!(l.class, Class::Blank | Class::Bad) {
+                    bad(l, reasons::ISOLATED_BLOCK);
+                }
+            }
+        }
+    }
+}
+
+/// Undecided lines take the verdict of their nearest decided neighbours (document edges count
+/// as debris): between prose they are subheadings or short paragraphs, between debris they are
+/// debris, and at a border only a real sentence survives. A title-like line directly above the
+/// first paragraph is kept as the headline.
+fn resolve_by_context(lines: &mut [Line]) {
+    let decided = |c: Class| matches!(c, Class::Good | Class::Bad);
+    let n = lines.len();
+    let mut prev_decided: Vec<Option<Class>> = vec![None; n];
+    let mut last = None;
+    for i in 0..n {
+        prev_decided[i] = last;
+        if decided(lines[i].class) {
+            last = Some(lines[i].class);
+        }
+    }
+    let mut next_decided: Vec<Option<Class>> = vec![None; n];
+    let mut last = None;
+    for i in (0..n).rev() {
+        next_decided[i] = last;
+        if decided(lines[i].class) {
+            last = Some(lines[i].class);
+        }
+    }
+    let first_good = lines.iter().position(|l| l.class == Class::Good);
+    for i in 0..n {
+        let c = lines[i].class;
+        if !matches!(c, Class::Short | Class::NearGood) {
+            continue;
+        }
+        let good = |x: Option<Class>| x == Some(Class::Good);
+        let (p, q) = (good(prev_decided[i]), good(next_decided[i]));
+        let keep = match (p, q) {
+            (true, true) => true,
+            (false, false) => is_headline(lines, i, first_good),
+            _ => c == Class::NearGood || is_headline(lines, i, first_good),
+        };
+        if !keep {
+            bad(&mut lines[i], reasons::BOILERPLATE_RUN);
+        }
+    }
+}
+
+/// A title-like short line directly above the first paragraph.
+fn is_headline(lines: &[Line], i: usize, first_good: Option<usize>) -> bool {
+    let Some(g) = first_good else { return false };
+    i < g
+        && lines[i].shape.words >= 3
+        && next_nonblank(lines, i).is_some_and(|n| {
+            n == g
+                || (lines[n].reason == Some(reasons::REPEATED_HEADLINE)
+                    && next_nonblank(lines, n) == Some(g))
+        })
 }
 
 /// Joins kept lines, collapsing the runs of blank lines that removed lines leave behind.
-fn tidy_blank_lines(lines: &[&str]) -> String {
+fn tidy_blank_lines(lines: &[std::borrow::Cow<'_, str>]) -> String {
     let mut out = String::new();
     let mut blank_run = 0;
     for line in lines {
@@ -211,40 +802,4 @@ fn tidy_blank_lines(lines: &[&str]) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ui_phrases_are_removed_with_reason() {
-        let d = Debris::new(&DebrisOptions::default()).expect("debris");
-        let s = d.strip(
-            "Title\n\nBody text here.\n\nRead More\nBack to top button",
-            None,
-            &LineStats::default(),
-        );
-        assert_eq!(s.text, "Title\n\nBody text here.");
-        assert_eq!(s.removed.len(), 2);
-        assert_eq!(s.removed[0].line, 5);
-        assert_eq!(s.removed[0].reason, "ui_phrase");
-    }
-
-    #[test]
-    fn lines_repeated_across_a_site_are_template() {
-        let mut b = LineStatsBuilder::new(&DebrisOptions::default());
-        for i in 0..10 {
-            b.add(
-                Some("a.com"),
-                &format!("Subscribe to our newsletter today\nStory {i} body."),
-            );
-        }
-        let stats = b.finish();
-        let d = Debris::new(&DebrisOptions::default()).expect("debris");
-        let s = d.strip(
-            "Subscribe to our newsletter today\nFresh body.",
-            Some("a.com"),
-            &stats,
-        );
-        assert_eq!(s.text, "Fresh body.");
-        assert_eq!(s.removed[0].reason, "repeated_line");
-    }
-}
+mod tests;

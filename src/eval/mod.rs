@@ -2,6 +2,7 @@
 //! Each evaluation runs the real `clean` pipeline on a labelled JSONL file and compares the
 //! output files with the labels.
 
+pub mod boilerplate;
 pub mod garble;
 pub mod mt;
 pub mod neardup;

@@ -1,0 +1,332 @@
+//! UI phrase lists, compiled once into one Aho-Corasick automaton.
+//!
+//! The built-in lists live in `phrases/{en,de,fr,es,ru}.txt` (written for copydesk, same
+//! licence); users add their own files through `DebrisOptions::phrase_files` in the same format:
+//!
+//! ```text
+//! # comment
+//! [line.ui_phrase]      a line made only of such phrases (and separators) is debris
+//! [marker]              like line.*, and it also opens a related-stories zone
+//! [comments]            like line.*, and it may open a reader-comments zone
+//! [contains.footer]     a short line containing the phrase is debris
+//! [prefix.caption]      a short line starting with the phrase is debris
+//! [inline.injected_text] the sentence containing the phrase is cut out of its line
+//! ```
+//!
+//! Phrases before any section header are `[line.ui_phrase]`. Matching is case-insensitive and
+//! only counts at word boundaries.
+
+use super::reasons;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use anyhow::{bail, Context, Result};
+
+const BUILTIN: &[(&str, &str)] = &[
+    ("en", include_str!("phrases/en.txt")),
+    ("de", include_str!("phrases/de.txt")),
+    ("fr", include_str!("phrases/fr.txt")),
+    ("es", include_str!("phrases/es.txt")),
+    ("ru", include_str!("phrases/ru.txt")),
+];
+
+/// How a phrase is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// The whole line must consist of such phrases.
+    Line,
+    /// Whole-line, and opens a related-stories zone.
+    Marker,
+    /// Anywhere in a short line.
+    Contains,
+    /// At the start of a short line.
+    Prefix,
+    /// Anywhere; only its sentence is cut.
+    Inline,
+    /// Whole-line, and opens a reader-comments zone.
+    Comments,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Phrase {
+    pub mode: Mode,
+    pub reason: &'static str,
+}
+
+/// What the phrase lists say about one line.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PhraseHits {
+    /// The line is made only of line/marker phrases: the reason of its longest one.
+    pub whole_line: Option<&'static str>,
+    /// One of the whole-line phrases is a marker.
+    pub marker: bool,
+    /// One of the whole-line phrases is a comments heading.
+    pub comments: bool,
+    /// Reason of the first `contains` phrase found.
+    pub contains: Option<&'static str>,
+    /// Reason of a `prefix` phrase matching at the line start.
+    pub prefix: Option<&'static str>,
+    /// Byte range (in the lower-cased line) of the first `inline` phrase.
+    pub inline: Option<(usize, usize, &'static str)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PhraseSet {
+    ac: AhoCorasick,
+    phrases: Vec<Phrase>,
+    /// Only the `inline` and `contains` phrases, for long lines where nothing else can apply.
+    inline_ac: AhoCorasick,
+    inline_phrases: Vec<Phrase>,
+}
+
+/// Lines longer than this (bytes) are only searched for inline phrases: whole-line, prefix and
+/// contains rules never apply to them.
+pub const FULL_SCAN_MAX_BYTES: usize = 400;
+
+impl PhraseSet {
+    /// Built-in lists plus the user's files.
+    pub fn load(extra_files: &[String]) -> Result<PhraseSet> {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut phrases: Vec<Phrase> = Vec::new();
+        for (name, text) in BUILTIN {
+            parse_into(text, name, &mut patterns, &mut phrases)?;
+        }
+        for path in extra_files {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read phrase file {path}"))?;
+            parse_into(&text, path, &mut patterns, &mut phrases)?;
+        }
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&patterns)
+            .context("cannot compile debris phrase lists")?;
+        let (inline_pat, inline_phrases): (Vec<String>, Vec<Phrase>) = patterns
+            .iter()
+            .zip(&phrases)
+            .filter(|(_, p)| matches!(p.mode, Mode::Inline | Mode::Contains))
+            .map(|(s, p)| (s.clone(), *p))
+            .unzip();
+        let inline_ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&inline_pat)
+            .context("cannot compile inline debris phrases")?;
+        Ok(PhraseSet {
+            ac,
+            phrases,
+            inline_ac,
+            inline_phrases,
+        })
+    }
+
+    /// Inline and contains phrases only (for long lines).
+    pub fn scan_inline(&self, lower: &str) -> PhraseHits {
+        let mut hits = PhraseHits::default();
+        for m in self.inline_ac.find_iter(lower) {
+            if !at_boundary(lower, m.start(), m.end()) {
+                continue;
+            }
+            let p = self.inline_phrases[m.pattern().as_usize()];
+            if p.mode == Mode::Inline && hits.inline.is_none() {
+                hits.inline = Some((m.start(), m.end(), p.reason));
+            } else if p.mode == Mode::Contains && hits.contains.is_none() {
+                hits.contains = Some(p.reason);
+            }
+            if hits.inline.is_some() && hits.contains.is_some() {
+                break;
+            }
+        }
+        hits
+    }
+
+    /// Scans one lower-cased line. `lower` must already be lower-cased with glued words split
+    /// (see `shape::lower_into`) for the whole-line test to see through "Top NewsWorld News".
+    pub fn scan(&self, lower: &str) -> PhraseHits {
+        let mut hits = PhraseHits::default();
+        // Covered byte ranges of whole-line phrases, to check that nothing else is on the line.
+        let mut covered: [(usize, usize); 16] = [(0, 0); 16];
+        let mut n_cov = 0usize;
+        let mut longest = 0usize;
+        let mut longest_reason = reasons::UI_PHRASE;
+        let first_alnum = lower
+            .char_indices()
+            .find(|(_, c)| c.is_alphanumeric() || *c == '(')
+            .map(|(i, _)| i)
+            .unwrap_or(0);
+        for m in self.ac.find_overlapping_iter(lower) {
+            let (s, e) = (m.start(), m.end());
+            if !at_boundary(lower, s, e) {
+                continue;
+            }
+            let p = self.phrases[m.pattern().as_usize()];
+            match p.mode {
+                Mode::Line | Mode::Marker | Mode::Comments => {
+                    if n_cov < covered.len() {
+                        covered[n_cov] = (s, e);
+                        n_cov += 1;
+                    }
+                    if e - s > longest {
+                        longest = e - s;
+                        longest_reason = p.reason;
+                    }
+                    hits.marker |= p.mode == Mode::Marker;
+                    hits.comments |= p.mode == Mode::Comments;
+                }
+                Mode::Contains => {
+                    if hits.contains.is_none() {
+                        hits.contains = Some(p.reason);
+                    }
+                }
+                Mode::Prefix => {
+                    if s == first_alnum && hits.prefix.is_none() {
+                        hits.prefix = Some(p.reason);
+                    }
+                }
+                Mode::Inline => {
+                    if hits.inline.is_none() {
+                        hits.inline = Some((s, e, p.reason));
+                    }
+                }
+            }
+        }
+        if n_cov > 0 && n_cov < covered.len() {
+            let ranges = &covered[..n_cov];
+            let uncovered = lower
+                .char_indices()
+                .filter(|&(i, c)| {
+                    c.is_alphabetic() && !ranges.iter().any(|&(s, e)| i >= s && i < e)
+                })
+                .count();
+            if uncovered == 0 {
+                hits.whole_line = Some(longest_reason);
+            } else {
+                hits.marker = false;
+                hits.comments = false;
+            }
+        } else {
+            hits.marker = false;
+            hits.comments = false;
+        }
+        hits
+    }
+}
+
+/// A match counts only when it is not part of a longer word.
+fn at_boundary(s: &str, start: usize, end: usize) -> bool {
+    let before = s[..start].chars().next_back();
+    let after = s[end..].chars().next();
+    let first = s[start..end].chars().next();
+    let last = s[start..end].chars().next_back();
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+    !((word(before) && word(first)) || (word(after) && word(last)))
+}
+
+fn parse_into(
+    text: &str,
+    source: &str,
+    patterns: &mut Vec<String>,
+    phrases: &mut Vec<Phrase>,
+) -> Result<()> {
+    let mut current = Phrase {
+        mode: Mode::Line,
+        reason: reasons::UI_PHRASE,
+    };
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(section) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            current = parse_section(section.trim())
+                .with_context(|| format!("{source}:{}: bad section [{section}]", i + 1))?;
+            continue;
+        }
+        let folded: String = line
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+        patterns.push(folded);
+        phrases.push(current);
+    }
+    Ok(())
+}
+
+fn parse_section(section: &str) -> Result<Phrase> {
+    if section == "comments" {
+        return Ok(Phrase {
+            mode: Mode::Comments,
+            reason: reasons::COMMENT_FORM,
+        });
+    }
+    if section == "marker" {
+        return Ok(Phrase {
+            mode: Mode::Marker,
+            reason: reasons::RELATED_TEASER,
+        });
+    }
+    let Some((mode, reason)) = section.split_once('.') else {
+        bail!("expected [marker] or [MODE.REASON]");
+    };
+    let mode = match mode {
+        "line" => Mode::Line,
+        "contains" => Mode::Contains,
+        "prefix" => Mode::Prefix,
+        "inline" => Mode::Inline,
+        other => bail!("unknown mode {other:?} (line, contains, prefix, inline)"),
+    };
+    let Some(reason) = reasons::ALL.iter().find(|r| **r == reason) else {
+        bail!(
+            "unknown reason {reason:?}; known: {}",
+            reasons::ALL.join(", ")
+        );
+    };
+    Ok(Phrase { mode, reason })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set() -> PhraseSet {
+        PhraseSet::load(&[]).expect("built-in phrases compile")
+    }
+
+    #[test]
+    fn whole_line_needs_every_word_covered() {
+        let s = set();
+        assert!(s.scan("previous post next post").whole_line.is_some());
+        assert!(s.scan("share this article").whole_line.is_some());
+        assert!(s
+            .scan("share this article with a friend today")
+            .whole_line
+            .is_none());
+    }
+
+    #[test]
+    fn phrases_match_only_at_word_boundaries() {
+        let s = set();
+        assert!(s.scan("shares of homeowners").whole_line.is_none());
+        assert!(s.scan("menus").whole_line.is_none());
+    }
+
+    #[test]
+    fn marker_phrase_opens_a_zone() {
+        let s = set();
+        let h = s.scan("you may also like");
+        assert!(h.marker);
+        assert_eq!(h.whole_line, Some(reasons::RELATED_TEASER));
+    }
+
+    #[test]
+    fn contains_phrase_is_found_inside_a_line() {
+        let h =
+            set().scan("your email address will not be published. required fields are marked *");
+        assert_eq!(h.contains, Some(reasons::COMMENT_FORM));
+    }
+
+    #[test]
+    fn unknown_reason_in_a_user_file_is_an_error() {
+        let mut p = Vec::new();
+        let mut ph = Vec::new();
+        assert!(parse_into("[line.nonsense]\nfoo\n", "x", &mut p, &mut ph).is_err());
+    }
+}

@@ -1,0 +1,401 @@
+//! Line shape: cheap features of one line (length, punctuation, stop words, dates, links)
+//! computed in one pass without allocating.
+
+use super::hash::XxBuild;
+use super::lang::LISTS;
+use std::collections::HashMap;
+
+const WORDS: &str = include_str!("words.txt");
+const DATE: u16 = 1 << 8;
+const VERB: u16 = 1 << 9;
+const MONTH: u16 = 1 << 10;
+
+/// Word lists used by the shape rules (stop words from `stopwords/`, date and verb words from
+/// `words.txt`), merged into one map so each word costs one lookup.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    /// Bits 0-4: stop word of `LANGS[i]`; `DATE`; `VERB`.
+    map: HashMap<&'static str, u16, XxBuild>,
+}
+
+impl Lexicon {
+    pub fn new() -> Lexicon {
+        let mut map: HashMap<&'static str, u16, XxBuild> = HashMap::default();
+        for (bit, list) in LISTS.iter().enumerate() {
+            for w in list.lines().map(str::trim).filter(|w| !w.is_empty()) {
+                *map.entry(w).or_default() |= 1 << bit;
+            }
+        }
+        let mut section = 0u16;
+        for line in WORDS.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            match line {
+                "[date]" => section = DATE,
+                "[verb]" => section = VERB,
+                "[month]" => section = MONTH | DATE,
+                _ if line.starts_with('[') => section = 0,
+                _ if section != 0 => *map.entry(line).or_default() |= section,
+                _ => {}
+            }
+        }
+        Lexicon { map }
+    }
+
+    #[inline]
+    fn flags(&self, w: &str) -> u16 {
+        if w.is_empty() || w.len() > 14 {
+            return 0;
+        }
+        self.map.get(w).copied().unwrap_or(0)
+    }
+
+    /// A stop word of any language.
+    pub fn is_stop(&self, w: &str) -> bool {
+        self.flags(w) & 0x1f != 0
+    }
+
+    pub fn is_date_word(&self, w: &str) -> bool {
+        self.flags(w) & DATE != 0
+    }
+}
+
+impl Default for Lexicon {
+    fn default() -> Self {
+        Lexicon::new()
+    }
+}
+
+/// Features of one trimmed line.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Shape {
+    /// Whitespace-separated tokens holding a letter or digit.
+    pub words: u32,
+    /// Length in "words", counting two CJK characters as one word.
+    pub weight: u32,
+    /// Stop-word hits per language in `LANGS` order.
+    pub stop: [u16; 5],
+    /// Ends in sentence punctuation (closing quotes and brackets skipped).
+    pub ends_sentence: bool,
+    /// Ends like a truncated teaser: "...", "…", "read more".
+    pub ends_truncated: bool,
+    /// Sentence breaks inside the line (". " followed by an upper-case letter).
+    pub inner_sentences: u32,
+    pub has_link: bool,
+    pub has_copyright: bool,
+    /// A month name next to a number, or a numeric date.
+    pub date_like: bool,
+    /// Every token is a number or a date/time word.
+    pub time_only: bool,
+    /// No English verb-like word (auxiliary, irregular form, -ed word).
+    pub verbless: bool,
+    /// Words starting with an upper-case letter.
+    pub capitalised: u32,
+    pub letters: u32,
+    pub digits: u32,
+    pub has_quote: bool,
+}
+
+impl Shape {
+    /// Share of stop words for language index `lang`.
+    pub fn stop_share(&self, lang: usize) -> f64 {
+        if self.words == 0 {
+            0.0
+        } else {
+            f64::from(self.stop[lang]) / f64::from(self.words)
+        }
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x0E00..=0x0E7F)
+}
+
+/// Lower-cases `line` into `out`, inserting a space where words were glued together without
+/// one ("Top NewsWorld News" → "top news world news", "0shares" → "0 shares").
+pub fn lower_split_into(line: &str, out: &mut String) {
+    out.clear();
+    if line.is_ascii() {
+        let b = line.as_bytes();
+        let mut lower_run = 0usize;
+        for (i, &c) in b.iter().enumerate() {
+            if i > 0 {
+                let p = b[i - 1];
+                if (p.is_ascii_lowercase() && c.is_ascii_uppercase() && lower_run >= 2)
+                    || (p.is_ascii_digit() && c.is_ascii_lowercase())
+                {
+                    out.push(' ');
+                }
+            }
+            lower_run = if c.is_ascii_lowercase() {
+                lower_run + 1
+            } else {
+                0
+            };
+            out.push(c.to_ascii_lowercase() as char);
+        }
+        return;
+    }
+    let mut prev: Option<char> = None;
+    let mut lower_run = 0usize;
+    for c in line.chars() {
+        if let Some(p) = prev {
+            let glue = (p.is_lowercase() && c.is_uppercase() && lower_run >= 2)
+                || (p.is_ascii_digit() && c.is_alphabetic() && !c.is_uppercase());
+            if glue {
+                out.push(' ');
+            }
+        }
+        lower_run = if c.is_lowercase() { lower_run + 1 } else { 0 };
+        push_lower(out, c);
+        prev = Some(c);
+    }
+}
+
+/// Lower-cases `line` into `out` char by char.
+pub fn lower_into(line: &str, out: &mut String) {
+    out.clear();
+    if line.is_ascii() {
+        out.push_str(line);
+        out.make_ascii_lowercase();
+        return;
+    }
+    for c in line.chars() {
+        push_lower(out, c);
+    }
+}
+
+#[inline]
+fn push_lower(out: &mut String, c: char) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+    } else {
+        out.extend(c.to_lowercase());
+    }
+}
+
+/// Computes the shape of a trimmed line; `lower` is its plain lower-cased form.
+pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
+    let mut s = Shape {
+        time_only: true,
+        verbless: true,
+        ..Shape::default()
+    };
+    let mut cjk = 0u32;
+    for c in line.chars() {
+        if is_cjk(c) {
+            s.letters += 1;
+            cjk += 1;
+        } else if c.is_ascii_alphabetic() {
+            s.letters += 1;
+        } else if c.is_ascii_digit() {
+            s.digits += 1;
+        } else if c.is_ascii() {
+            s.has_quote |= c == '"';
+        } else if c.is_alphabetic() {
+            s.letters += 1;
+            if is_cjk(c) {
+                cjk += 1;
+            }
+        } else if c.is_numeric() {
+            s.digits += 1;
+        } else if matches!(c, '"' | '“' | '”' | '«' | '»' | '„') {
+            s.has_quote = true;
+        } else if c == '©' {
+            s.has_copyright = true;
+        }
+    }
+    let mut prev_month = false;
+    let mut prev_number = false;
+    let mut any_token = false;
+    // ASCII lines (most news text) split faster, and their lower-case form has the same byte
+    // offsets, so it is sliced rather than split again.
+    let tokens: Box<dyn Iterator<Item = (&str, &str)>> =
+        if line.is_ascii() && lower.len() == line.len() {
+            let base = line.as_ptr() as usize;
+            Box::new(line.split_ascii_whitespace().map(move |tok| {
+                let off = tok.as_ptr() as usize - base;
+                (tok, &lower[off..off + tok.len()])
+            }))
+        } else {
+            Box::new(line.split_whitespace().zip(lower.split_whitespace()))
+        };
+    for (tok, ltok) in tokens {
+        if !tok.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        s.words += 1;
+        if tok.chars().next().is_some_and(char::is_uppercase) {
+            s.capitalised += 1;
+        }
+        // Fast path: a plain lower-case ASCII word (most tokens of prose).
+        if ltok.bytes().all(|b| b.is_ascii_lowercase()) {
+            let flags = lex.flags(ltok);
+            count_stop(&mut s, flags);
+            if flags & VERB != 0 || (ltok.len() > 4 && ltok.ends_with("ed")) {
+                s.verbless = false;
+            }
+            any_token = true;
+            let month = flags & MONTH != 0;
+            if flags & DATE == 0 {
+                s.time_only = false;
+            } else if month && prev_number {
+                s.date_like = true;
+            }
+            prev_month = month && ltok.len() >= 3;
+            prev_number = false;
+            continue;
+        }
+        if ltok.contains("http")
+            || ltok.starts_with("www.")
+            || (ltok.contains('@') && ltok.contains('.'))
+        {
+            s.has_link = true;
+        }
+        let word = ltok.trim_matches(|c: char| !c.is_alphanumeric());
+        let flags = lex.flags(word);
+        count_stop(&mut s, flags);
+        if flags & VERB != 0
+            || (word.len() > 4 && word.ends_with("ed") && !tok.starts_with(char::is_uppercase))
+        {
+            s.verbless = false;
+        }
+        if ltok.contains('.')
+            && [".com", ".org", ".net", ".co.uk", ".html"]
+                .iter()
+                .any(|d| word.ends_with(d.trim_start_matches('.')) && ltok.contains(d))
+        {
+            s.has_link = true;
+        }
+        // Dates and times only matter on short lines (bylines, captions, comment headers).
+        if s.words > 36 {
+            s.time_only = false;
+            continue;
+        }
+        // Tokens of a date/time line: numbers and date words, split on punctuation.
+        for part in ltok.split(|c: char| !c.is_alphanumeric() && c != '.') {
+            let part = part.trim_matches('.');
+            if part.is_empty() {
+                continue;
+            }
+            any_token = true;
+            let number = part.chars().all(|c| c.is_ascii_digit())
+                || (part.len() <= 4
+                    && part.chars().next().is_some_and(|c| c.is_ascii_digit())
+                    && ["st", "nd", "rd", "th"].iter().any(|x| part.ends_with(x)));
+            let part_flags = if part.len() == word.len() {
+                flags
+            } else {
+                lex.flags(part)
+            };
+            let month = !number && part_flags & MONTH != 0;
+            if !(number || part_flags & DATE != 0) {
+                s.time_only = false;
+            }
+            if ((month && prev_number) || (number && prev_month)) && (month || part.len() <= 4) {
+                s.date_like = true;
+            }
+            if number && is_numeric_date(part, ltok) {
+                s.date_like = true;
+            }
+            prev_month = month && part.len() >= 3;
+            prev_number = number;
+        }
+    }
+    if !any_token {
+        s.time_only = false;
+    }
+    if lower.contains("(c) ") || lower.starts_with("copyright") {
+        s.has_copyright = true;
+    }
+    s.weight = s.words.max(cjk / 2);
+    let end = line.trim_end_matches(|c: char| {
+        matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '*') || c.is_whitespace()
+    });
+    s.ends_sentence = end.ends_with(['.', '!', '?', '…', '。', '！', '？']);
+    let tail = lower.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '…');
+    s.ends_truncated = tail.ends_with("...")
+        || tail.ends_with('…')
+        || tail.ends_with("read more")
+        || tail.ends_with("continue reading")
+        || tail.ends_with("weiterlesen")
+        || tail.ends_with("lire la suite")
+        || tail.ends_with("leer más");
+    let b = line.as_bytes();
+    for i in 0..b.len().saturating_sub(2) {
+        if matches!(b[i], b'.' | b'!' | b'?') && b[i + 1] == b' ' && b[i + 2].is_ascii_uppercase() {
+            s.inner_sentences += 1;
+        }
+    }
+    s
+}
+
+#[inline]
+fn count_stop(s: &mut Shape, flags: u16) {
+    let bits = flags & 0x1f;
+    if bits != 0 {
+        for (i, n) in s.stop.iter_mut().enumerate() {
+            if bits & (1 << i) != 0 {
+                *n += 1;
+            }
+        }
+    }
+}
+
+fn is_numeric_date(part: &str, token: &str) -> bool {
+    // 2019-11-18, 18.11.2019, 11/18/2019: a 4-digit year inside a token with separators.
+    part.len() == 4
+        && (part.starts_with("19") || part.starts_with("20"))
+        && token.len() >= 8
+        && token
+            .chars()
+            .filter(|c| matches!(c, '-' | '/' | '.'))
+            .count()
+            >= 2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(line: &str) -> Shape {
+        let lex = Lexicon::new();
+        let mut lower = String::new();
+        lower_into(line, &mut lower);
+        shape(line, &lower, &lex)
+    }
+
+    #[test]
+    fn glued_crumbs_are_split_for_matching() {
+        let mut out = String::new();
+        lower_split_into("Top NewsWorld News", &mut out);
+        assert_eq!(out, "top news world news");
+        lower_split_into("WeWork", &mut out);
+        assert_eq!(out, "wework");
+    }
+
+    #[test]
+    fn dates_and_times_are_recognised() {
+        assert!(sh("November 18, 2019 11:03 PM").time_only);
+        assert!(sh("2 hours ago").time_only);
+        assert!(sh("Reuters November 18, 2019 11:03 PM").date_like);
+        assert!(!sh("The council met on Monday to vote.").time_only);
+    }
+
+    #[test]
+    fn caption_without_verb_is_verbless() {
+        assert!(
+            sh("Scientists of the institute at the signing ceremony in Mombasa on 9 March 2026.")
+                .verbless
+        );
+        assert!(!sh("The institute said it would build the station.").verbless);
+    }
+
+    #[test]
+    fn teaser_ending_is_truncated() {
+        assert!(sh("the real test will come when ... Read more").ends_truncated);
+        assert!(!sh("It ended well.").ends_truncated);
+    }
+}

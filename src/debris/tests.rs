@@ -1,0 +1,149 @@
+//! Behaviour tests of the whole `strip` step.
+
+use super::*;
+
+fn strip(text: &str) -> Stripped {
+    let d = Debris::new(&DebrisOptions::default()).expect("debris");
+    d.strip(text, None, &LineStats::default())
+}
+
+const PARA: &str = "The council voted on Tuesday to close the old bridge to cars for two years while engineers replace its rusting steel deck, a job the city says is overdue.";
+const PARA2: &str = "Residents who live near the bridge said they were worried about longer journeys to the hospital, but most agreed that the repairs could not wait much longer.";
+
+#[test]
+fn ui_phrases_are_removed_with_reason() {
+    let s = strip(&format!(
+        "{PARA}\n\n{PARA2}\n\nRead More\nBack to top button"
+    ));
+    assert_eq!(s.text, format!("{PARA}\n\n{PARA2}"));
+    assert_eq!(s.removed.len(), 2);
+    assert_eq!(s.removed[1].line, 6);
+    assert_eq!(s.removed[1].reason, reasons::UI_PHRASE);
+}
+
+#[test]
+fn lines_repeated_across_a_site_are_template() {
+    let mut b = LineStatsBuilder::new(&DebrisOptions::default());
+    for i in 0..10 {
+        b.add(
+            Some("a.com"),
+            &format!("Gazette daily bulletin board\nStory {i} body is different every day."),
+        );
+    }
+    let stats = b.finish();
+    let d = Debris::new(&DebrisOptions::default()).expect("debris");
+    let s = d.strip(
+        &format!("Gazette daily bulletin board\n{PARA}"),
+        Some("a.com"),
+        &stats,
+    );
+    assert_eq!(s.text, PARA);
+    assert_eq!(s.removed[0].reason, reasons::TEMPLATE_LINE);
+}
+
+#[test]
+fn glued_breadcrumbs_are_navigation() {
+    let s = strip(&format!("Top NewsUS News\n\n{PARA}"));
+    assert_eq!(s.text, PARA);
+    assert_eq!(s.removed[0].reason, reasons::NAVIGATION);
+}
+
+#[test]
+fn short_line_between_paragraphs_is_a_subheading() {
+    let text = format!("{PARA}\n\nWhat happens next\n\n{PARA2}");
+    assert_eq!(strip(&text).text, text);
+}
+
+#[test]
+fn short_line_between_debris_is_debris() {
+    let s = strip(&format!(
+        "{PARA}\n\nShare this article\nKestrel Weekly\nPrivacy Policy"
+    ));
+    assert_eq!(s.text, PARA);
+}
+
+#[test]
+fn repeated_headline_is_collapsed() {
+    let h = "Council to close old bridge for repairs";
+    let s = strip(&format!("{h}\n{h}\n\n{PARA}\n\n{PARA2}"));
+    assert_eq!(s.text, format!("{h}\n\n{PARA}\n\n{PARA2}"));
+    assert_eq!(s.removed[0].reason, reasons::REPEATED_HEADLINE);
+}
+
+#[test]
+fn teasers_after_a_related_marker_are_removed() {
+    let teaser = "A young company says printed clay tiles give coral larvae a better foothold than bare rock, although biologists caution that the real test will come when ... Read more";
+    let s = strip(&format!(
+        "{PARA}\n\n{PARA2}\n\nYou May Also Like\nRead More\n\nPrinted reef tiles could bring coral back\n\n{teaser}"
+    ));
+    assert_eq!(s.text, format!("{PARA}\n\n{PARA2}"));
+    assert!(s
+        .removed
+        .iter()
+        .all(|r| r.reason == reasons::RELATED_TEASER));
+}
+
+#[test]
+fn comment_form_is_removed() {
+    let s = strip(&format!(
+        "{PARA}\n\nLeave a Reply\n\nYour email address will not be published. Required fields are marked *"
+    ));
+    assert_eq!(s.text, PARA);
+    assert_eq!(s.removed[1].reason, reasons::COMMENT_FORM);
+}
+
+#[test]
+fn glued_video_widget_span_is_cut_and_the_sentence_kept() {
+    let s = strip(&format!(
+        "{PARA}\n\nFootage of the bridge at dawn 1:12However, critics of the plan say the money would be better spent on buses.\n\n{PARA2}"
+    ));
+    assert!(s.text.contains("\n\nHowever, critics of the plan"));
+    let r = &s.removed[0];
+    assert_eq!(r.text, "Footage of the bridge at dawn 1:12");
+    assert_eq!((r.line, r.start, r.reason), (3, 0, reasons::GLUED_WIDGET));
+}
+
+#[test]
+fn keep_debris_only_annotates() {
+    let d = Debris::new(&DebrisOptions {
+        keep_debris: true,
+        ..DebrisOptions::default()
+    })
+    .expect("debris");
+    let text = format!("{PARA}\n\nRead More");
+    let s = d.strip(&text, None, &LineStats::default());
+    assert_eq!(s.text, text);
+    assert_eq!(s.removed.len(), 1);
+}
+
+#[test]
+fn navigation_only_page_is_all_debris() {
+    let s = strip("Home\nWorld\nSport\nSubscribe\nSign In");
+    assert!(s.text.is_empty());
+    assert!(s.debris_share() > 0.99);
+}
+
+#[test]
+fn short_article_of_short_sentences_survives() {
+    let text = "Rain is expected tonight.\n\nTake an umbrella.";
+    assert_eq!(strip(text).text, text);
+}
+
+#[test]
+fn user_phrase_file_extends_the_lists() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("extra.txt");
+    std::fs::write(&path, "[line.footer]\nkestrel weekly club\n").expect("write");
+    let d = Debris::new(&DebrisOptions {
+        phrase_files: vec![path.display().to_string()],
+        ..DebrisOptions::default()
+    })
+    .expect("debris");
+    let s = d.strip(
+        &format!("{PARA}\n\nKestrel Weekly Club"),
+        None,
+        &LineStats::default(),
+    );
+    assert_eq!(s.text, PARA);
+    assert_eq!(s.removed[0].reason, reasons::FOOTER);
+}
