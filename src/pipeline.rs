@@ -1188,6 +1188,9 @@ fn output_record(
     info.insert("lang".into(), get("lang"));
     info.insert("flags".into(), get("flags"));
     info.insert("signals".into(), get("signals"));
+    if let Some(evidence) = quality.and_then(|q| q.get("evidence")) {
+        info.insert("evidence".into(), evidence.clone());
+    }
     info.insert(
         "debris_share".into(),
         annotations

@@ -565,7 +565,11 @@ fn md_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
         match ch {
-            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' => {
+            // Entities rather than backslashes: GitHub renders them as text in any context.
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '#' => {
                 out.push('\\');
                 out.push(ch);
             }
@@ -582,7 +586,7 @@ mod tests {
 
     #[test]
     fn markdown_cells_cannot_break_the_table_or_inject_html() {
-        assert_eq!(md_escape("a|b <script>"), "a\\|b \\<script\\>");
+        assert_eq!(md_escape("a|b <script>"), "a\\|b &lt;script&gt;");
     }
 
     #[test]

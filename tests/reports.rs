@@ -84,6 +84,7 @@ fn reports_agree_with_report_json_and_have_every_section() {
         "Languages of kept records",
         "Sites",
         "Largest clusters",
+        "Largest story groups",
         "Worst-scored kept articles",
         "Best-scored dropped articles",
         "Run",

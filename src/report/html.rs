@@ -410,6 +410,26 @@ pub fn render(r: &Report) -> String {
         s.push_str("</table>");
     }
 
+    if !r.stories.largest.is_empty() {
+        let _ = write!(
+            s,
+            "<h2>Largest story groups</h2><p>{} groups hold {} articles: different write-ups of one event, kept unless <code>--collapse stories</code>.</p><table><tr><th>story</th><th>size</th><th>kept (best quality)</th><th>members</th><th>shared distinctive terms</th></tr>",
+            r.stories.stats.groups, r.stories.stats.grouped_articles
+        );
+        for g in &r.stories.largest {
+            let _ = write!(
+                s,
+                "<tr><td>{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&g.story),
+                g.size,
+                esc(&g.kept),
+                esc(&g.members.join(", ")),
+                esc(&g.evidence.join(", "))
+            );
+        }
+        s.push_str("</table>");
+    }
+
     s.push_str("<h2>Worst-scored kept articles</h2>");
     if r.samples.worst_kept.is_empty() {
         s.push_str("<p>None.</p>");
