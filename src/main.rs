@@ -258,6 +258,20 @@ impl CommonArgs {
     }
 }
 
+/// Prints a command's result as pretty JSON or as its human rendering.
+fn emit<T: serde::Serialize>(
+    json: bool,
+    result: &T,
+    render: impl Fn(&T) -> String,
+) -> anyhow::Result<ExitCode> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(result)?);
+    } else {
+        print!("{}", render(result));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match dispatch(cli) {
@@ -336,12 +350,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let result = common
                 .pool()?
                 .install(|| copydesk::bench::run(input, articles, seed, &options))?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&result)?);
-            } else {
-                print!("{}", copydesk::bench::render(&result));
-            }
-            Ok(ExitCode::SUCCESS)
+            emit(json, &result, copydesk::bench::render)
         }
         Command::Report { outdir } => {
             copydesk::report::rerender(&outdir)?;
@@ -369,12 +378,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let result = common
                 .pool()?
                 .install(|| copydesk::eval::neardup::evaluate(&file, &options, keep_output))?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&result)?);
-            } else {
-                print!("{}", copydesk::eval::neardup::render(&result));
-            }
-            Ok(ExitCode::SUCCESS)
+            emit(json, &result, copydesk::eval::neardup::render)
         }
         Command::Eval(EvalCommand::Story {
             file,
@@ -387,12 +391,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let result = common.pool()?.install(|| {
                 copydesk::eval::story::evaluate(&file, &options, keep_output, compare)
             })?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&result)?);
-            } else {
-                print!("{}", copydesk::eval::story::render(&result));
-            }
-            Ok(ExitCode::SUCCESS)
+            emit(json, &result, copydesk::eval::story::render)
         }
         Command::Eval(EvalCommand::Garble {
             file,
@@ -403,22 +402,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         }) => {
             let options = common.options()?;
             let result = copydesk::eval::garble::evaluate(&file, &options, dump.as_deref())?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&result)?);
-            } else {
-                print!("{}", copydesk::eval::garble::render(&result, signals));
-            }
-            Ok(ExitCode::SUCCESS)
+            emit(json, &result, |r| {
+                copydesk::eval::garble::render(r, signals)
+            })
         }
         Command::Eval(EvalCommand::Mt { file, common, json }) => {
             let options = common.options()?;
             let result = copydesk::eval::mt::evaluate(&file, &options)?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&result)?);
-            } else {
-                print!("{}", copydesk::eval::mt::render(&result));
-            }
-            Ok(ExitCode::SUCCESS)
+            emit(json, &result, copydesk::eval::mt::render)
         }
         Command::Eval(EvalCommand::Boilerplate {
             file,
@@ -431,12 +422,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let result = common
                 .pool()?
                 .install(|| copydesk::eval::boilerplate::evaluate(&file, &options, &gold_field))?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&result)?);
-            } else {
-                print!("{}", copydesk::eval::boilerplate::render(&result, worst));
-            }
-            Ok(ExitCode::SUCCESS)
+            emit(json, &result, |r| {
+                copydesk::eval::boilerplate::render(r, worst)
+            })
         }
     }
 }

@@ -197,3 +197,17 @@ fn an_unknown_config_key_is_rejected() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("jacard"));
 }
+
+#[test]
+fn a_huge_document_is_cleaned_like_any_other() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let paragraph = format!("{ARTICLE} ");
+    let huge = vec![paragraph.repeat(4); 4000].join("\n\n");
+    assert!(huge.len() > 2_000_000);
+    std::fs::write(dir.path().join("h.jsonl"), record("huge", &huge) + "\n").expect("write");
+    let out = dir.path().join("out");
+    clean(&[&dir.path().join("h.jsonl")], &out, &[]);
+    let kept = read_jsonl(&out.join("cleaned.jsonl"));
+    assert_eq!(kept.len(), 1);
+    assert!(kept[0]["text"].as_str().expect("text").len() > 1_000_000);
+}
