@@ -166,11 +166,10 @@ fn report_lists_the_largest_story_groups() {
     assert!(md.contains("## Largest story groups"));
 }
 
-/// The quality stage (issue 4) must rank `story-1` best among the five; until it separates them,
-/// the story's kept article is decided by length. Run with `cargo test -- --ignored`.
+/// The quality stage (issue 4, merged) ranks `story-1` best among the five write-ups, so it is
+/// the story's kept article.
 #[test]
-#[ignore = "depends on issue 4: quality must rank story-1 above the other write-ups"]
-fn best_write_up_is_kept_once_quality_ranks_it_depends_on_issue_4() {
+fn best_write_up_is_kept_because_quality_ranks_it() {
     let exp = expected_story();
     let mut options = Options::default();
     options.story.collapse = true;
