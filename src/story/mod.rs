@@ -13,6 +13,10 @@
 //! 4. **Candidates, verification, clustering** ([`cluster`]): inverted index with capped posting
 //!    lists, cosine plus shared names/numbers, and average linkage with a majority rule, so one
 //!    article cannot chain two unrelated stories.
+//! 5. **Own wording** ([`terms::outside_shared_wording`]): before clustering, a verified pair must
+//!    keep [`OWN_WORDING_SHARE`] × `min_similarity` once the runs of words both texts share are
+//!    set aside, so templated reports of different events (one league's match reports) and
+//!    pages alike only through boilerplate do not count as one story.
 //!
 //! Guarantees: the stage never changes copy clusters (it runs on one representative per
 //! cluster, after them); results are identical whatever the thread count (batches are folded in
