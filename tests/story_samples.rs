@@ -166,11 +166,10 @@ fn report_lists_the_largest_story_groups() {
     assert!(md.contains("## Largest story groups"));
 }
 
-/// The quality stage (issue 4) must rank `story-1` best among the five; until it separates them,
-/// the story's kept article is decided by length. Run with `cargo test -- --ignored`.
+/// The quality stage (issue 4, merged) ranks `story-1` best among the five write-ups, so it is
+/// the story's kept article.
 #[test]
-#[ignore = "depends on issue 4: quality must rank story-1 above the other write-ups"]
-fn best_write_up_is_kept_once_quality_ranks_it_depends_on_issue_4() {
+fn best_write_up_is_kept_because_quality_ranks_it() {
     let exp = expected_story();
     let mut options = Options::default();
     options.story.collapse = true;
@@ -178,4 +177,20 @@ fn best_write_up_is_kept_once_quality_ranks_it_depends_on_issue_4() {
     let recs = records(&out);
     let best = exp["best"].as_str().expect("best");
     assert!(recs[best].1, "{best} was not kept: {:?}", recs[best].0);
+}
+
+#[test]
+fn templated_match_reports_of_different_matches_are_not_one_story() {
+    // Same league, round and template; different teams, scorers and scores. Their similarity
+    // lies in shared template phrases, which the own-wording check sets aside.
+    let (_dir, out) = clean(Options::default(), 2);
+    let recs = records(&out);
+    let reports: Vec<&String> = recs.keys().filter(|id| id.starts_with("result-")).collect();
+    assert_eq!(reports.len(), 3, "{reports:?}");
+    for (i, a) in reports.iter().enumerate() {
+        for b in &reports[i + 1..] {
+            let (sa, sb) = (&recs[*a].0["story"], &recs[*b].0["story"]);
+            assert!(sa.is_null() || sa != sb, "{a} and {b} share story {sa}");
+        }
+    }
 }

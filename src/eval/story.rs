@@ -31,6 +31,11 @@ pub struct StoryEvalResult {
     pub recall: f64,
     pub f1: f64,
     pub story_groups: usize,
+    /// Pairs with an article dropped before story grouping (quality filter, `mostly_debris`,
+    /// language filter: no story and no copy cluster), and how many of them are same story.
+    /// These pairs count as "not same" in the figures above.
+    pub pairs_filtered: usize,
+    pub positives_filtered: usize,
     /// False positives by the graded label `overall`: (band, count).
     pub false_positives_by_overall: Vec<(String, usize)>,
     pub seconds: f64,
@@ -84,10 +89,15 @@ pub fn evaluate(
     let seconds = started.elapsed().as_secs_f64();
     // id → (story, copy cluster, text as written).
     let mut seen: HashMap<String, (Option<String>, Option<String>, String)> = HashMap::new();
+    // Articles dropped before grouping: neither a story nor a copy cluster.
+    let mut filtered: std::collections::HashSet<String> = std::collections::HashSet::new();
     for name in ["cleaned.jsonl", "dropped.jsonl"] {
         for line in read_lines(&outdir.join(name))? {
             let v: Value = serde_json::from_str(&line)?;
             let c = &v["copydesk"];
+            if name == "dropped.jsonl" && c["story"].is_null() && c["cluster"].is_null() {
+                filtered.insert(label_str(&v["id"]));
+            }
             seen.insert(
                 label_str(&v["id"]),
                 (
@@ -107,7 +117,12 @@ pub fn evaluate(
     let (mut positives, mut predicted, mut correct) = (0, 0, 0);
     let mut fp_bands: Vec<(String, usize)> =
         OVERALL_BANDS.iter().map(|b| (b.2.to_string(), 0)).collect();
+    let (mut pairs_filtered, mut positives_filtered) = (0, 0);
     for p in &pairs {
+        if filtered.contains(&p.a) || filtered.contains(&p.b) {
+            pairs_filtered += 1;
+            positives_filtered += p.same as usize;
+        }
         let guess = same_group(&p.a, &p.b);
         positives += p.same as usize;
         predicted += guess as usize;
@@ -157,6 +172,8 @@ pub fn evaluate(
         recall,
         f1,
         story_groups: story_ids.len(),
+        pairs_filtered,
+        positives_filtered,
         false_positives_by_overall: fp_bands,
         seconds,
         compare,
@@ -408,6 +425,12 @@ pub fn render(r: &StoryEvalResult) -> String {
         "pairs {} ({} same story), articles {}, story groups {}\nprecision {:.4}\nrecall    {:.4}\nF1        {:.4}\n(predicted same {}, correct {}; {:.2}s)\n",
         r.pairs, r.positives, r.articles, r.story_groups, r.precision, r.recall, r.f1, r.predicted, r.correct, r.seconds
     );
+    if r.pairs_filtered > 0 {
+        out.push_str(&format!(
+            "pairs with an article dropped before story grouping: {} ({} same story; counted as not same; --min-quality 0 keeps low-quality articles)\n",
+            r.pairs_filtered, r.positives_filtered
+        ));
+    }
     if r.false_positives_by_overall.iter().any(|b| b.1 > 0) {
         out.push_str("false positives by graded label:\n");
         for (band, n) in &r.false_positives_by_overall {

@@ -13,6 +13,10 @@
 //! 4. **Candidates, verification, clustering** ([`cluster`]): inverted index with capped posting
 //!    lists, cosine plus shared names/numbers, and average linkage with a majority rule, so one
 //!    article cannot chain two unrelated stories.
+//! 5. **Own wording** ([`terms::outside_shared_wording`]): before clustering, a verified pair must
+//!    keep [`OWN_WORDING_SHARE`] × `min_similarity` once the runs of words both texts share are
+//!    set aside, so templated reports of different events (one league's match reports) and
+//!    pages alike only through boilerplate do not count as one story.
 //!
 //! Guarantees: the stage never changes copy clusters (it runs on one representative per
 //! cluster, after them); results are identical whatever the thread count (batches are folded in
@@ -90,6 +94,12 @@ impl Stories {
 
 /// Articles read per batch.
 const BATCH: usize = 2048;
+
+/// A verified pair must keep this share of `min_similarity` on the words it does not share in
+/// runs ([`terms::outside_shared_wording`]). Rewrites of one event keep most of their
+/// similarity (they share facts, not phrases); templated reports, boilerplate-sharing pages and
+/// paywall notices lose nearly all of it.
+pub const OWN_WORDING_SHARE: f64 = 0.6;
 /// Evidence terms listed per group.
 const EVIDENCE_TERMS: usize = 12;
 
@@ -165,7 +175,6 @@ pub fn group(
             arena.push(v);
         }
     }
-    drop(df);
     out.stats.vector_bytes = arena.bytes() as u64;
     let rules = cluster::Rules {
         max_postings: opts.max_postings,
@@ -176,6 +185,32 @@ pub fn group(
     };
     let mut counts = cluster::PairCounts::default();
     let edges = cluster::verified_edges(&arena, &days, &rules, &mut counts);
+    // Own-wording check: the pair must stay similar once the runs of words it shares are set
+    // aside (templated reports of different events share their similarity through them).
+    let min_own = opts.min_similarity * OWN_WORDING_SHARE;
+    let own: Vec<f64> = edges
+        .par_iter()
+        .map(|e| {
+            let a = terms::term_sequence(&cleaned_text(spill, clean_at(reps[e.a as usize]))?);
+            let b = terms::term_sequence(&cleaned_text(spill, clean_at(reps[e.b as usize]))?);
+            let (ta, tb) = terms::outside_shared_wording(&a, &b);
+            let va = vector::top_k(&vector::weigh(&ta, &df, weighting), opts.top_terms);
+            let vb = vector::top_k(&vector::weigh(&tb, &df, weighting), opts.top_terms);
+            Ok(vector::overlap(
+                (&va.keys, &va.weights, &va.kinds),
+                (&vb.keys, &vb.weights, &vb.kinds),
+            )
+            .cosine)
+        })
+        .collect::<Result<_>>()?;
+    drop(df);
+    let edges: Vec<cluster::Edge> = edges
+        .into_iter()
+        .zip(&own)
+        .filter(|(_, &c)| c >= min_own)
+        .map(|(e, _)| e)
+        .collect();
+    counts.verified = edges.len() as u64;
     out.stats.candidate_pairs = counts.candidates;
     out.stats.verified_pairs = counts.verified;
     out.stats.skipped_keys = counts.skipped_keys;

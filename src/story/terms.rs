@@ -208,6 +208,62 @@ pub fn doc_terms(text: &str) -> Vec<Term> {
     out
 }
 
+/// Terms in a row that count as shared wording (see [`outside_shared_wording`]). Five content
+/// words span about eight to ten running words: a template phrase or a copied sentence, never
+/// a chance match between two rewrites.
+pub const SHARED_RUN: usize = 5;
+
+/// The term sequence of `text`: (hash, kind) of every occurrence, in order.
+pub fn term_sequence(text: &str) -> Vec<(u64, u8)> {
+    let mut out = Vec::new();
+    for_each_term(text, |t, kind| out.push((term_hash(t), kind)));
+    out
+}
+
+/// The distinct terms of two term sequences once every run of [`SHARED_RUN`] terms that occurs
+/// in both is removed from both: what each article says *in its own words*. Templated reports
+/// (one league's match reports, a site's sign-up box, a paywall notice) share their similarity
+/// through such runs; rewrites of one event share facts but hardly any run. Occurrences keep
+/// their original positions for the lead discount, so the result is comparable with
+/// [`doc_terms`].
+pub fn outside_shared_wording(a: &[(u64, u8)], b: &[(u64, u8)]) -> (Vec<Term>, Vec<Term>) {
+    let runs = |s: &[(u64, u8)]| -> Vec<u64> {
+        s.windows(SHARED_RUN)
+            .map(|w| {
+                w.iter().fold(0x9e37_79b9_7f4a_7c15u64, |h, t| {
+                    crate::normalize::fmix64(h ^ t.0).wrapping_add(h.rotate_left(17))
+                })
+            })
+            .collect()
+    };
+    let (ra, rb) = (runs(a), runs(b));
+    let in_a: std::collections::HashSet<u64> = ra.iter().copied().collect();
+    let in_b: std::collections::HashSet<u64> = rb.iter().copied().collect();
+    let strip = |s: &[(u64, u8)], r: &[u64], other: &std::collections::HashSet<u64>| {
+        let mut covered = vec![false; s.len()];
+        for (i, h) in r.iter().enumerate() {
+            if other.contains(h) {
+                covered[i..i + SHARED_RUN].fill(true);
+            }
+        }
+        let mut map: HashMap<u64, (f32, u8)> = HashMap::new();
+        for (position, (t, c)) in s.iter().zip(&covered).enumerate() {
+            if !c {
+                let e = map.entry(t.0).or_insert((0.0, 0));
+                e.0 += 1.0 / (1.0 + position as f32 / LEAD_TERMS);
+                e.1 |= t.1;
+            }
+        }
+        let mut out: Vec<Term> = map
+            .into_iter()
+            .map(|(hash, (tf, kind))| Term { hash, tf, kind })
+            .collect();
+        out.sort_unstable_by_key(|t| t.hash);
+        out
+    };
+    (strip(a, &ra, &in_b), strip(b, &rb, &in_a))
+}
+
 /// The normalized form of the terms of `text` whose hash `wanted` accepts, by hash.
 pub fn spellings(text: &str, wanted: impl Fn(u64) -> bool) -> HashMap<u64, String> {
     let mut out = HashMap::new();
@@ -228,6 +284,24 @@ mod tests {
         let mut v = Vec::new();
         for_each_term(text, |t, k| v.push((t.to_string(), k)));
         v
+    }
+
+    #[test]
+    fn shared_runs_are_set_aside_and_own_words_kept() {
+        let a = term_sequence(
+            "Rovers beat Kestrel at Quayside Park. Full tables, fixtures and match statistics are available on the league website.",
+        );
+        let b = term_sequence(
+            "Saltby drew with Millbrook at Harbour Road. Full tables, fixtures and match statistics are available on the league website.",
+        );
+        let (ta, tb) = outside_shared_wording(&a, &b);
+        let has = |t: &[Term], w: &str| t.iter().any(|x| x.hash == term_hash(w));
+        assert!(has(&ta, "rovers") && has(&tb, "saltby"));
+        assert!(!has(&ta, "fixtures") && !has(&tb, "website"));
+        // Without a shared run nothing is removed.
+        let c = term_sequence("Kestrel fixtures website tables league");
+        let (ta, _) = outside_shared_wording(&a, &c);
+        assert_eq!(ta, doc_terms("Rovers beat Kestrel at Quayside Park. Full tables, fixtures and match statistics are available on the league website."));
     }
 
     #[test]
