@@ -144,12 +144,12 @@ pub fn run(job: &CleanJob) -> Result<Summary> {
     // Pass 2: strip debris, fingerprint, score.
     let stage = progress.stage("score", Some(read.ids.len() as u64), "records");
     let debris = Debris::new(&opts.debris)?;
-    let scored = score_pass(&read, &debris, work.path(), opts, &stage)?;
+    let mut scored = score_pass(&read, &debris, work.path(), opts, &stage)?;
     timings.push(("score", stage.finish()));
 
     // Pass 3: group and select.
     let stage = progress.stage("group", Some(scored.docs.len() as u64), "records");
-    let grouping = group_pass(&scored, &read.spill, opts, &stage)?;
+    let grouping = group_pass(&mut scored, &read.spill, opts, &stage)?;
     timings.push(("group", stage.finish()));
 
     // Pass 4: write.
@@ -671,6 +671,9 @@ pub struct OutCluster {
 }
 
 pub struct Grouping {
+    /// Quality of near-copy members re-scored with their cluster's names; replaces the
+    /// per-document verdict in the output.
+    pub requality: HashMap<u32, Quality>,
     pub clusters: Vec<OutCluster>,
     /// Per record: index into `clusters`, if any.
     pub cluster_of: Vec<Option<u32>>,
@@ -680,13 +683,13 @@ pub struct Grouping {
 }
 
 fn group_pass(
-    scored: &ScorePass,
+    scored: &mut ScorePass,
     raw: &SpillReader,
     opts: &Options,
     stage: &crate::progress::Stage,
 ) -> Result<Grouping> {
-    let docs = &scored.docs;
-    let exact: Vec<u64> = docs
+    let exact: Vec<u64> = scored
+        .docs
         .iter()
         .map(|d| if d.filtered.is_none() { d.exact } else { 0 })
         .collect();
@@ -696,7 +699,7 @@ fn group_pass(
         Vec::new()
     };
     // Only the first member of an exact group takes part in near-copy detection.
-    let mut is_copy = vec![false; docs.len()];
+    let mut is_copy = vec![false; scored.docs.len()];
     for g in &groups {
         for &d in &g[1..] {
             is_copy[d as usize] = true;
@@ -705,13 +708,13 @@ fn group_pass(
     let mut stats = DedupStats::default();
     let edges = if opts.dedup.near {
         // Exact groups are joined first, so their members are never verified against each other.
-        let mut uf = dedup::UnionFind::new(docs.len());
+        let mut uf = dedup::UnionFind::new(scored.docs.len());
         for g in &groups {
             for &d in &g[1..] {
                 uf.union(g[0], d);
             }
         }
-        let load = |d: u32| load_sets(&scored.spill, docs[d as usize].clean_at, opts);
+        let load = |d: u32| load_sets(&scored.spill, scored.docs[d as usize].clean_at, opts);
         dedup::near_copy_edges(
             &scored.lsh_docs,
             &is_copy,
@@ -725,7 +728,15 @@ fn group_pass(
         Vec::new()
     };
     let groups = if opts.dedup.exact { groups } else { Vec::new() };
-    let clusters = dedup::cluster(docs.len(), &exact, &groups, &edges);
+    let clusters = dedup::cluster(scored.docs.len(), &exact, &groups, &edges);
+    // Copies of one story agree on its names: re-score near-copy members with the names the
+    // cluster shares before choosing which member to keep.
+    let requality = rescore_with_cluster_names(&clusters, scored, opts)?;
+    for (d, q) in &requality {
+        scored.docs[*d as usize].quality = q.score;
+    }
+    let scored: &ScorePass = scored;
+    let docs = &scored.docs;
     let mut cluster_of = vec![None; docs.len()];
     let mut out = Vec::with_capacity(clusters.len());
     for (ci, c) in clusters.into_iter().enumerate() {
@@ -755,6 +766,7 @@ fn group_pass(
     let stories = group_stories(scored, raw, &out, &cluster_of, opts)?;
     stage.inc(docs.len() as u64);
     Ok(Grouping {
+        requality,
         clusters: out,
         cluster_of,
         stats,
@@ -809,6 +821,49 @@ fn group_stories(
 }
 
 /// Shingle and number sets of a record's cleaned text, re-read from the spill.
+/// Members of one cluster whose texts feed its name index: bounds memory on huge clusters.
+const NAME_INDEX_MEMBERS: usize = 64;
+
+/// Re-scores every member of each near-copy cluster with a name index built from the cluster's
+/// members (`quality::score_with`): a name that most copies spell one way exposes the copy that
+/// mangles it. Exact-copy clusters share one text and gain nothing.
+fn rescore_with_cluster_names(
+    clusters: &[dedup::Cluster],
+    scored: &ScorePass,
+    opts: &Options,
+) -> Result<HashMap<u32, Quality>> {
+    let text_of = |d: u32| -> Result<String> {
+        let entry = scored.spill.read_at(scored.docs[d as usize].clean_at)?;
+        let fields = unpack(&entry)?;
+        Ok(String::from_utf8_lossy(fields.first().copied().unwrap_or_default()).into_owned())
+    };
+    let per_cluster: Vec<Vec<(u32, Quality)>> = clusters
+        .par_iter()
+        .filter(|c| !c.exact)
+        .map(|c| {
+            let texts: Vec<String> = c
+                .members
+                .iter()
+                .take(NAME_INDEX_MEMBERS)
+                .map(|&d| text_of(d))
+                .collect::<Result<_>>()?;
+            let index = quality::NameIndex::from_texts(texts.iter().map(String::as_str));
+            c.members
+                .iter()
+                .enumerate()
+                .map(|(k, &d)| {
+                    let text = match texts.get(k) {
+                        Some(t) => std::borrow::Cow::Borrowed(t.as_str()),
+                        None => std::borrow::Cow::Owned(text_of(d)?),
+                    };
+                    Ok((d, quality::score_with(&text, &opts.quality, &index)))
+                })
+                .collect()
+        })
+        .collect::<Result<_>>()?;
+    Ok(per_cluster.into_iter().flatten().collect())
+}
+
 fn load_sets(spill: &SpillReader, at: u64, opts: &Options) -> Result<DocSets> {
     let entry = spill.read_at(at)?;
     let fields = unpack(&entry)?;
@@ -1156,7 +1211,14 @@ fn output_record(
     let mut record: Map<String, Value> = serde_json::from_slice(original)?;
     let annotations: Map<String, Value> = serde_json::from_slice(annotations)?;
     let mut info = Map::new();
-    let quality = annotations.get("quality").and_then(Value::as_object);
+    let rescored = match grouping.requality.get(&(i as u32)) {
+        Some(q) => Some(serde_json::to_value(q)?),
+        None => None,
+    };
+    let quality = rescored
+        .as_ref()
+        .and_then(Value::as_object)
+        .or_else(|| annotations.get("quality").and_then(Value::as_object));
     let get = |k: &str| {
         quality
             .and_then(|q| q.get(k))

@@ -333,3 +333,26 @@ fn bad_usage_exits_with_status_2() {
         .expect("run");
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn a_garbled_copy_loses_the_keep_decision_to_its_clean_original() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    run_samples(&out, &[]);
+    let garbled = strs(&expected()["garbled"]);
+    let clusters = read_jsonl(&out.join("clusters.jsonl"));
+    let mut checked = 0;
+    for c in clusters.iter().filter(|c| c["level"] == "near") {
+        let members = strs(&c["members"]);
+        if members.iter().any(|m| garbled.contains(m)) {
+            let kept = c["kept"].as_str().expect("kept").to_string();
+            assert!(
+                !garbled.contains(&kept),
+                "garbled {kept} kept over its clean copy"
+            );
+            assert_eq!(c["selection"]["decided_by"], "quality");
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "no near cluster holds a garbled sample");
+}
