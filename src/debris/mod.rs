@@ -206,14 +206,25 @@ impl Debris {
                 });
                 continue;
             }
-            shape::lower_into(t, &mut scratch.lower);
-            let sh = shape::shape(t, &scratch.lower, &self.lex);
-            let hits = if t.len() <= phrases::FULL_SCAN_MAX_BYTES {
-                shape::lower_split_into(t, &mut scratch.split);
-                self.phrases.scan(&scratch.split)
+            let (sh, hits) = if t.len() <= phrases::FULL_SCAN_MAX_BYTES {
+                // Without glued words the split form is the plain lower-case form: one pass.
+                let lower = if shape::lower_split_into(t, &mut scratch.split) {
+                    shape::lower_into(t, &mut scratch.lower);
+                    &scratch.lower
+                } else {
+                    &scratch.split
+                };
+                (
+                    shape::shape(t, lower, &self.lex),
+                    self.phrases.scan(&scratch.split),
+                )
             } else {
                 // No glue splitting on long lines: offsets are those of `lower`.
-                self.phrases.scan_inline(&scratch.lower)
+                shape::lower_into(t, &mut scratch.lower);
+                (
+                    shape::shape(t, &scratch.lower, &self.lex),
+                    self.phrases.scan_inline(&scratch.lower),
+                )
             };
             for (tot, n) in stop_total.iter_mut().zip(sh.stop) {
                 *tot += u32::from(n);
@@ -274,7 +285,7 @@ impl Debris {
             let t = raw[i].trim_end();
             let next_lower = raw[i + 1].trim_start().starts_with(char::is_lowercase);
             let last = t.rsplit(char::is_whitespace).next().unwrap_or("");
-            next_lower || t.ends_with(',') || self.lex.is_stop(&last.to_lowercase())
+            next_lower || t.ends_with(',') || self.is_stop_folded(last)
         };
         let cont: Vec<bool> = (0..lines.len()).map(continues).collect();
         let mut i = 0;
@@ -297,6 +308,18 @@ impl Debris {
             }
             i = j + 1;
         }
+    }
+
+    /// `word` lower-cased is a stop word (without allocating for plain ASCII words).
+    fn is_stop_folded(&self, word: &str) -> bool {
+        let mut buf = [0u8; 16];
+        if word.is_ascii() && word.len() <= buf.len() {
+            let b = &mut buf[..word.len()];
+            b.copy_from_slice(word.as_bytes());
+            b.make_ascii_lowercase();
+            return std::str::from_utf8(b).is_ok_and(|w| self.lex.is_stop(w));
+        }
+        self.lex.is_stop(&word.to_lowercase())
     }
 
     /// Line-level verdict from phrases, shape and corpus counts (None = not debris by itself).

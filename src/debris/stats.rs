@@ -17,6 +17,7 @@
 //! in any merge order.
 
 use super::hash::PreBuild;
+use super::shape::chars;
 use std::collections::HashMap;
 
 type Map = HashMap<u64, u32, PreBuild>;
@@ -201,12 +202,12 @@ fn normalize<'b>(line: &str, buf: &'b mut String) -> Option<&'b str> {
                     alnum |= c.is_ascii_alphabetic();
                     buf.push(c.to_ascii_lowercase());
                 }
-            } else if c.is_numeric() {
+            } else if chars::is_numeric(c) {
                 buf.push('0');
                 alnum = true;
             } else {
-                alnum |= c.is_alphanumeric();
-                buf.extend(c.to_lowercase());
+                alnum |= chars::is_alphanumeric(c);
+                chars::push_lower(buf, c);
             }
         }
     }
