@@ -193,6 +193,28 @@ pub fn lower_split_into(line: &str, out: &mut String) -> bool {
     let mut glued = false;
     if line.is_ascii() {
         let b = line.as_bytes();
+        // Most lines have no glue: then a bulk copy and lower-casing does.
+        let mut lower_run = 0usize;
+        let mut any_glue = false;
+        for w in b.windows(2) {
+            let (p, c) = (w[0], w[1]);
+            lower_run = if p.is_ascii_lowercase() {
+                lower_run + 1
+            } else {
+                0
+            };
+            if (p.is_ascii_lowercase() && c.is_ascii_uppercase() && lower_run >= 2)
+                || (p.is_ascii_digit() && c.is_ascii_lowercase())
+            {
+                any_glue = true;
+                break;
+            }
+        }
+        if !any_glue {
+            out.push_str(line);
+            out.make_ascii_lowercase();
+            return false;
+        }
         let mut lower_run = 0usize;
         let mut p = 0u8;
         for (i, &c) in b.iter().enumerate() {
