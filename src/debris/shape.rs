@@ -1,7 +1,7 @@
 //! Line shape: cheap features of one line (length, punctuation, stop words, dates, links)
 //! computed in one pass without allocating.
 
-use super::hash::XxBuild;
+use super::hash::WordBuild;
 use super::lang::LISTS;
 use std::collections::HashMap;
 
@@ -15,12 +15,12 @@ const MONTH: u16 = 1 << 10;
 #[derive(Debug, Clone)]
 pub struct Lexicon {
     /// Bits 0-4: stop word of `LANGS[i]`; `DATE`; `VERB`.
-    map: HashMap<&'static str, u16, XxBuild>,
+    map: HashMap<&'static str, u16, WordBuild>,
 }
 
 impl Lexicon {
     pub fn new() -> Lexicon {
-        let mut map: HashMap<&'static str, u16, XxBuild> = HashMap::default();
+        let mut map: HashMap<&'static str, u16, WordBuild> = HashMap::default();
         for (bit, list) in LISTS.iter().enumerate() {
             for w in list.lines().map(str::trim).filter(|w| !w.is_empty()) {
                 *map.entry(w).or_default() |= 1 << bit;
@@ -180,6 +180,12 @@ pub mod chars {
     }
 }
 
+/// Characters whose lower-case form is one character of the same UTF-8 length (a subset: ASCII,
+/// basic Cyrillic, general punctuation, and caseless CJK).
+fn same_len_lower(c: char) -> bool {
+    matches!(c as u32, 0..=0x7f | 0x400..=0x45f | 0x2000..=0x206f | 0x3000..=0x9fff | 0xac00..=0xd7a3)
+}
+
 fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x0E00..=0x0E7F)
@@ -314,6 +320,14 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
         if line.is_ascii() && lower.len() == line.len() {
             let base = line.as_ptr() as usize;
             Box::new(line.split_ascii_whitespace().map(move |tok| {
+                let off = tok.as_ptr() as usize - base;
+                (tok, &lower[off..off + tok.len()])
+            }))
+        } else if lower.len() == line.len() && line.chars().all(same_len_lower) {
+            // Cyrillic and typographic punctuation keep their byte length in lower case, so
+            // offsets still match.
+            let base = line.as_ptr() as usize;
+            Box::new(line.split_whitespace().map(move |tok| {
                 let off = tok.as_ptr() as usize - base;
                 (tok, &lower[off..off + tok.len()])
             }))
@@ -477,6 +491,13 @@ mod tests {
             let mut a = String::new();
             chars::push_lower(&mut a, c);
             assert_eq!(a, c.to_lowercase().collect::<String>(), "{u:x}");
+        }
+        for u in 0..0x10000u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            if same_len_lower(c) {
+                let l: Vec<char> = c.to_lowercase().collect();
+                assert!(l.len() == 1 && l[0].len_utf8() == c.len_utf8(), "{u:x}");
+            }
         }
     }
 
