@@ -645,7 +645,8 @@ fn is_comment_header(raw: &str, l: &Line) -> bool {
     }
     let t = raw.trim_end();
     if !t.ends_with(':') {
-        return l.shape.date_like && !l.shape.ends_sentence;
+        // A dated or timed line: "May 3, 2019 at 4:47 pm", "2 days ago at 07:52 am".
+        return (l.shape.date_like || l.shape.time_only) && !l.shape.ends_sentence;
     }
     let t = t.to_lowercase();
     let said = [
@@ -680,7 +681,8 @@ fn mark_comment_zone(raw: &[&str], lines: &mut [Line]) {
         }
         let said_header = good_words >= MIN_ARTICLE_WORDS_BEFORE_COMMENTS
             && is_comment_header(raw[i], &l)
-            && !l.shape.date_like;
+            && !l.shape.date_like
+            && !l.shape.time_only;
         let heading = l.hits.comments && l.class == Class::Bad;
         if said_header
             || (heading

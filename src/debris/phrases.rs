@@ -1,6 +1,6 @@
 //! UI phrase lists, compiled once into one Aho-Corasick automaton.
 //!
-//! The built-in lists live in `phrases/{en,de,fr,es,ru}.txt` (written for copydesk, same
+//! The built-in lists live in `phrases/{en,de,fr,es,ru,pt,it}.txt` (written for copydesk, same
 //! licence); users add their own files through `DebrisOptions::phrase_files` in the same format:
 //!
 //! ```text
@@ -27,6 +27,8 @@ const BUILTIN: &[(&str, &str)] = &[
     ("fr", include_str!("phrases/fr.txt")),
     ("es", include_str!("phrases/es.txt")),
     ("ru", include_str!("phrases/ru.txt")),
+    ("pt", include_str!("phrases/pt.txt")),
+    ("it", include_str!("phrases/it.txt")),
 ];
 
 /// How a phrase is used.
