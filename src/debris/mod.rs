@@ -84,6 +84,9 @@ pub mod reasons {
     pub const COMMENTS: &str = "comments";
     /// Prose cut off from the article by a long run of debris (sidebars, widgets).
     pub const ISOLATED_BLOCK: &str = "isolated_block";
+    /// A second copy of a paragraph kept elsewhere (the page printed the article twice, or a
+    /// teaser list repeats its lede).
+    pub const DUPLICATE_TEXT: &str = "duplicate_text";
 
     /// Every reason, for validating user phrase files.
     pub const ALL: &[&str] = &[
@@ -104,6 +107,7 @@ pub mod reasons {
         BOILERPLATE_RUN,
         COMMENTS,
         ISOLATED_BLOCK,
+        DUPLICATE_TEXT,
     ];
 }
 
@@ -259,7 +263,8 @@ impl Debris {
         mark_related_zones(&mut lines);
         mark_comment_zone(&raw, &mut lines);
         resolve_by_context(&mut lines);
-        drop_isolated_blocks(&mut lines);
+        let main = drop_isolated_blocks(&mut lines);
+        drop_duplicate_paragraphs(&raw, &mut lines, main);
         self.assemble(&raw, &lines, &mut scratch)
     }
 
@@ -713,7 +718,7 @@ const MIN_BLOCK_SHARE_BEFORE: f64 = 0.1;
 
 /// Keeps the article's main block: kept lines separated from the biggest block of prose by a
 /// long run of debris, and much smaller than it, are sidebars, widgets or teasers.
-fn drop_isolated_blocks(lines: &mut [Line]) {
+fn drop_isolated_blocks(lines: &mut [Line]) -> Option<(usize, usize)> {
     let mut blocks: Vec<(usize, usize, u32)> = Vec::new(); // first, last line, words
     let mut bad_run = 0usize;
     for (i, l) in lines.iter().enumerate() {
@@ -733,8 +738,8 @@ fn drop_isolated_blocks(lines: &mut [Line]) {
             }
         }
     }
-    let Some(&(mfirst, _, main)) = blocks.iter().max_by_key(|b| b.2) else {
-        return;
+    let Some(&(mfirst, mlast, main)) = blocks.iter().max_by_key(|b| b.2) else {
+        return None;
     };
     for &(first, last, words) in &blocks {
         // Below the article: related widgets, sidebars. Above it: rarer, and often the lede
@@ -751,6 +756,57 @@ fn drop_isolated_blocks(lines: &mut [Line]) {
                 }
             }
         }
+    }
+    Some((mfirst, mlast))
+}
+
+/// Paragraphs at least this long (words) are checked for verbatim copies.
+const MIN_DUPLICATE_WORDS: u32 = 15;
+
+/// A kept paragraph that occurs verbatim more than once, next to another paragraph that is
+/// repeated with it (so a repeated passage, not a repeated line), keeps one copy: the one in
+/// the main block if there is one, else the first. Articles do not repeat whole passages; pages
+/// do (a print or AMP copy of the article). A single repeated paragraph (the same question put
+/// to each interviewee, a recipe line in several meal plans, a pull quote) stays.
+fn drop_duplicate_paragraphs(raw: &[&str], lines: &mut [Line], main: Option<(usize, usize)>) {
+    let in_main = |i: usize| main.is_some_and(|(a, b)| (a..=b).contains(&i));
+    let keys: Vec<Option<u64>> = lines
+        .iter()
+        .zip(raw)
+        .map(|(l, r)| {
+            let long = !matches!(l.class, Class::Blank | Class::Bad)
+                && l.shape.weight >= MIN_DUPLICATE_WORDS;
+            long.then(|| xxhash_rust::xxh3::xxh3_64(r.trim().as_bytes()))
+        })
+        .collect();
+    let key_at = |j: Option<usize>| j.and_then(|j| keys[j]);
+    let same_neighbour = |i: usize, k: usize| {
+        let next = key_at(next_nonblank(lines, i));
+        let prev = key_at(prev_nonblank(lines, i));
+        (next.is_some() && next == key_at(next_nonblank(lines, k)))
+            || (prev.is_some() && prev == key_at(prev_nonblank(lines, k)))
+    };
+    let mut seen: std::collections::HashMap<u64, usize, hash::PreBuild> = Default::default();
+    let mut drop = Vec::new();
+    for (i, key) in keys.iter().enumerate() {
+        let Some(key) = *key else { continue };
+        match seen.get(&key).copied() {
+            None => {
+                seen.insert(key, i);
+            }
+            Some(k) if same_neighbour(i, k) => {
+                if in_main(i) && !in_main(k) {
+                    drop.push(k);
+                    seen.insert(key, i);
+                } else {
+                    drop.push(i);
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    for i in drop {
+        bad(&mut lines[i], reasons::DUPLICATE_TEXT);
     }
 }
 
