@@ -738,9 +738,7 @@ fn drop_isolated_blocks(lines: &mut [Line]) -> Option<(usize, usize)> {
             }
         }
     }
-    let Some(&(mfirst, mlast, main)) = blocks.iter().max_by_key(|b| b.2) else {
-        return None;
-    };
+    let &(mfirst, mlast, main) = blocks.iter().max_by_key(|b| b.2)?;
     for &(first, last, words) in &blocks {
         // Below the article: related widgets, sidebars. Above it: rarer, and often the lede
         // split off by a photo, so it must be much smaller to go.
