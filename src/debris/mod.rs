@@ -261,6 +261,7 @@ impl Debris {
         mark_captions(&mut lines, lang);
         mark_author_boxes(&mut lines);
         mark_related_zones(&mut lines);
+        mark_teaser_lists(&mut lines);
         mark_comment_zone(&raw, &mut lines);
         resolve_by_context(&mut lines);
         let main = drop_isolated_blocks(&mut lines);
@@ -634,6 +635,59 @@ fn mark_related_zones(lines: &mut [Line]) {
             }
             Class::Bad | Class::Blank => {}
         }
+    }
+}
+
+/// Truncated paragraphs ("…", "[…]", "Read more") in a row that make a teaser list.
+const MIN_TEASERS_IN_LIST: usize = 3;
+
+/// A list of teaser cards without a marker above it: at least three truncated paragraphs, each
+/// separated from the next only by short title lines (at most two). Article paragraphs do not
+/// end cut off three times in a row. The teasers and the titles between them go.
+fn mark_teaser_lists(lines: &mut [Line]) {
+    let teaser = |l: &Line| l.shape.ends_truncated && l.shape.weight >= 5 && l.class != Class::Bad;
+    let title = |l: &Line| l.shape.weight <= 15 && !teaser(l);
+    let idx: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].class != Class::Blank)
+        .collect();
+    let mut k = 0;
+    while k < idx.len() {
+        if !teaser(&lines[idx[k]]) {
+            k += 1;
+            continue;
+        }
+        // Extend the run: teaser (title{0,2} teaser)*
+        let start = k;
+        let mut end = k;
+        let mut count = 1;
+        let mut j = k + 1;
+        loop {
+            let mut t = j;
+            while t < idx.len() && t - j < 2 && title(&lines[idx[t]]) {
+                t += 1;
+            }
+            if t < idx.len() && teaser(&lines[idx[t]]) {
+                count += 1;
+                end = t;
+                j = t + 1;
+            } else {
+                break;
+            }
+        }
+        if count >= MIN_TEASERS_IN_LIST {
+            // The title of the first card sits right above it.
+            let first = if start > 0 && title(&lines[idx[start - 1]]) {
+                start - 1
+            } else {
+                start
+            };
+            for &i in &idx[first..=end] {
+                if lines[i].class != Class::Bad {
+                    bad(&mut lines[i], reasons::RELATED_TEASER);
+                }
+            }
+        }
+        k = end + 1;
     }
 }
 
