@@ -185,6 +185,19 @@ fn normalize<'b>(line: &str, buf: &'b mut String) -> Option<&'b str> {
     buf.clear();
     let mut chars = 0usize;
     let mut alnum = false;
+    if line.len() > MAX_LINE_CHARS {
+        // Too long in any case: skip the lower-casing (most such lines are prose).
+        let visible = if line.is_ascii() {
+            line.bytes()
+                .filter(|b| !matches!(b, b' ' | b'\t'..=b'\r'))
+                .count()
+        } else {
+            line.chars().filter(|c| !c.is_whitespace()).count()
+        };
+        if visible > MAX_LINE_CHARS {
+            return None;
+        }
+    }
     if line.is_ascii() {
         // Same result as the general loop below, byte by byte (`char::is_whitespace` on ASCII
         // is tab to carriage return and space).
