@@ -314,29 +314,9 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
     let mut prev_month = false;
     let mut prev_number = false;
     let mut any_token = false;
-    // ASCII lines (most news text) split faster, and their lower-case form has the same byte
-    // offsets, so it is sliced rather than split again.
-    let tokens: Box<dyn Iterator<Item = (&str, &str)>> =
-        if line.is_ascii() && lower.len() == line.len() {
-            let base = line.as_ptr() as usize;
-            Box::new(line.split_ascii_whitespace().map(move |tok| {
-                let off = tok.as_ptr() as usize - base;
-                (tok, &lower[off..off + tok.len()])
-            }))
-        } else if lower.len() == line.len() && line.chars().all(same_len_lower) {
-            // Cyrillic and typographic punctuation keep their byte length in lower case, so
-            // offsets still match.
-            let base = line.as_ptr() as usize;
-            Box::new(line.split_whitespace().map(move |tok| {
-                let off = tok.as_ptr() as usize - base;
-                (tok, &lower[off..off + tok.len()])
-            }))
-        } else {
-            Box::new(line.split_whitespace().zip(lower.split_whitespace()))
-        };
-    for (tok, ltok) in tokens {
+    let mut on_token = |tok: &str, ltok: &str| {
         if !tok.chars().any(chars::is_alphanumeric) {
-            continue;
+            return;
         }
         s.words += 1;
         if tok.chars().next().is_some_and(chars::is_uppercase) {
@@ -358,7 +338,7 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
             }
             prev_month = month && ltok.len() >= 3;
             prev_number = false;
-            continue;
+            return;
         }
         if ltok.contains("http")
             || ltok.starts_with("www.")
@@ -384,7 +364,7 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
         // Dates and times only matter on short lines (bylines, captions, comment headers).
         if s.words > 36 {
             s.time_only = false;
-            continue;
+            return;
         }
         // Tokens of a date/time line: numbers and date words, split on punctuation.
         for part in ltok.split(|c: char| !chars::is_alphanumeric(c) && c != '.') {
@@ -414,6 +394,28 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
             }
             prev_month = month && part.len() >= 3;
             prev_number = number;
+        }
+    };
+    // ASCII lines (most news text) split faster, and their lower-case form has the same byte
+    // offsets, so it is sliced rather than split again; so are lines whose characters all keep
+    // their byte length in lower case (Cyrillic, typographic punctuation).
+    if (line.is_ascii() && lower.len() == line.len())
+        || (lower.len() == line.len() && line.chars().all(same_len_lower))
+    {
+        let base = line.as_ptr() as usize;
+        let ascii = line.is_ascii();
+        let mut each = |tok: &str| {
+            let off = tok.as_ptr() as usize - base;
+            on_token(tok, &lower[off..off + tok.len()]);
+        };
+        if ascii {
+            line.split_ascii_whitespace().for_each(&mut each);
+        } else {
+            line.split_whitespace().for_each(&mut each);
+        }
+    } else {
+        for (tok, ltok) in line.split_whitespace().zip(lower.split_whitespace()) {
+            on_token(tok, ltok);
         }
     }
     if !any_token {
