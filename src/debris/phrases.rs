@@ -1,6 +1,6 @@
 //! UI phrase lists, compiled once into one Aho-Corasick automaton.
 //!
-//! The built-in lists live in `phrases/{en,de,fr,es,ru}.txt` (written for copydesk, same
+//! The built-in lists live in `phrases/{en,de,fr,es,ru,pt,it}.txt` (written for copydesk, same
 //! licence); users add their own files through `DebrisOptions::phrase_files` in the same format:
 //!
 //! ```text
@@ -17,6 +17,7 @@
 //! only counts at word boundaries.
 
 use super::reasons;
+use super::shape::chars;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use anyhow::{bail, Context, Result};
 
@@ -26,6 +27,8 @@ const BUILTIN: &[(&str, &str)] = &[
     ("fr", include_str!("phrases/fr.txt")),
     ("es", include_str!("phrases/es.txt")),
     ("ru", include_str!("phrases/ru.txt")),
+    ("pt", include_str!("phrases/pt.txt")),
+    ("it", include_str!("phrases/it.txt")),
 ];
 
 /// How a phrase is used.
@@ -107,6 +110,7 @@ impl PhraseSet {
             .unzip();
         let inline_ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&inline_pat)
             .context("cannot compile inline debris phrases")?;
         Ok(PhraseSet {
@@ -148,7 +152,7 @@ impl PhraseSet {
         let mut longest_reason = reasons::UI_PHRASE;
         let first_alnum = lower
             .char_indices()
-            .find(|(_, c)| c.is_alphanumeric() || *c == '(')
+            .find(|&(_, c)| chars::is_alphanumeric(c) || c == '(')
             .map(|(i, _)| i)
             .unwrap_or(0);
         for m in self.ac.find_overlapping_iter(lower) {
@@ -192,7 +196,7 @@ impl PhraseSet {
             let uncovered = lower
                 .char_indices()
                 .filter(|&(i, c)| {
-                    c.is_alphabetic() && !ranges.iter().any(|&(s, e)| i >= s && i < e)
+                    chars::is_alphabetic(c) && !ranges.iter().any(|&(s, e)| i >= s && i < e)
                 })
                 .count();
             if uncovered == 0 {
@@ -215,7 +219,7 @@ fn at_boundary(s: &str, start: usize, end: usize) -> bool {
     let after = s[end..].chars().next();
     let first = s[start..end].chars().next();
     let last = s[start..end].chars().next_back();
-    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+    let word = |c: Option<char>| c.is_some_and(chars::is_alphanumeric);
     !((word(before) && word(first)) || (word(after) && word(last)))
 }
 

@@ -1,7 +1,7 @@
 //! Line shape: cheap features of one line (length, punctuation, stop words, dates, links)
 //! computed in one pass without allocating.
 
-use super::hash::XxBuild;
+use super::hash::WordBuild;
 use super::lang::LISTS;
 use std::collections::HashMap;
 
@@ -15,12 +15,12 @@ const MONTH: u16 = 1 << 10;
 #[derive(Debug, Clone)]
 pub struct Lexicon {
     /// Bits 0-4: stop word of `LANGS[i]`; `DATE`; `VERB`.
-    map: HashMap<&'static str, u16, XxBuild>,
+    map: HashMap<&'static str, u16, WordBuild>,
 }
 
 impl Lexicon {
     pub fn new() -> Lexicon {
-        let mut map: HashMap<&'static str, u16, XxBuild> = HashMap::default();
+        let mut map: HashMap<&'static str, u16, WordBuild> = HashMap::default();
         for (bit, list) in LISTS.iter().enumerate() {
             for w in list.lines().map(str::trim).filter(|w| !w.is_empty()) {
                 *map.entry(w).or_default() |= 1 << bit;
@@ -108,26 +108,128 @@ impl Shape {
     }
 }
 
+/// Character classes with fast paths for ASCII, Cyrillic and general punctuation (quotes,
+/// dashes), which make up almost all non-ASCII news text; everything else goes to the `char`
+/// methods. Results are identical to theirs (see the `fast_classes_match_std` test), they only
+/// skip the Unicode table searches that dominated profiles.
+pub mod chars {
+    #[inline]
+    pub fn is_alphabetic(c: char) -> bool {
+        match c as u32 {
+            0..=0x7f => c.is_ascii_alphabetic(),
+            0x400..=0x481 => true,
+            0x2000..=0x206f => false,
+            _ => c.is_alphabetic(),
+        }
+    }
+
+    #[inline]
+    pub fn is_alphanumeric(c: char) -> bool {
+        match c as u32 {
+            0..=0x7f => c.is_ascii_alphanumeric(),
+            0x400..=0x481 => true,
+            0x2000..=0x206f => false,
+            _ => c.is_alphanumeric(),
+        }
+    }
+
+    #[inline]
+    pub fn is_numeric(c: char) -> bool {
+        match c as u32 {
+            0..=0x7f => c.is_ascii_digit(),
+            0x400..=0x481 | 0x2000..=0x206f => false,
+            _ => c.is_numeric(),
+        }
+    }
+
+    #[inline]
+    pub fn is_lowercase(c: char) -> bool {
+        match c as u32 {
+            0..=0x7f => c.is_ascii_lowercase(),
+            0x430..=0x45f => true,
+            0x400..=0x42f | 0x2000..=0x206f => false,
+            _ => c.is_lowercase(),
+        }
+    }
+
+    #[inline]
+    pub fn is_uppercase(c: char) -> bool {
+        match c as u32 {
+            0..=0x7f => c.is_ascii_uppercase(),
+            0x400..=0x42f => true,
+            0x430..=0x45f | 0x2000..=0x206f => false,
+            _ => c.is_uppercase(),
+        }
+    }
+
+    /// Appends the lower-case form of `c` (as `char::to_lowercase`).
+    #[inline]
+    pub fn push_lower(out: &mut String, c: char) {
+        let u = c as u32;
+        let mapped = match u {
+            0..=0x7f => Some(c.to_ascii_lowercase()),
+            0x400..=0x40f => char::from_u32(u + 0x50),
+            0x410..=0x42f => char::from_u32(u + 0x20),
+            0x430..=0x45f | 0x2000..=0x206f => Some(c),
+            _ => None,
+        };
+        match mapped {
+            Some(m) => out.push(m),
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+}
+
+/// Characters whose lower-case form is one character of the same UTF-8 length (a subset: ASCII,
+/// basic Cyrillic, general punctuation, and caseless CJK).
+fn same_len_lower(c: char) -> bool {
+    matches!(c as u32, 0..=0x7f | 0x400..=0x45f | 0x2000..=0x206f | 0x3000..=0x9fff | 0xac00..=0xd7a3)
+}
+
 fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x0E00..=0x0E7F)
 }
 
 /// Lower-cases `line` into `out`, inserting a space where words were glued together without
-/// one ("Top NewsWorld News" → "top news world news", "0shares" → "0 shares").
-pub fn lower_split_into(line: &str, out: &mut String) {
+/// one ("Top NewsWorld News" → "top news world news", "0shares" → "0 shares"). Returns whether
+/// any space was inserted (if not, `out` equals the plain lower-cased form of [`lower_into`]).
+pub fn lower_split_into(line: &str, out: &mut String) -> bool {
     out.clear();
+    let mut glued = false;
     if line.is_ascii() {
         let b = line.as_bytes();
+        // Most lines have no glue: then a bulk copy and lower-casing does.
         let mut lower_run = 0usize;
+        let mut any_glue = false;
+        for w in b.windows(2) {
+            let (p, c) = (w[0], w[1]);
+            lower_run = if p.is_ascii_lowercase() {
+                lower_run + 1
+            } else {
+                0
+            };
+            if (p.is_ascii_lowercase() && c.is_ascii_uppercase() && lower_run >= 2)
+                || (p.is_ascii_digit() && c.is_ascii_lowercase())
+            {
+                any_glue = true;
+                break;
+            }
+        }
+        if !any_glue {
+            out.push_str(line);
+            out.make_ascii_lowercase();
+            return false;
+        }
+        let mut lower_run = 0usize;
+        let mut p = 0u8;
         for (i, &c) in b.iter().enumerate() {
-            if i > 0 {
-                let p = b[i - 1];
-                if (p.is_ascii_lowercase() && c.is_ascii_uppercase() && lower_run >= 2)
-                    || (p.is_ascii_digit() && c.is_ascii_lowercase())
-                {
-                    out.push(' ');
-                }
+            if i > 0
+                && ((p.is_ascii_lowercase() && c.is_ascii_uppercase() && lower_run >= 2)
+                    || (p.is_ascii_digit() && c.is_ascii_lowercase()))
+            {
+                out.push(' ');
+                glued = true;
             }
             lower_run = if c.is_ascii_lowercase() {
                 lower_run + 1
@@ -135,23 +237,30 @@ pub fn lower_split_into(line: &str, out: &mut String) {
                 0
             };
             out.push(c.to_ascii_lowercase() as char);
+            p = c;
         }
-        return;
+        return glued;
     }
     let mut prev: Option<char> = None;
     let mut lower_run = 0usize;
     for c in line.chars() {
         if let Some(p) = prev {
-            let glue = (p.is_lowercase() && c.is_uppercase() && lower_run >= 2)
-                || (p.is_ascii_digit() && c.is_alphabetic() && !c.is_uppercase());
+            let glue = (chars::is_lowercase(p) && chars::is_uppercase(c) && lower_run >= 2)
+                || (p.is_ascii_digit() && chars::is_alphabetic(c) && !chars::is_uppercase(c));
             if glue {
                 out.push(' ');
+                glued = true;
             }
         }
-        lower_run = if c.is_lowercase() { lower_run + 1 } else { 0 };
-        push_lower(out, c);
+        lower_run = if chars::is_lowercase(c) {
+            lower_run + 1
+        } else {
+            0
+        };
+        chars::push_lower(out, c);
         prev = Some(c);
     }
+    glued
 }
 
 /// Lower-cases `line` into `out` char by char.
@@ -163,16 +272,7 @@ pub fn lower_into(line: &str, out: &mut String) {
         return;
     }
     for c in line.chars() {
-        push_lower(out, c);
-    }
-}
-
-#[inline]
-fn push_lower(out: &mut String, c: char) {
-    if c.is_ascii() {
-        out.push(c.to_ascii_lowercase());
-    } else {
-        out.extend(c.to_lowercase());
+        chars::push_lower(out, c);
     }
 }
 
@@ -184,50 +284,42 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
         ..Shape::default()
     };
     let mut cjk = 0u32;
-    for c in line.chars() {
-        if is_cjk(c) {
-            s.letters += 1;
-            cjk += 1;
-        } else if c.is_ascii_alphabetic() {
-            s.letters += 1;
-        } else if c.is_ascii_digit() {
-            s.digits += 1;
-        } else if c.is_ascii() {
-            s.has_quote |= c == '"';
-        } else if c.is_alphabetic() {
-            s.letters += 1;
-            if is_cjk(c) {
+    let ascii = line.is_ascii();
+    if ascii {
+        for &b in line.as_bytes() {
+            s.letters += u32::from(b.is_ascii_alphabetic());
+            s.digits += u32::from(b.is_ascii_digit());
+            s.has_quote |= b == b'"';
+        }
+    } else {
+        for c in line.chars() {
+            if c.is_ascii() {
+                s.letters += u32::from(c.is_ascii_alphabetic());
+                s.digits += u32::from(c.is_ascii_digit());
+                s.has_quote |= c == '"';
+            } else if is_cjk(c) {
+                s.letters += 1;
                 cjk += 1;
+            } else if chars::is_alphabetic(c) {
+                s.letters += 1;
+            } else if chars::is_numeric(c) {
+                s.digits += 1;
+            } else if matches!(c, '“' | '”' | '«' | '»' | '„') {
+                s.has_quote = true;
+            } else if c == '©' {
+                s.has_copyright = true;
             }
-        } else if c.is_numeric() {
-            s.digits += 1;
-        } else if matches!(c, '"' | '“' | '”' | '«' | '»' | '„') {
-            s.has_quote = true;
-        } else if c == '©' {
-            s.has_copyright = true;
         }
     }
     let mut prev_month = false;
     let mut prev_number = false;
     let mut any_token = false;
-    // ASCII lines (most news text) split faster, and their lower-case form has the same byte
-    // offsets, so it is sliced rather than split again.
-    let tokens: Box<dyn Iterator<Item = (&str, &str)>> =
-        if line.is_ascii() && lower.len() == line.len() {
-            let base = line.as_ptr() as usize;
-            Box::new(line.split_ascii_whitespace().map(move |tok| {
-                let off = tok.as_ptr() as usize - base;
-                (tok, &lower[off..off + tok.len()])
-            }))
-        } else {
-            Box::new(line.split_whitespace().zip(lower.split_whitespace()))
-        };
-    for (tok, ltok) in tokens {
-        if !tok.chars().any(char::is_alphanumeric) {
-            continue;
+    let mut on_token = |tok: &str, ltok: &str| {
+        if !tok.chars().any(chars::is_alphanumeric) {
+            return;
         }
         s.words += 1;
-        if tok.chars().next().is_some_and(char::is_uppercase) {
+        if tok.chars().next().is_some_and(chars::is_uppercase) {
             s.capitalised += 1;
         }
         // Fast path: a plain lower-case ASCII word (most tokens of prose).
@@ -246,7 +338,7 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
             }
             prev_month = month && ltok.len() >= 3;
             prev_number = false;
-            continue;
+            return;
         }
         if ltok.contains("http")
             || ltok.starts_with("www.")
@@ -254,11 +346,11 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
         {
             s.has_link = true;
         }
-        let word = ltok.trim_matches(|c: char| !c.is_alphanumeric());
+        let word = ltok.trim_matches(|c: char| !chars::is_alphanumeric(c));
         let flags = lex.flags(word);
         count_stop(&mut s, flags);
         if flags & VERB != 0
-            || (word.len() > 4 && word.ends_with("ed") && !tok.starts_with(char::is_uppercase))
+            || (word.len() > 4 && word.ends_with("ed") && !tok.starts_with(chars::is_uppercase))
         {
             s.verbless = false;
         }
@@ -272,10 +364,10 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
         // Dates and times only matter on short lines (bylines, captions, comment headers).
         if s.words > 36 {
             s.time_only = false;
-            continue;
+            return;
         }
         // Tokens of a date/time line: numbers and date words, split on punctuation.
-        for part in ltok.split(|c: char| !c.is_alphanumeric() && c != '.') {
+        for part in ltok.split(|c: char| !chars::is_alphanumeric(c) && c != '.') {
             let part = part.trim_matches('.');
             if part.is_empty() {
                 continue;
@@ -303,6 +395,28 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
             prev_month = month && part.len() >= 3;
             prev_number = number;
         }
+    };
+    // ASCII lines (most news text) split faster, and their lower-case form has the same byte
+    // offsets, so it is sliced rather than split again; so are lines whose characters all keep
+    // their byte length in lower case (Cyrillic, typographic punctuation).
+    if (line.is_ascii() && lower.len() == line.len())
+        || (lower.len() == line.len() && line.chars().all(same_len_lower))
+    {
+        let base = line.as_ptr() as usize;
+        let ascii = line.is_ascii();
+        let mut each = |tok: &str| {
+            let off = tok.as_ptr() as usize - base;
+            on_token(tok, &lower[off..off + tok.len()]);
+        };
+        if ascii {
+            line.split_ascii_whitespace().for_each(&mut each);
+        } else {
+            line.split_whitespace().for_each(&mut each);
+        }
+    } else {
+        for (tok, ltok) in line.split_whitespace().zip(lower.split_whitespace()) {
+            on_token(tok, ltok);
+        }
     }
     if !any_token {
         s.time_only = false;
@@ -315,7 +429,7 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
         matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '*') || c.is_whitespace()
     });
     s.ends_sentence = end.ends_with(['.', '!', '?', '…', '。', '！', '？']);
-    let tail = lower.trim_end_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '…');
+    let tail = lower.trim_end_matches(|c: char| !chars::is_alphanumeric(c) && c != '.' && c != '…');
     s.ends_truncated = tail.ends_with("...")
         || tail.ends_with('…')
         || tail.ends_with("read more")
@@ -365,6 +479,28 @@ mod tests {
         let mut lower = String::new();
         lower_into(line, &mut lower);
         shape(line, &lower, &lex)
+    }
+
+    #[test]
+    fn fast_classes_match_std() {
+        for u in (0..0x3000u32).chain(0xfe00..0x10000) {
+            let Some(c) = char::from_u32(u) else { continue };
+            assert_eq!(chars::is_alphabetic(c), c.is_alphabetic(), "{u:x}");
+            assert_eq!(chars::is_alphanumeric(c), c.is_alphanumeric(), "{u:x}");
+            assert_eq!(chars::is_numeric(c), c.is_numeric(), "{u:x}");
+            assert_eq!(chars::is_lowercase(c), c.is_lowercase(), "{u:x}");
+            assert_eq!(chars::is_uppercase(c), c.is_uppercase(), "{u:x}");
+            let mut a = String::new();
+            chars::push_lower(&mut a, c);
+            assert_eq!(a, c.to_lowercase().collect::<String>(), "{u:x}");
+        }
+        for u in 0..0x10000u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            if same_len_lower(c) {
+                let l: Vec<char> = c.to_lowercase().collect();
+                assert!(l.len() == 1 && l[0].len_utf8() == c.len_utf8(), "{u:x}");
+            }
+        }
     }
 
     #[test]

@@ -2,11 +2,14 @@
 //! ("…leaving port 1:12However, critics…"), or a stray injected sentence sits inside a paragraph.
 //! Each finder returns the byte range of the line to cut.
 
+use super::shape::chars;
+
 /// A duration/timestamp (`0:47`, `1:02:33`) immediately followed by an upper-case letter with
 /// no space: the widget text is cut from the start of its sentence through the timestamp.
 pub fn glued_timestamp(line: &str) -> Option<(usize, usize)> {
     let b = line.as_bytes();
-    let mut i = 0;
+    // Most lines hold no colon at all: jump to the first one (a memchr search).
+    let mut i = line.find(':')?;
     while i < b.len() {
         if b[i] != b':' {
             i += 1;
@@ -47,25 +50,26 @@ pub fn glued_timestamp(line: &str) -> Option<(usize, usize)> {
 /// a run of at least three capitalised words whose last word runs, without a space, into a new
 /// capitalised sentence. Such lines are teaser cards of other stories.
 pub fn glued_title(line: &str) -> bool {
-    let toks: Vec<&str> = line.split_whitespace().collect();
+    let mut toks = line.split_whitespace().peekable();
     let mut caps_before = 0usize;
-    for (n, tok) in toks.iter().enumerate() {
+    while let Some(tok) = toks.next() {
         let first_upper = tok
             .chars()
             .next()
-            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+            .is_some_and(|c| chars::is_uppercase(c) || c.is_ascii_digit());
         if !first_upper {
             caps_before = 0;
             continue;
         }
-        if caps_before >= 3 {
+        // Only a token with an upper-case letter past its third character can hold the glue.
+        if caps_before >= 3 && tok.chars().skip(3).any(chars::is_uppercase) {
             let next_lower = toks
-                .get(n + 1)
-                .is_some_and(|t| t.starts_with(char::is_lowercase));
-            let chars: Vec<char> = tok.chars().collect();
-            for k in 3..chars.len().saturating_sub(2) {
-                let (p, c) = (chars[k - 1], chars[k]);
-                let right_word = chars[k + 1].is_lowercase() && chars[k + 2].is_lowercase();
+                .peek()
+                .is_some_and(|t| t.starts_with(chars::is_lowercase));
+            let cs: Vec<char> = tok.chars().collect();
+            for k in 3..cs.len().saturating_sub(2) {
+                let (p, c) = (cs[k - 1], cs[k]);
+                let right_word = cs[k + 1].is_lowercase() && cs[k + 2].is_lowercase();
                 let letter_glue = p.is_lowercase() && k >= 4 && next_lower;
                 let punct_glue = matches!(p, '?' | '!');
                 if c.is_uppercase() && right_word && (letter_glue || punct_glue) {

@@ -17,6 +17,7 @@
 //! in any merge order.
 
 use super::hash::PreBuild;
+use super::shape::chars;
 use std::collections::HashMap;
 
 type Map = HashMap<u64, u32, PreBuild>;
@@ -184,6 +185,46 @@ fn normalize<'b>(line: &str, buf: &'b mut String) -> Option<&'b str> {
     buf.clear();
     let mut chars = 0usize;
     let mut alnum = false;
+    if line.len() > MAX_LINE_CHARS {
+        // Too long in any case: skip the lower-casing (most such lines are prose).
+        let visible = if line.is_ascii() {
+            line.bytes()
+                .filter(|b| !matches!(b, b' ' | b'\t'..=b'\r'))
+                .count()
+        } else {
+            line.chars().filter(|c| !c.is_whitespace()).count()
+        };
+        if visible > MAX_LINE_CHARS {
+            return None;
+        }
+    }
+    if line.is_ascii() {
+        // Same result as the general loop below, byte by byte (`char::is_whitespace` on ASCII
+        // is tab to carriage return and space).
+        let words = line
+            .as_bytes()
+            .split(|b| matches!(b, b' ' | b'\t'..=b'\r'))
+            .filter(|w| !w.is_empty());
+        for word in words {
+            chars += word.len();
+            if chars > MAX_LINE_CHARS {
+                return None;
+            }
+            if !buf.is_empty() {
+                buf.push(' ');
+            }
+            for &b in word {
+                if b.is_ascii_digit() {
+                    buf.push('0');
+                    alnum = true;
+                } else {
+                    alnum |= b.is_ascii_alphabetic();
+                    buf.push(char::from(b.to_ascii_lowercase()));
+                }
+            }
+        }
+        return alnum.then_some(buf.as_str());
+    }
     for word in line.split_whitespace() {
         if !buf.is_empty() {
             buf.push(' ');
@@ -201,12 +242,12 @@ fn normalize<'b>(line: &str, buf: &'b mut String) -> Option<&'b str> {
                     alnum |= c.is_ascii_alphabetic();
                     buf.push(c.to_ascii_lowercase());
                 }
-            } else if c.is_numeric() {
+            } else if chars::is_numeric(c) {
                 buf.push('0');
                 alnum = true;
             } else {
-                alnum |= c.is_alphanumeric();
-                buf.extend(c.to_lowercase());
+                alnum |= chars::is_alphanumeric(c);
+                chars::push_lower(buf, c);
             }
         }
     }
@@ -334,6 +375,32 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn ascii_fast_path_normalizes_like_the_general_one() {
+        let mut a = String::new();
+        for line in [
+            "  Share\tthis  Story 12 \x0b",
+            "A  b",
+            "   ",
+            "--- ---",
+            "x1 ,",
+        ] {
+            let fast = normalize(line, &mut a).map(str::to_string);
+            // The general path, forced by a non-ASCII character that normalizes to itself.
+            let mut b = String::new();
+            let slow = normalize(&format!("{line} é"), &mut b)
+                .map(|s| s.trim_end_matches(" é").trim_end_matches('é').to_string());
+            if fast.is_some() {
+                assert_eq!(fast, slow, "{line:?}");
+            }
+        }
+        assert_eq!(
+            normalize("Hello  World 2019", &mut a),
+            Some("hello world 0000")
+        );
+        assert_eq!(normalize("---", &mut a), None);
     }
 
     #[test]

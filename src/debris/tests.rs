@@ -147,3 +147,49 @@ fn user_phrase_file_extends_the_lists() {
     assert_eq!(s.text, PARA);
     assert_eq!(s.removed[0].reason, reasons::FOOTER);
 }
+
+const PARA3: &str = "Engineers will start by removing the asphalt and inspecting the beams underneath, and they expect to publish a detailed schedule for the work before the end of the month.";
+
+#[test]
+fn truncated_teasers_in_a_row_are_a_teaser_list() {
+    let s = strip(&format!(
+        "{PARA}\n\n{PARA2}\n\n{PARA3}\n\nSchool board picks a new chair\nThe board met late on Monday and after a long debate it chose […]\nMarket reopens after fire\nTraders returned to the square this morning where the stalls had …\nLibrary extends its hours\nFrom next week the central library will stay open until nine and …"
+    ));
+    assert_eq!(s.text, format!("{PARA}\n\n{PARA2}\n\n{PARA3}"));
+    assert!(s
+        .removed
+        .iter()
+        .all(|r| r.reason == reasons::RELATED_TEASER));
+}
+
+/// Twelve distinct paragraphs, so that repeats below are out of the headline area.
+fn filler() -> String {
+    (1..=12)
+        .map(|i| {
+            format!(
+                "Section {i} of the council report describes how the works on the bridge will be \
+                 paid for and which roads will carry the diverted traffic in the meantime."
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+#[test]
+fn a_passage_printed_twice_keeps_one_copy_but_a_repeated_paragraph_stays() {
+    let f = filler();
+    let twice = strip(&format!(
+        "{f}\n\n{PARA}\n\n{PARA2}\n\n{PARA3}\n\nShare this article\n\n{PARA}\n\n{PARA2}"
+    ));
+    assert_eq!(twice.text, format!("{f}\n\n{PARA}\n\n{PARA2}\n\n{PARA3}"));
+    assert!(
+        twice
+            .removed
+            .iter()
+            .any(|r| r.reason == reasons::DUPLICATE_TEXT),
+        "{:?}",
+        twice.removed
+    );
+    let once = format!("{f}\n\n{PARA}\n\n{PARA2}\n\n{PARA}\n\n{PARA3}");
+    assert_eq!(strip(&once).text, once);
+}
