@@ -201,13 +201,26 @@ fn an_unknown_config_key_is_rejected() {
 #[test]
 fn a_huge_document_is_cleaned_like_any_other() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let paragraph = format!("{ARTICLE} ");
-    let huge = vec![paragraph.repeat(4); 4000].join("\n\n");
+    // Six hundred generated articles glued into one record of about 2.5 MB of varied prose.
+    let corpus = dir.path().join("corpus.jsonl");
+    copydesk::bench::generate(&corpus, 600, 3, copydesk::bench::Size::News).expect("generate");
+    let huge: String = read_jsonl(&corpus)
+        .iter()
+        .map(|r| r["text"].as_str().expect("text").to_string())
+        .collect::<Vec<_>>()
+        .join("\n\n");
     assert!(huge.len() > 2_000_000);
     std::fs::write(dir.path().join("h.jsonl"), record("huge", &huge) + "\n").expect("write");
     let out = dir.path().join("out");
     clean(&[&dir.path().join("h.jsonl")], &out, &[]);
     let kept = read_jsonl(&out.join("cleaned.jsonl"));
-    assert_eq!(kept.len(), 1);
+    assert_eq!(
+        kept.len(),
+        1,
+        "{:?}",
+        read_jsonl(&out.join("dropped.jsonl"))
+            .first()
+            .map(|r| &r["copydesk"]["reason"])
+    );
     assert!(kept[0]["text"].as_str().expect("text").len() > 1_000_000);
 }
