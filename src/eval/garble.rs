@@ -10,9 +10,7 @@
 use crate::config::Options;
 use crate::quality;
 use anyhow::{Context, Result};
-use serde_json::Value;
 use std::collections::BTreeMap;
-use std::io::BufRead;
 use std::path::Path;
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -128,26 +126,9 @@ pub fn spearman(x: &[f64], y: &[f64]) -> f64 {
     sxy / (sxx * syy).sqrt()
 }
 
-fn read_labelled(file: &Path) -> Result<Vec<Value>> {
-    let mut out = Vec::new();
-    for source in crate::input::discover(&[file.to_path_buf()])? {
-        let reader = crate::input::open(&source)?;
-        for (n, line) in reader.lines().enumerate() {
-            let line = line?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let v: Value = serde_json::from_str(&line)
-                .with_context(|| format!("{}:{}: not valid JSON", source.display, n + 1))?;
-            out.push(v);
-        }
-    }
-    Ok(out)
-}
-
 /// Scores `file` and compares with its labels.
 pub fn evaluate(file: &Path, options: &Options, dump: Option<&Path>) -> Result<GarbleResult> {
-    let records = read_labelled(file)?;
+    let records = super::read_labelled(file)?;
     let mut docs = Vec::with_capacity(records.len());
     let mut bytes = 0usize;
     let mut seconds = 0.0;

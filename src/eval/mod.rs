@@ -8,7 +8,47 @@ pub mod mt;
 pub mod neardup;
 pub mod story;
 
+use anyhow::{Context, Result};
+use serde_json::Value;
 use std::collections::HashMap;
+use std::io::BufRead;
+use std::path::Path;
+
+/// Every record of a labelled JSONL file (plain or compressed), in order; blank lines skipped.
+/// A labelled file is ours to trust, so a bad line is an error naming file and line.
+pub fn read_labelled(file: &Path) -> Result<Vec<Value>> {
+    let mut out = Vec::new();
+    for source in crate::input::discover(&[file.to_path_buf()])? {
+        let reader = crate::input::open(&source)?;
+        for (n, line) in reader.lines().enumerate() {
+            let line = line?;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let v: Value = serde_json::from_str(&line)
+                .with_context(|| format!("{}:{}: not valid JSON", source.display, n + 1))?;
+            out.push(v);
+        }
+    }
+    Ok(out)
+}
+
+/// A label or id as a string, whatever its JSON type.
+pub fn label_str(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The lines of an output file of the pipeline.
+pub fn read_lines(path: &Path) -> Result<Vec<String>> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
+    Ok(std::io::BufReader::new(file)
+        .lines()
+        .collect::<std::io::Result<_>>()?)
+}
 
 /// Pairwise clustering scores: every unordered pair of items is positive when both share a
 /// true label, predicted positive when both share a predicted group.

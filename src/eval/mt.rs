@@ -8,10 +8,8 @@
 use super::garble::auc;
 use crate::config::Options;
 use crate::quality;
-use anyhow::{Context, Result};
-use serde_json::Value;
+use anyhow::Result;
 use std::collections::BTreeMap;
-use std::io::BufRead;
 use std::path::Path;
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -32,15 +30,8 @@ struct Doc {
 
 pub fn evaluate(file: &Path, options: &Options) -> Result<MtResult> {
     let mut docs = Vec::new();
-    for source in crate::input::discover(&[file.to_path_buf()])? {
-        let reader = crate::input::open(&source)?;
-        for (n, line) in reader.lines().enumerate() {
-            let line = line?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let v: Value = serde_json::from_str(&line)
-                .with_context(|| format!("{}:{}: not valid JSON", source.display, n + 1))?;
+    for v in super::read_labelled(file)? {
+        {
             let s = |k: &str| v[k].as_str().unwrap_or("").to_string();
             docs.push(Doc {
                 kind: s("kind"),

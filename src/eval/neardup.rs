@@ -2,14 +2,13 @@
 //! (and optionally `orig_id`, `is_original`, `j5`, as in the bundled development set) and prints
 //! pairwise precision, recall, F1 and ARI of the duplicate clusters, plus recall by `j5` band.
 
-use super::{pair_scores, PairScores};
+use super::{label_str, pair_scores, read_labelled, read_lines, PairScores};
 use crate::config::Options;
 use crate::pipeline::{run, CleanJob};
 use crate::progress::Mode;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -55,20 +54,11 @@ pub fn evaluate(file: &Path, options: &Options, workdir: Option<PathBuf>) -> Res
             }
         }
     }
-    let labels = crate::input::discover(&[file.to_path_buf()])?;
     let mut truth = Vec::new();
     let mut predicted = Vec::new();
     let mut copies: Vec<(String, String, f64)> = Vec::new();
-    for source in &labels {
-        let reader = crate::input::open(source)?;
-        for line in reader.lines() {
-            let line = line?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let v: Value = serde_json::from_str(&line).with_context(|| {
-                format!("{}: labelled file must be valid JSONL", source.display)
-            })?;
+    for v in read_labelled(file)? {
+        {
             let id = label_str(&v["id"]);
             let cluster = label_str(&v["cluster"]);
             predicted.push(
@@ -105,21 +95,6 @@ pub fn evaluate(file: &Path, options: &Options, workdir: Option<PathBuf>) -> Res
         recall_by_j5,
         seconds,
     })
-}
-
-fn label_str(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-fn read_lines(path: &Path) -> Result<Vec<String>> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    Ok(std::io::BufReader::new(file)
-        .lines()
-        .collect::<std::io::Result<_>>()?)
 }
 
 /// Human-readable rendering of a result.

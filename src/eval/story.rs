@@ -10,6 +10,7 @@
 //! of top-k vectors, of full vectors, weighted SimHash, the unweighted `simhash` crate): ROC AUC,
 //! best F1 and precision at recall ≥ 0.7, which is how the stage's design was chosen.
 
+use super::{label_str, read_lines};
 use crate::config::Options;
 use crate::pipeline::{run, CleanJob};
 use crate::progress::Mode;
@@ -402,21 +403,6 @@ fn score_method(method: String, scored: &[(f64, bool)]) -> MethodScore {
         best_threshold,
         precision_at_recall_07: p_at_r,
     }
-}
-
-fn label_str(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-fn read_lines(path: &Path) -> Result<Vec<String>> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    Ok(std::io::BufReader::new(file)
-        .lines()
-        .collect::<std::io::Result<_>>()?)
 }
 
 /// Human-readable rendering of a result.
