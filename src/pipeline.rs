@@ -610,15 +610,11 @@ fn score_pass(
 ) -> Result<ScorePass> {
     let mut spill = SpillWriter::create(&work.join("cleaned.spill"))?;
     let mut bands = dedup::bands::BandWriter::create(work, opts.dedup.bands)?;
-    let mut out = ScorePass {
-        docs: Vec::with_capacity(read.ids.len()),
-        lsh_docs: Vec::new(),
-        lsh_keys: dedup::bands::BandWriter::create(work, 0)?.finish()?,
-        spill: SpillReader::open(&work.join("cleaned.spill"))?,
-        removed_by_reason: BTreeMap::new(),
-        removed_lines: HashMap::new(),
-        bytes_in_text: 0,
-    };
+    let mut docs = Vec::with_capacity(read.ids.len());
+    let mut lsh_docs = Vec::new();
+    let mut removed_by_reason: BTreeMap<&'static str, u64> = BTreeMap::new();
+    let mut removed_lines: HashMap<String, u64> = HashMap::new();
+    let mut bytes_in_text = 0u64;
     let mut entries = read.spill.sequential()?;
     let mut index = 0usize;
     loop {
@@ -637,27 +633,33 @@ fn score_pass(
             r.state.raw_at = read.raw_at[index];
             r.state.clean_at = spill.append(&r.entry)?;
             if !r.keys.is_empty() {
-                out.lsh_docs.push(index as u32);
+                lsh_docs.push(index as u32);
                 bands.push(&r.keys)?;
             }
             for (reason, text) in r.removed {
-                *out.removed_by_reason.entry(reason).or_default() += 1;
+                *removed_by_reason.entry(reason).or_default() += 1;
                 if text.chars().count() <= 200 {
-                    *out.removed_lines.entry(text).or_default() += 1;
+                    *removed_lines.entry(text).or_default() += 1;
                 }
             }
-            if out.removed_lines.len() > REMOVED_LINES_CAP {
-                out.removed_lines.retain(|_, n| *n > 1);
+            if removed_lines.len() > REMOVED_LINES_CAP {
+                removed_lines.retain(|_, n| *n > 1);
             }
-            out.bytes_in_text += r.text_bytes;
-            out.docs.push(r.state);
+            bytes_in_text += r.text_bytes;
+            docs.push(r.state);
             index += 1;
         }
         stage.inc(batch.len() as u64);
     }
-    out.spill = spill.finish()?;
-    out.lsh_keys = bands.finish()?;
-    Ok(out)
+    Ok(ScorePass {
+        docs,
+        lsh_docs,
+        lsh_keys: bands.finish()?,
+        spill: spill.finish()?,
+        removed_by_reason,
+        removed_lines,
+        bytes_in_text,
+    })
 }
 
 /// One output cluster.
