@@ -10,15 +10,15 @@
 //! of top-k vectors, of full vectors, weighted SimHash, the unweighted `simhash` crate): ROC AUC,
 //! best F1 and precision at recall ≥ 0.7, which is how the stage's design was chosen.
 
-use super::{label_str, read_lines};
+use super::{label_str, read_labelled, read_lines};
 use crate::config::Options;
 use crate::pipeline::{run, CleanJob};
 use crate::progress::Mode;
 use crate::story::{terms, vector};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::io::{BufRead, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -196,23 +196,17 @@ fn read_pairs(file: &Path) -> Result<(Vec<Pair>, Articles)> {
     let mut pairs = Vec::new();
     let mut articles: Vec<(String, String)> = Vec::new();
     let mut text_of: HashMap<String, usize> = HashMap::new();
-    for source in crate::input::discover(&[file.to_path_buf()])? {
-        let reader = crate::input::open(&source)?;
-        for (n, line) in reader.lines().enumerate() {
-            let line = line?;
-            if line.trim().is_empty() {
-                continue;
-            }
-            let v: Value = serde_json::from_str(&line)
-                .with_context(|| format!("{}:{}: not JSON", source.display, n + 1))?;
+    let at = file.display();
+    for (n, v) in read_labelled(file)?.into_iter().enumerate() {
+        {
             let id = label_str(&v["id"]);
             let (Some(t1), Some(t2)) = (v["text"].as_str(), v["text2"].as_str()) else {
-                anyhow::bail!("{}:{}: a pair needs text and text2", source.display, n + 1);
+                anyhow::bail!("{at}: record {}: a pair needs text and text2", n + 1);
             };
             let same = match &v["same_story"] {
                 Value::Bool(b) => *b,
                 Value::Number(x) => x.as_f64().is_some_and(|x| x != 0.0),
-                _ => anyhow::bail!("{}:{}: same_story must be a boolean", source.display, n + 1),
+                _ => anyhow::bail!("{at}: record {}: same_story must be a boolean", n + 1),
             };
             let (ia, ib) = match id.split_once('_') {
                 Some((a, b)) if !a.is_empty() && !b.is_empty() && a != b => {
