@@ -39,53 +39,87 @@ pub fn is_spaceless_char(c: char) -> bool {
 }
 
 /// Tokenizes `text` into `out` (cleared first), hashing each lowercased token with XXH3-64.
-/// ASCII text takes a fast path with no allocation; other text is NFKC-normalized on the fly.
+/// Text already in NFKC (nearly all text: curly quotes and accented letters are) is tokenized
+/// in place, ASCII bytes on a fast path; other text is NFKC-normalized on the fly.
 pub fn tokenize(text: &str, out: &mut Tokens) {
     out.hashes.clear();
     out.spaceless = 0;
-    if text.is_ascii() {
-        tokenize_ascii(text.as_bytes(), out);
-    } else {
-        tokenize_unicode(text, out);
-    }
-}
-
-fn tokenize_ascii(bytes: &[u8], out: &mut Tokens) {
-    let mut word = [0u8; 64];
-    let mut len = 0usize;
-    let mut long: Vec<u8> = Vec::new();
-    for &b in bytes.iter().chain(std::iter::once(&b' ')) {
-        if b.is_ascii_alphanumeric() {
-            let lower = b.to_ascii_lowercase();
-            if len < word.len() {
-                word[len] = lower;
-            } else {
-                if len == word.len() {
-                    long.clear();
-                    long.extend_from_slice(&word);
-                }
-                long.push(lower);
-            }
-            len += 1;
-        } else if len > 0 {
-            let token = if len <= word.len() {
-                &word[..len]
-            } else {
-                &long[..]
-            };
-            out.hashes.push(xxh3_64(token));
-            len = 0;
-        }
-    }
-}
-
-fn tokenize_unicode(text: &str, out: &mut Tokens) {
-    // Most text is already in NFKC (curly quotes and accents are); checking is much cheaper
-    // than normalizing.
-    if unicode_normalization::is_nfkc_quick(text.chars()) == IsNormalized::Yes {
-        tokenize_chars(text.chars(), out);
+    // ASCII characters are always normalized and can only end a run of combining marks, so
+    // checking the other characters alone can answer "maybe" more often, never "yes" wrongly.
+    if text.is_ascii()
+        || unicode_normalization::is_nfkc_quick(text.chars().filter(|c| !c.is_ascii()))
+            == IsNormalized::Yes
+    {
+        tokenize_nfkc(text, out);
     } else {
         tokenize_chars(text.nfkc(), out);
+    }
+}
+
+/// For each byte: its lowercase form when it is an ASCII letter or digit, else 0.
+static ASCII_WORD: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            t[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    t
+};
+
+/// Tokenizes text known to be in NFKC without allocating per token: ASCII bytes are handled
+/// byte by byte, other characters are decoded one at a time. Gives the same tokens as
+/// [`tokenize_chars`].
+fn tokenize_nfkc(text: &str, out: &mut Tokens) {
+    let bytes = text.as_bytes();
+    let mut word: Vec<u8> = Vec::with_capacity(64);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let lower = ASCII_WORD[b as usize];
+        if lower != 0 {
+            word.push(lower);
+            i += 1;
+            continue;
+        }
+        if b.is_ascii() {
+            if !word.is_empty() {
+                out.hashes.push(xxh3_64(&word));
+                word.clear();
+            }
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
+        let mut buf = [0u8; 4];
+        if is_spaceless_char(c) {
+            if !word.is_empty() {
+                out.hashes.push(xxh3_64(&word));
+                word.clear();
+            }
+            out.hashes.push(xxh3_64(c.encode_utf8(&mut buf).as_bytes()));
+            out.spaceless += 1;
+        } else if c.is_alphanumeric() {
+            for l in c.to_lowercase() {
+                word.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+            }
+        } else if is_word_joiner(c) {
+            if !word.is_empty() {
+                word.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
+        } else if !word.is_empty() {
+            out.hashes.push(xxh3_64(&word));
+            word.clear();
+        }
+    }
+    if !word.is_empty() {
+        out.hashes.push(xxh3_64(&word));
     }
 }
 
@@ -224,6 +258,33 @@ mod tests {
         let t = toks(&format!("x {long} y"));
         assert_eq!(t.hashes.len(), 3);
         assert_eq!(t.hashes[1], xxh3_64(long.as_bytes()));
+    }
+
+    /// The in-place path and the normalizing path agree on text already in NFKC.
+    #[test]
+    fn fast_path_matches_the_general_path() {
+        for text in [
+            "“Quoted” Straße, Ünïcödé — ÉCOLE 12,5 km; naïve café",
+            "Москва и Пекин: ПРИВЕТ мир",
+            "नमस्ते दुनिया, हिन्दी",
+            "中国和俄罗斯 say 你好 to Tokyo東京",
+            "plain ascii, nothing else 42",
+            "İstanbul ΣΊΣΥΦΟΣ",
+        ] {
+            let mut general = Tokens::default();
+            tokenize_chars(text.chars(), &mut general);
+            assert_eq!(toks(text).hashes, general.hashes, "{text}");
+            assert_eq!(toks(text).spaceless, general.spaceless, "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_tokenizes_like_its_nfkc_form(text in "\\PC{0,80}") {
+            let mut general = Tokens::default();
+            tokenize_chars(text.nfkc(), &mut general);
+            proptest::prop_assert_eq!(toks(&text).hashes, general.hashes);
+        }
     }
 
     #[test]
