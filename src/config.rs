@@ -21,6 +21,9 @@ pub struct Options {
     /// Report gates (`dup_rate > 0.4`): when one holds, `clean` exits with status 1 after
     /// writing every output.
     pub gates: Vec<String>,
+    /// Memory budget (`512M`, `4G`; see `src/memory.rs`): batches and band sorts are sized to
+    /// it, and a run whose resident state cannot fit stops early with the figure it needs.
+    pub memory_limit: Option<String>,
 }
 
 impl Options {

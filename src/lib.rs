@@ -9,6 +9,7 @@ pub mod dedup;
 pub mod eval;
 pub mod fingerprint;
 pub mod input;
+pub mod memory;
 pub mod normalize;
 pub mod pipeline;
 pub mod progress;

@@ -125,6 +125,10 @@ struct CommonArgs {
     /// clusters.largest.
     #[arg(long = "fail-if", value_name = "EXPR")]
     fail_if: Vec<String>,
+    /// Memory budget, e.g. 2G or 512M: batches and band sorts are sized to fit it, and a
+    /// run whose per-record state cannot fit stops early saying how much it needs.
+    #[arg(long, value_name = "SIZE")]
+    memory_limit: Option<String>,
     /// No progress bars or log lines.
     #[arg(short, long)]
     quiet: bool,
@@ -233,6 +237,10 @@ impl CommonArgs {
         for g in &self.fail_if {
             copydesk::report::gates::parse(g)?;
             o.gates.push(g.clone());
+        }
+        if let Some(m) = &self.memory_limit {
+            copydesk::memory::Plan::new(Some(m))?;
+            o.memory_limit = Some(m.clone());
         }
         if !self.lang.is_empty() {
             o.quality.languages = self.lang.iter().map(|l| l.trim().to_lowercase()).collect();

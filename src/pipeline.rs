@@ -18,6 +18,7 @@ use crate::debris::{Debris, LineStats, LineStatsBuilder, Removed};
 use crate::dedup::{self, DedupStats, DocSets};
 use crate::fingerprint;
 use crate::input::{self, InvalidLine, RawLine, Record, Source, SourceKind};
+use crate::memory;
 use crate::normalize::{self, Tokens};
 use crate::progress::{Mode, Progress};
 use crate::quality::{self, Quality};
@@ -112,10 +113,6 @@ impl std::fmt::Display for StrictError {
 
 impl std::error::Error for StrictError {}
 
-/// Records parsed per batch: large enough to keep both cores busy, small enough to bound memory.
-const BATCH_RECORDS: usize = 2048;
-const BATCH_BYTES: usize = 16 << 20;
-
 /// Runs the whole `clean` job.
 pub fn run(job: &CleanJob) -> Result<Summary> {
     let started = Instant::now();
@@ -134,27 +131,30 @@ pub fn run(job: &CleanJob) -> Result<Summary> {
         .with_context(|| format!("cannot write in output folder {}", job.outdir.display()))?;
     let progress = Progress::new(job.progress);
     let opts = &job.options;
+    let plan = memory::Plan::new(opts.memory_limit.as_deref())?;
     let mut timings: Vec<(&'static str, Duration)> = Vec::new();
 
     // Pass 1: read.
     let stage = progress.stage("read", None, "records");
-    let read = read_pass(&sources, work.path(), opts, &stage)?;
+    let read = read_pass(&sources, work.path(), opts, &plan, &stage)?;
     timings.push(("read", stage.finish()));
+    // The records are counted: stop now, with the figure needed, if their state cannot fit.
+    plan.check(read.ids.len() as u64)?;
 
     // Pass 2: strip debris, fingerprint, score.
     let stage = progress.stage("score", Some(read.ids.len() as u64), "records");
     let debris = Debris::new(&opts.debris)?;
-    let mut scored = score_pass(&read, &debris, work.path(), opts, &stage)?;
+    let mut scored = score_pass(&read, &debris, work.path(), opts, &plan, &stage)?;
     timings.push(("score", stage.finish()));
 
     // Pass 3: group and select.
     let stage = progress.stage("group", Some(scored.docs.len() as u64), "records");
-    let grouping = group_pass(&mut scored, &read.spill, opts, &stage)?;
+    let grouping = group_pass(&mut scored, &read.spill, opts, &plan, &stage)?;
     timings.push(("group", stage.finish()));
 
     // Pass 4: write.
     let stage = progress.stage("write", Some(scored.docs.len() as u64), "records");
-    let written = write_pass(&read, &scored, &grouping, work.path(), opts, &stage)?;
+    let written = write_pass(&read, &scored, &grouping, work.path(), opts, &plan, &stage)?;
     timings.push(("write", stage.finish()));
 
     let elapsed = started.elapsed();
@@ -252,8 +252,13 @@ enum Batch {
     Failed(anyhow::Error),
 }
 
-/// Reads every source in order on one thread, sending batches of raw lines.
-fn reader_thread(sources: Vec<Source>, max_line: usize, tx: std::sync::mpsc::SyncSender<Batch>) {
+/// Reads every source in order on one thread, sending batches of raw lines (sized by `plan`).
+fn reader_thread(
+    sources: Vec<Source>,
+    max_line: usize,
+    plan: memory::Plan,
+    tx: std::sync::mpsc::SyncSender<Batch>,
+) {
     for (si, source) in sources.iter().enumerate() {
         let mut reader = match input::open(source) {
             Ok(r) => r,
@@ -308,7 +313,7 @@ fn reader_thread(sources: Vec<Source>, max_line: usize, tx: std::sync::mpsc::Syn
                         break;
                     }
                 }
-                if batch.len() >= BATCH_RECORDS || batch_bytes >= BATCH_BYTES {
+                if batch.len() >= plan.batch_records || batch_bytes >= plan.batch_bytes {
                     if tx.send(Batch::Lines(std::mem::take(&mut batch))).is_err() {
                         return;
                     }
@@ -333,10 +338,11 @@ pub struct FloorCounts {
 /// batches, same parallel parse) and does nothing else: the I/O floor `copydesk bench`
 /// compares the whole pipeline with.
 pub fn read_and_parse_only(sources: &[Source], opts: &Options) -> Result<FloorCounts> {
-    let (tx, rx) = sync_channel::<Batch>(4);
+    let (tx, rx) = sync_channel::<Batch>(READ_AHEAD);
     let owned = sources.to_vec();
     let max_line = opts.input.max_line_bytes;
-    let reader = std::thread::spawn(move || reader_thread(owned, max_line, tx));
+    let plan = memory::Plan::new(opts.memory_limit.as_deref())?;
+    let reader = std::thread::spawn(move || reader_thread(owned, max_line, plan, tx));
     let mut counts = FloorCounts::default();
     for batch in rx {
         let lines = match batch {
@@ -363,16 +369,21 @@ fn is_blank(bytes: &[u8]) -> bool {
     bytes.iter().all(u8::is_ascii_whitespace)
 }
 
+/// Batches the reader thread may queue ahead of the parser.
+const READ_AHEAD: usize = 4;
+
 fn read_pass(
     sources: &[Source],
     work: &Path,
     opts: &Options,
+    plan: &memory::Plan,
     stage: &crate::progress::Stage,
 ) -> Result<ReadPass> {
-    let (tx, rx) = sync_channel::<Batch>(4);
+    let (tx, rx) = sync_channel::<Batch>(READ_AHEAD);
     let owned = sources.to_vec();
     let max_line = opts.input.max_line_bytes;
-    let reader = std::thread::spawn(move || reader_thread(owned, max_line, tx));
+    let plan_for_reader = *plan;
+    let reader = std::thread::spawn(move || reader_thread(owned, max_line, plan_for_reader, tx));
 
     let mut spill = SpillWriter::create(&work.join("records.spill"))?;
     let mut invalid_out = BufWriter::new(File::create(work.join("invalid.jsonl"))?);
@@ -606,6 +617,7 @@ fn score_pass(
     debris: &Debris,
     work: &Path,
     opts: &Options,
+    plan: &memory::Plan,
     stage: &crate::progress::Stage,
 ) -> Result<ScorePass> {
     let mut spill = SpillWriter::create(&work.join("cleaned.spill"))?;
@@ -620,7 +632,7 @@ fn score_pass(
     loop {
         let batch: Vec<Vec<u8>> = entries
             .by_ref()
-            .take(BATCH_RECORDS)
+            .take(plan.batch_records)
             .collect::<Result<_>>()?;
         if batch.is_empty() {
             break;
@@ -688,6 +700,7 @@ fn group_pass(
     scored: &mut ScorePass,
     raw: &SpillReader,
     opts: &Options,
+    plan: &memory::Plan,
     stage: &crate::progress::Stage,
 ) -> Result<Grouping> {
     let exact: Vec<u64> = scored
@@ -721,6 +734,7 @@ fn group_pass(
             &scored.lsh_docs,
             &is_copy,
             &scored.lsh_keys,
+            plan.band_run_entries,
             &mut uf,
             load,
             &opts.dedup,
@@ -1048,6 +1062,7 @@ fn write_pass(
     grouping: &Grouping,
     work: &Path,
     opts: &Options,
+    plan: &memory::Plan,
     stage: &crate::progress::Stage,
 ) -> Result<Written> {
     let mut cleaned = BufWriter::with_capacity(1 << 20, File::create(work.join("cleaned.jsonl"))?);
@@ -1059,7 +1074,10 @@ fn write_pass(
     let (worst_kept, best_dropped) = pick_samples(scored, grouping, opts);
     let mut samples: BTreeMap<usize, report::Sample> = BTreeMap::new();
     loop {
-        let raw_batch: Vec<Vec<u8>> = raws.by_ref().take(BATCH_RECORDS).collect::<Result<_>>()?;
+        let raw_batch: Vec<Vec<u8>> = raws
+            .by_ref()
+            .take(plan.batch_records)
+            .collect::<Result<_>>()?;
         if raw_batch.is_empty() {
             break;
         }

@@ -1,14 +1,16 @@
 //! Scale: a generated corpus of many short articles (200,000 by default; set
 //! `COPYDESK_SCALE_ARTICLES` to change it) runs through `clean` with counts that balance,
-//! duplicates found, and peak memory under a bound. It asserts correctness and memory, never
-//! speed: speed is measured by `copydesk bench` and `cargo bench`.
+//! duplicates found, and peak memory under the `--memory-limit` it was given; a budget too small
+//! for the corpus stops the run early with the figure it needs. It asserts correctness and
+//! memory, never speed: speed is measured by `copydesk bench` and `cargo bench`.
 
 mod common;
 
 use common::*;
 
-/// Peak resident memory allowed for the run, in MB. The per-record state is a few hundred
-/// bytes, so 200,000 records need well under this; a leak of article texts would not fit.
+/// The memory budget of the run, in MB, and the peak resident memory allowed. The per-record
+/// state is a few hundred bytes, so 200,000 records need well under this; a leak of article
+/// texts would not fit.
 const PEAK_RSS_LIMIT_MB: f64 = 768.0;
 
 #[test]
@@ -31,8 +33,26 @@ fn a_large_generated_corpus_balances_finds_copies_and_stays_within_memory() {
         .status()
         .expect("generate");
     assert!(status.success());
+    // A budget far too small for this many records is refused once they are counted, before
+    // any heavy work, with the figure needed (not killed by the system halfway).
+    let small = bin()
+        .args(["clean", "--quiet", "--memory-limit", "256M", "-o"])
+        .arg(dir.path().join("small"))
+        .arg(&corpus)
+        .output()
+        .expect("run");
+    let says = String::from_utf8_lossy(&small.stderr);
+    if articles >= 200_000 {
+        assert_eq!(small.status.code(), Some(2), "{says}");
+        assert!(
+            says.contains("--memory-limit") && says.contains("shards of at most"),
+            "{says}"
+        );
+        assert!(!dir.path().join("small/cleaned.jsonl").exists());
+    }
     let out = dir.path().join("out");
-    clean(&[&corpus], &out, &[]);
+    let limit = format!("{}M", PEAK_RSS_LIMIT_MB as u64);
+    clean(&[&corpus], &out, &["--memory-limit", &limit]);
     let report = read_json(&out.join("report.json"));
     let c = &report["counts"];
     let n = |k: &str| c[k].as_u64().expect("count");

@@ -78,23 +78,33 @@ pub fn band_pairs(
     window: usize,
     stats: &mut DedupStats,
 ) -> Vec<(u32, u32)> {
-    let window = window.max(1);
     column.par_sort_unstable();
     let mut pairs = Vec::new();
-    for run in column.chunk_by(|x, y| x.0 == y.0) {
-        stats.largest_bucket = stats.largest_bucket.max(run.len() as u64);
-        if run.len() > window + 1 {
-            stats.capped_buckets += 1;
-        }
-        for (i, &(_, a)) in run.iter().enumerate() {
-            for &(_, b) in run.iter().skip(i + 1).take(window) {
-                pairs.push((a.min(b), a.max(b)));
-            }
-        }
+    for bucket in column.chunk_by(|x, y| x.0 == y.0) {
+        bucket_pairs(bucket, window, &mut pairs, stats);
     }
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs
+}
+
+/// Appends the candidate pairs of one bucket (entries with one key, documents increasing).
+fn bucket_pairs(
+    bucket: &[(u32, u32)],
+    window: usize,
+    pairs: &mut Vec<(u32, u32)>,
+    stats: &mut DedupStats,
+) {
+    let window = window.max(1);
+    stats.largest_bucket = stats.largest_bucket.max(bucket.len() as u64);
+    if bucket.len() > window + 1 {
+        stats.capped_buckets += 1;
+    }
+    for (i, &(_, a)) in bucket.iter().enumerate() {
+        for &(_, b) in bucket.iter().skip(i + 1).take(window) {
+            pairs.push((a.min(b), a.max(b)));
+        }
+    }
 }
 
 /// Finds near-copy edges band by band: each band's candidate pairs are verified unless the two
@@ -103,12 +113,14 @@ pub fn band_pairs(
 /// depend on the thread count (bands and pairs are processed in a fixed order).
 ///
 /// `docs[i]` is the document whose key is entry `i` of every band column; `skip` marks
-/// documents (by id) that do not take part (exact copies of another member).
+/// documents (by id) that do not take part (exact copies of another member). `run_entries`
+/// bounds the band entries sorted in memory at once (the memory budget's share).
 #[allow(clippy::too_many_arguments)]
 pub fn near_copy_edges<F>(
     docs: &[u32],
     skip: &[bool],
     store: &bands::BandStore,
+    run_entries: usize,
     uf: &mut UnionFind,
     load: F,
     opts: &DedupOptions,
@@ -120,23 +132,13 @@ where
     let mut edges = Vec::new();
     let mut rejected: std::collections::HashSet<u64> = std::collections::HashSet::new();
     for band in 0..store.bands {
-        let keys = store.column(band)?;
-        anyhow::ensure!(
-            keys.len() == docs.len(),
-            "band {band} has {} keys for {} documents",
-            keys.len(),
-            docs.len()
-        );
-        let mut column: Vec<(u32, u32)> = keys
-            .into_iter()
-            .zip(docs)
-            .filter(|(_, &d)| !skip[d as usize])
-            .map(|(k, &d)| (k, d))
-            .collect();
-        let pairs: Vec<(u32, u32)> = band_pairs(&mut column, opts.bucket_window, stats)
-            .into_iter()
-            .filter(|&(a, b)| !rejected.contains(&pack(a, b)) && uf.find(a) != uf.find(b))
-            .collect();
+        let mut pairs = Vec::new();
+        store.for_each_bucket(band, docs, skip, run_entries, |bucket| {
+            bucket_pairs(bucket, opts.bucket_window, &mut pairs, stats)
+        })?;
+        pairs.par_sort_unstable();
+        pairs.dedup();
+        pairs.retain(|&(a, b)| !rejected.contains(&pack(a, b)) && uf.find(a) != uf.find(b));
         stats.candidate_pairs += pairs.len() as u64;
         let (found, refused) = verify(&pairs, &load, opts, stats)?;
         for e in &found {
