@@ -11,6 +11,7 @@ pub mod fingerprint;
 pub mod input;
 pub mod memory;
 pub mod normalize;
+pub mod output;
 pub mod pipeline;
 pub mod progress;
 pub mod quality;

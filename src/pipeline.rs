@@ -20,6 +20,7 @@ use crate::fingerprint;
 use crate::input::{self, InvalidLine, RawLine, Record, Source, SourceKind};
 use crate::memory;
 use crate::normalize::{self, Tokens};
+use crate::output;
 use crate::progress::{Mode, Progress};
 use crate::quality::{self, Quality};
 use crate::report::{self, Report};
@@ -1210,8 +1211,8 @@ struct WrittenRecord {
     sample: Option<report::Sample>,
 }
 
-/// Builds one output line: the original record, the cleaned text for kept records, and the
-/// `copydesk` object.
+/// Builds one output line from the two spill entries of record `i` and its decision
+/// (`src/output.rs` assembles it).
 #[allow(clippy::too_many_arguments)]
 fn output_record(
     i: usize,
@@ -1228,81 +1229,22 @@ fn output_record(
     let (Some(original), [text, annotations]) = (raw_fields.get(2), &clean_fields[..]) else {
         bail!("corrupt spill entry for record {}", read.ids.get(i));
     };
-    let mut record: Map<String, Value> = serde_json::from_slice(original)?;
-    let annotations: Map<String, Value> = serde_json::from_slice(annotations)?;
-    let mut info = Map::new();
-    let rescored = match grouping.requality.get(&(i as u32)) {
-        Some(q) => Some(serde_json::to_value(q)?),
-        None => None,
+    let decision = output::Decision {
+        reason: reason.map(DropReason::as_str),
+        duplicate_of: dup_of.map(|d| read.ids.get(d as usize)),
+        cluster: grouping.cluster_of[i].map(|c| grouping.clusters[c as usize].id.as_str()),
+        story: grouping.stories.story_of[i]
+            .map(|s| grouping.stories.groups[s as usize].id.as_str()),
+        requality: grouping.requality.get(&(i as u32)),
     };
-    let quality = rescored
-        .as_ref()
-        .and_then(Value::as_object)
-        .or_else(|| annotations.get("quality").and_then(Value::as_object));
-    let get = |k: &str| {
-        quality
-            .and_then(|q| q.get(k))
-            .cloned()
-            .unwrap_or(Value::Null)
-    };
-    info.insert("quality".into(), get("score"));
-    info.insert(
-        "cluster".into(),
-        grouping.cluster_of[i]
-            .map(|c| Value::String(grouping.clusters[c as usize].id.clone()))
-            .unwrap_or(Value::Null),
-    );
-    info.insert(
-        "story".into(),
-        grouping.stories.story_of[i]
-            .map(|s| Value::String(grouping.stories.groups[s as usize].id.clone()))
-            .unwrap_or(Value::Null),
-    );
-    if let Some(r) = reason {
-        info.insert("reason".into(), Value::String(r.as_str().into()));
-    }
-    if let Some(d) = dup_of {
-        info.insert(
-            "duplicate_of".into(),
-            Value::String(read.ids.get(d as usize).into()),
-        );
-    }
-    info.insert("lang".into(), get("lang"));
-    info.insert("flags".into(), get("flags"));
-    info.insert("signals".into(), get("signals"));
-    if let Some(evidence) = quality.and_then(|q| q.get("evidence")) {
-        info.insert("evidence".into(), evidence.clone());
-    }
-    info.insert(
-        "debris_share".into(),
-        annotations
-            .get("debris_share")
-            .cloned()
-            .unwrap_or(Value::Null),
-    );
-    info.insert(
-        "removed".into(),
-        annotations
-            .get("removed")
-            .cloned()
-            .unwrap_or(Value::Array(Vec::new())),
-    );
-    if reason.is_none() {
-        let cleaned = String::from_utf8_lossy(text).into_owned();
-        input::set_at(&mut record, &opts.input.text_field, Value::String(cleaned));
-    }
-    if input::lookup(&record, &opts.input.id_field).is_none() {
-        // A derived id is written into the record so that every output line can be named.
-        input::set_at(
-            &mut record,
-            &opts.input.id_field,
-            Value::String(read.ids.get(i).into()),
-        );
-    }
-    record.insert("copydesk".into(), Value::Object(info));
-    let mut line = serde_json::to_vec(&record)?;
-    line.push(b'\n');
-    Ok(line)
+    output::record_line(
+        original,
+        text,
+        annotations,
+        read.ids.get(i),
+        &decision,
+        &opts.input,
+    )
 }
 
 fn cluster_json(c: &OutCluster, ids: &IdArena, scored: &ScorePass) -> Value {
