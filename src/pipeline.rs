@@ -748,11 +748,10 @@ fn group_pass(
     let clusters = dedup::cluster(scored.docs.len(), &exact, &groups, &edges);
     // Copies of one story agree on its names: re-score near-copy members with the names the
     // cluster shares before choosing which member to keep.
-    let requality = rescore_with_cluster_names(&clusters, scored, opts)?;
+    let mut requality = rescore_with_cluster_names(&clusters, scored, opts)?;
     for (d, q) in &requality {
         scored.docs[*d as usize].quality = q.score;
     }
-    let scored: &ScorePass = scored;
     let docs = &scored.docs;
     let mut cluster_of = vec![None; docs.len()];
     let mut out = Vec::with_capacity(clusters.len());
@@ -780,8 +779,16 @@ fn group_pass(
         });
     }
     // Story level: after copy clusters, which it never changes.
-    let stories = group_stories(scored, raw, &out, &cluster_of, opts)?;
-    stage.inc(docs.len() as u64);
+    let mut stories = group_stories(scored, raw, &out, &cluster_of, opts)?;
+    // The names most articles of a story agree on expose the article that mangles them: its
+    // quality drops, and the story's best article is chosen again.
+    let story_requality = rescore_with_story_names(&stories, scored, opts)?;
+    for (d, q) in story_requality {
+        scored.docs[d as usize].quality = q.score;
+        requality.insert(d, q);
+    }
+    rechoose_story_best(&mut stories, &scored.docs);
+    stage.inc(scored.docs.len() as u64);
     Ok(Grouping {
         requality,
         clusters: out,
@@ -837,6 +844,74 @@ fn group_stories(
     Ok(stories)
 }
 
+/// Story groups of at least this many articles re-score their members with the group's names:
+/// with two articles, neither spelling of a name has a majority.
+const STORY_NAME_MIN_ARTICLES: usize = 3;
+
+/// Re-scores the articles of each story group of [`STORY_NAME_MIN_ARTICLES`] or more with a
+/// name index over the group (at most [`NAME_INDEX_MEMBERS`] texts). Only verdicts that fall
+/// below the article's current quality are returned: the group can expose a mangled name, and
+/// its absence proves nothing the article's own score has not already weighed.
+fn rescore_with_story_names(
+    stories: &crate::story::Stories,
+    scored: &ScorePass,
+    opts: &Options,
+) -> Result<Vec<(u32, Quality)>> {
+    let per_group: Vec<Vec<(u32, Quality)>> = stories
+        .groups
+        .par_iter()
+        .filter(|g| g.articles.len() >= STORY_NAME_MIN_ARTICLES)
+        .map(|g| {
+            let members = &g.articles[..g.articles.len().min(NAME_INDEX_MEMBERS)];
+            let texts: Vec<String> = members
+                .iter()
+                .map(|&d| cleaned_text_of(scored, d))
+                .collect::<Result<_>>()?;
+            let index = quality::NameIndex::from_texts(texts.iter().map(String::as_str));
+            let mut lower = Vec::new();
+            for (k, &d) in g.articles.iter().enumerate() {
+                let text = match texts.get(k) {
+                    Some(t) => std::borrow::Cow::Borrowed(t.as_str()),
+                    None => std::borrow::Cow::Owned(cleaned_text_of(scored, d)?),
+                };
+                let q = quality::score_with(&text, &opts.quality, &index);
+                if q.score < scored.docs[d as usize].quality {
+                    lower.push((d, q));
+                }
+            }
+            Ok(lower)
+        })
+        .collect::<Result<_>>()?;
+    Ok(per_group.into_iter().flatten().collect())
+}
+
+/// Chooses each story's best article again with the qualities as they now stand.
+fn rechoose_story_best(stories: &mut crate::story::Stories, docs: &[DocState]) {
+    for g in &mut stories.groups {
+        let candidates: Vec<Candidate> = g
+            .articles
+            .iter()
+            .map(|&d| Candidate {
+                doc: d,
+                quality: docs[d as usize].quality,
+                chars: docs[d as usize].chars,
+            })
+            .collect();
+        if let Some(choice) = select::choose(&candidates) {
+            g.kept = choice.kept;
+            g.runner_up = choice.runner_up;
+            g.decided_by = choice.decided_by;
+        }
+    }
+}
+
+/// The cleaned text of a record, re-read from the spill.
+fn cleaned_text_of(scored: &ScorePass, d: u32) -> Result<String> {
+    let entry = scored.spill.read_at(scored.docs[d as usize].clean_at)?;
+    let fields = unpack(&entry)?;
+    Ok(String::from_utf8_lossy(fields.first().copied().unwrap_or_default()).into_owned())
+}
+
 /// Shingle and number sets of a record's cleaned text, re-read from the spill.
 /// Members of one cluster whose texts feed its name index: bounds memory on huge clusters.
 const NAME_INDEX_MEMBERS: usize = 64;
@@ -849,11 +924,7 @@ fn rescore_with_cluster_names(
     scored: &ScorePass,
     opts: &Options,
 ) -> Result<HashMap<u32, Quality>> {
-    let text_of = |d: u32| -> Result<String> {
-        let entry = scored.spill.read_at(scored.docs[d as usize].clean_at)?;
-        let fields = unpack(&entry)?;
-        Ok(String::from_utf8_lossy(fields.first().copied().unwrap_or_default()).into_owned())
-    };
+    let text_of = |d: u32| cleaned_text_of(scored, d);
     let per_cluster: Vec<Vec<(u32, Quality)>> = clusters
         .par_iter()
         .filter(|c| !c.exact)
