@@ -2,6 +2,7 @@
 //! article's quality, finds exact copies and near-copies, keeps the best copy of each group, and
 //! accounts for every input record. See `ARCHITECTURE.md` for how the stages fit together.
 
+pub mod batches;
 pub mod bench;
 pub mod config;
 pub mod debris;

@@ -25,13 +25,14 @@ pub const FIXED_BYTES: u64 = 160 << 20;
 pub const MIN_LIMIT: u64 = 256 << 20;
 
 /// Batch size without a budget.
-const DEFAULT_BATCH_RECORDS: usize = 2048;
-const DEFAULT_BATCH_BYTES: usize = 16 << 20;
+const DEFAULT_BATCH_RECORDS: usize = 1024;
+const DEFAULT_BATCH_BYTES: usize = 8 << 20;
 /// Band entries sorted in memory at once without a budget (8 bytes each: 512 MB).
 const DEFAULT_BAND_RUN: usize = 64 << 20;
-/// How many copies of a batch are alive at once (raw lines queued by the reader, parsed
-/// records, spill entries, scored results).
-const BATCH_COPIES: u64 = 8;
+/// How many copies of a batch are alive at once: the reader's queue and the batches fetched
+/// ahead (3), and three batches in flight (being processed, queued, being folded: see
+/// `src/batches.rs`) of up to three copies each (raw lines, parsed records, spill entries).
+const BATCH_COPIES: u64 = 12;
 
 /// Parses a size such as `512M`, `4G`, `1.5G`, `300000000` (bytes; K, M, G, T are powers of
 /// 1024, an optional trailing `B` or `iB` is accepted).

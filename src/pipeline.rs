@@ -13,6 +13,7 @@
 //!    `cleaned.jsonl` or `dropped.jsonl`; clusters and reports follow. All outputs are written in
 //!    a temporary folder inside OUTDIR and renamed into place at the end.
 
+use crate::batches;
 use crate::config::Options;
 use crate::debris::{Debris, LineStats, LineStatsBuilder, Removed};
 use crate::dedup::{self, DedupStats, DocSets};
@@ -246,6 +247,12 @@ pub struct ReadPass {
 
 /// A parsed line with its spill entry, or why it could not be read.
 type ParsedLine = std::result::Result<(Record, Vec<u8>), InvalidLine>;
+/// A batch of raw lines, each parsed (`None`: blank), with the batch's line statistics.
+type ParsedBatch = (
+    Vec<RawLine>,
+    Vec<Option<ParsedLine>>,
+    Option<LineStatsBuilder>,
+);
 
 /// A message from the reader thread.
 enum Batch {
@@ -370,8 +377,8 @@ fn is_blank(bytes: &[u8]) -> bool {
     bytes.iter().all(u8::is_ascii_whitespace)
 }
 
-/// Batches the reader thread may queue ahead of the parser.
-const READ_AHEAD: usize = 4;
+/// Batches the input reader thread may queue (the pipeline fetches two more ahead).
+const READ_AHEAD: usize = 1;
 
 fn read_pass(
     sources: &[Source],
@@ -397,11 +404,13 @@ fn read_pass(
     let mut stats = LineStatsBuilder::new(&opts.debris);
     let mut seen_ids: HashSet<u64> = HashSet::new();
     let mut seen_texts: HashSet<u64> = HashSet::new();
-    for batch in rx {
-        let lines = match batch {
-            Batch::Lines(lines) => lines,
-            Batch::Failed(e) => return Err(e),
-        };
+    let fetch = rx.into_iter().map(|batch| match batch {
+        Batch::Lines(lines) => Ok(lines),
+        Batch::Failed(e) => Err(e),
+    });
+    // Parsing and the batch's line statistics run on the workers; spilling, counting and
+    // merging the statistics run on the fold thread, overlapping the next batch.
+    let parse = |lines: Vec<RawLine>| -> Result<ParsedBatch> {
         let parsed: Vec<Option<ParsedLine>> = lines
             .par_iter()
             .map(|raw| {
@@ -415,6 +424,7 @@ fn read_pass(
                 }))
             })
             .collect();
+        let mut batch_stats = None;
         if opts.debris.enabled {
             // A text seen before (an exact copy) adds nothing to the line statistics: otherwise
             // every line of a much-copied article would look like a site template.
@@ -427,26 +437,33 @@ fn read_pass(
                     _ => false,
                 })
                 .collect();
-            let batch_stats = parsed
-                .par_iter()
-                .zip(first_copy.par_iter())
-                .fold(
-                    || LineStatsBuilder::new(&opts.debris),
-                    |mut b, (p, &first)| {
-                        if let (Some(Ok((rec, _))), true) = (p, first) {
-                            b.add(rec.site.as_deref(), &rec.text);
-                        }
-                        b
-                    },
-                )
-                .reduce(
-                    || LineStatsBuilder::new(&opts.debris),
-                    |mut a, b| {
-                        a.merge(b);
-                        a
-                    },
-                );
-            stats.merge(batch_stats);
+            batch_stats = Some(
+                parsed
+                    .par_iter()
+                    .zip(first_copy.par_iter())
+                    .fold(
+                        || LineStatsBuilder::new(&opts.debris),
+                        |mut b, (p, &first)| {
+                            if let (Some(Ok((rec, _))), true) = (p, first) {
+                                b.add(rec.site.as_deref(), &rec.text);
+                            }
+                            b
+                        },
+                    )
+                    .reduce(
+                        || LineStatsBuilder::new(&opts.debris),
+                        |mut a, b| {
+                            a.merge(b);
+                            a
+                        },
+                    ),
+            );
+        }
+        Ok((lines, parsed, batch_stats))
+    };
+    let fold = |(lines, parsed, batch_stats): ParsedBatch| -> Result<()> {
+        if let Some(b) = batch_stats {
+            stats.merge(b);
         }
         for (raw, p) in lines.iter().zip(parsed) {
             counts.bytes += raw.bytes.len() as u64 + 1;
@@ -473,7 +490,9 @@ fn read_pass(
             }
         }
         stage.inc(lines.len() as u64);
-    }
+        Ok(())
+    };
+    batches::pipelined(fetch, parse, fold)?;
     reader
         .join()
         .map_err(|_| anyhow!("the input reader thread panicked"))?;
@@ -628,20 +647,15 @@ fn score_pass(
     let mut removed_by_reason: BTreeMap<&'static str, u64> = BTreeMap::new();
     let mut removed_lines: HashMap<String, u64> = HashMap::new();
     let mut bytes_in_text = 0u64;
-    let mut entries = read.spill.sequential()?;
     let mut index = 0usize;
-    loop {
-        let batch: Vec<Vec<u8>> = entries
-            .by_ref()
-            .take(plan.batch_records)
-            .collect::<Result<_>>()?;
-        if batch.is_empty() {
-            break;
-        }
-        let results: Vec<Scored> = batch
+    let score_batch = |batch: Vec<Vec<u8>>| -> Result<Vec<Scored>> {
+        batch
             .par_iter()
             .map(|e| score_one(e, debris, &read.line_stats, opts))
-            .collect::<Result<_>>()?;
+            .collect()
+    };
+    let fold = |results: Vec<Scored>| -> Result<()> {
+        let n = results.len() as u64;
         for mut r in results {
             r.state.raw_at = read.raw_at[index];
             r.state.clean_at = spill.append(&r.entry)?;
@@ -662,8 +676,14 @@ fn score_pass(
             docs.push(r.state);
             index += 1;
         }
-        stage.inc(batch.len() as u64);
-    }
+        stage.inc(n);
+        Ok(())
+    };
+    batches::pipelined(
+        batches::chunked(read.spill.sequential()?, plan.batch_records),
+        score_batch,
+        fold,
+    )?;
     Ok(ScorePass {
         docs,
         lsh_docs,
@@ -1140,62 +1160,64 @@ fn write_pass(
     let mut cleaned = BufWriter::with_capacity(1 << 20, File::create(work.join("cleaned.jsonl"))?);
     let mut dropped = BufWriter::with_capacity(1 << 20, File::create(work.join("dropped.jsonl"))?);
     let mut written = Written::default();
-    let mut raws = read.spill.sequential()?;
-    let mut cleans = scored.spill.sequential()?;
-    let mut index = 0usize;
     let (worst_kept, best_dropped) = pick_samples(scored, grouping, opts);
     let mut samples: BTreeMap<usize, report::Sample> = BTreeMap::new();
-    loop {
-        let raw_batch: Vec<Vec<u8>> = raws
-            .by_ref()
-            .take(plan.batch_records)
-            .collect::<Result<_>>()?;
-        if raw_batch.is_empty() {
-            break;
+    // Batches of both spills, in step, with the index of their first record.
+    let mut raws = batches::chunked(read.spill.sequential()?, plan.batch_records);
+    let mut cleans = batches::chunked(scored.spill.sequential()?, plan.batch_records);
+    let mut next_base = 0usize;
+    let fetch = std::iter::from_fn(move || match (raws.next(), cleans.next()) {
+        (None, None) => None,
+        (Some(Ok(raw)), Some(Ok(clean))) if raw.len() == clean.len() => {
+            let base = next_base;
+            next_base += raw.len();
+            Some(Ok((base, raw, clean)))
         }
-        let clean_batch: Vec<Vec<u8>> = cleans
-            .by_ref()
-            .take(raw_batch.len())
-            .collect::<Result<_>>()?;
-        anyhow::ensure!(
-            clean_batch.len() == raw_batch.len(),
-            "spill files out of step"
-        );
-        let base = index;
-        let lines: Vec<WrittenRecord> = raw_batch
-            .par_iter()
-            .zip(clean_batch.par_iter())
-            .enumerate()
-            .map(|(k, (raw, clean))| {
-                let i = base + k;
-                let (reason, dup_of) = decide(i, scored, grouping, opts);
-                let line = output_record(i, raw, clean, reason, dup_of, read, grouping, opts)?;
-                let raw_fields = unpack(raw)?;
-                let site = String::from_utf8_lossy(raw_fields.first().copied().unwrap_or_default())
-                    .into_owned();
-                let sample = if worst_kept.contains(&i) || best_dropped.contains(&i) {
-                    let clean_fields = unpack(clean)?;
-                    let annotations: Map<String, Value> =
-                        serde_json::from_slice(clean_fields.get(1).copied().unwrap_or(b"{}"))?;
-                    let original =
-                        String::from_utf8_lossy(raw_fields.get(1).copied().unwrap_or_default());
-                    Some(make_sample(
-                        read.ids.get(i),
-                        &original,
-                        &annotations,
+        (Some(Err(e)), _) | (_, Some(Err(e))) => Some(Err(e)),
+        _ => Some(Err(anyhow!("spill files out of step"))),
+    });
+    type Fetched = (usize, Vec<Vec<u8>>, Vec<Vec<u8>>);
+    let assemble =
+        |(base, raw_batch, clean_batch): Fetched| -> Result<(usize, Vec<WrittenRecord>)> {
+            let lines: Vec<WrittenRecord> = raw_batch
+                .par_iter()
+                .zip(clean_batch.par_iter())
+                .enumerate()
+                .map(|(k, (raw, clean))| {
+                    let i = base + k;
+                    let (reason, dup_of) = decide(i, scored, grouping, opts);
+                    let line = output_record(i, raw, clean, reason, dup_of, read, grouping, opts)?;
+                    let raw_fields = unpack(raw)?;
+                    let site =
+                        String::from_utf8_lossy(raw_fields.first().copied().unwrap_or_default())
+                            .into_owned();
+                    let sample = if worst_kept.contains(&i) || best_dropped.contains(&i) {
+                        let clean_fields = unpack(clean)?;
+                        let annotations: Map<String, Value> =
+                            serde_json::from_slice(clean_fields.get(1).copied().unwrap_or(b"{}"))?;
+                        let original =
+                            String::from_utf8_lossy(raw_fields.get(1).copied().unwrap_or_default());
+                        Some(make_sample(
+                            read.ids.get(i),
+                            &original,
+                            &annotations,
+                            reason,
+                        ))
+                    } else {
+                        None
+                    };
+                    Ok(WrittenRecord {
                         reason,
-                    ))
-                } else {
-                    None
-                };
-                Ok(WrittenRecord {
-                    reason,
-                    line,
-                    site,
-                    sample,
+                        line,
+                        site,
+                        sample,
+                    })
                 })
-            })
-            .collect::<Result<_>>()?;
+                .collect::<Result<_>>()?;
+            Ok((base, lines))
+        };
+    let fold = |(base, lines): (usize, Vec<WrittenRecord>)| -> Result<()> {
+        let n = lines.len() as u64;
         for (k, rec) in lines.into_iter().enumerate() {
             let WrittenRecord {
                 reason,
@@ -1235,9 +1257,10 @@ fn write_pass(
                 }
             }
         }
-        index += raw_batch.len();
-        stage.inc(raw_batch.len() as u64);
-    }
+        stage.inc(n);
+        Ok(())
+    };
+    batches::pipelined(fetch, assemble, fold)?;
     cleaned.flush()?;
     dropped.flush()?;
     written.samples = report::Samples {
