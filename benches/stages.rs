@@ -1,6 +1,6 @@
 //! Per-stage benchmarks on a generated corpus of news-sized articles (`copydesk::bench`):
-//! parse, debris, normalize, fingerprint, quality, verification and clustering, and the whole
-//! pipeline end to end. Run: `cargo bench --bench stages`. Throughput is in bytes of JSONL.
+//! parse, debris, normalize, fingerprint, quality, candidate generation, verification,
+//! clustering and writing an output line, and the whole pipeline end to end. Run: `cargo bench --bench stages`. Throughput is in bytes of JSONL.
 
 use copydesk::config::Options;
 use copydesk::debris::{Debris, LineStatsBuilder};
@@ -144,6 +144,62 @@ fn stages(c: &mut Criterion) {
                     )
                 })
                 .count()
+        })
+    });
+    // Candidate generation: every document's band keys written to band files, then every
+    // band's buckets walked and turned into capped candidate pairs.
+    let band_dir = tempfile::tempdir().expect("tempdir");
+    let mut writer =
+        dedup::bands::BandWriter::create(band_dir.path(), opts.dedup.bands).expect("band files");
+    for t in &corpus.texts {
+        let mut tokens = Tokens::default();
+        tokenize(t, &mut tokens);
+        let (mut sh, mut sig, mut keys) = (Vec::new(), Vec::new(), Vec::new());
+        shingles(&tokens.hashes, shingle_size(&tokens, 3, 5), &mut sh);
+        minhash(&sh, opts.dedup.bands * opts.dedup.rows, &mut sig);
+        band_keys(&sig, opts.dedup.rows, &mut keys);
+        writer.push(&keys).expect("push");
+    }
+    let store = writer.finish().expect("finish");
+    let docs: Vec<u32> = (0..corpus.texts.len() as u32).collect();
+    let skip = vec![false; docs.len()];
+    g.bench_function("candidates_band_buckets", |b| {
+        b.iter(|| {
+            let mut pairs = 0usize;
+            for band in 0..store.bands {
+                store
+                    .for_each_bucket(band, &docs, &skip, usize::MAX, |bucket| {
+                        pairs += bucket.len().saturating_sub(1).min(opts.dedup.bucket_window)
+                    })
+                    .expect("walk");
+            }
+            pairs
+        })
+    });
+    g.bench_function("write_record_line", |b| {
+        let annotations = br#"{"quality":{"score":0.91,"signals":{"fluency":0.8},"flags":[],"lang":"en"},"removed":[],"debris_share":0.0}"#;
+        let decision = copydesk::output::Decision {
+            cluster: Some("c000001"),
+            ..Default::default()
+        };
+        b.iter(|| {
+            corpus
+                .lines
+                .iter()
+                .zip(&corpus.texts)
+                .map(|(line, text)| {
+                    copydesk::output::record_line(
+                        line.as_bytes(),
+                        text.as_bytes(),
+                        annotations,
+                        "id",
+                        &decision,
+                        &opts.input,
+                    )
+                    .expect("line")
+                    .len()
+                })
+                .sum::<usize>()
         })
     });
     g.bench_function("cluster_union_find", |b| {
