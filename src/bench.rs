@@ -225,8 +225,22 @@ pub struct BenchResult {
     /// End-to-end throughput as a share of read-and-parse-only throughput.
     pub ratio_to_parse_only: f64,
     pub stage_ms: std::collections::BTreeMap<String, u64>,
+    /// CPU time per stage, all threads (Linux).
+    pub stage_cpu_ms: std::collections::BTreeMap<String, u64>,
     /// Peak resident memory of the process (VmHWM), in MB, when the OS reports it.
     pub peak_rss_mb: Option<f64>,
+}
+
+/// CPU time (user + system, all threads) this process has used so far, in seconds, from
+/// `/proc/self/stat` (Linux; its clock ticks are USER_HZ = 100 per second).
+pub fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name may hold spaces: fields are counted after its closing parenthesis.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
 }
 
 /// Peak resident set size of this process, from `/proc/self/status` (Linux).
@@ -279,6 +293,7 @@ pub fn run(
         articles_per_s: floor.records as f64 / pipeline_seconds.max(1e-9),
         ratio_to_parse_only: rate / parse_rate.max(1e-9),
         stage_ms: summary.report.run.stage_ms.clone(),
+        stage_cpu_ms: summary.report.run.stage_cpu_ms.clone(),
         peak_rss_mb: peak_rss_mb(),
     })
 }
@@ -290,7 +305,13 @@ pub fn render(r: &BenchResult) -> String {
         r.articles, r.megabytes, r.threads, r.parse_only_seconds, r.parse_only_mb_per_s, r.pipeline_seconds, r.pipeline_mb_per_s, r.articles_per_s, r.ratio_to_parse_only
     );
     for (stage, ms) in &r.stage_ms {
-        s.push_str(&format!("  {stage:>6}: {ms} ms\n"));
+        match r.stage_cpu_ms.get(stage) {
+            Some(&cpu) => s.push_str(&format!(
+                "  {stage:>6}: {ms} ms, CPU {cpu} ms ({:.2} cores busy)\n",
+                cpu as f64 / (*ms).max(1) as f64
+            )),
+            None => s.push_str(&format!("  {stage:>6}: {ms} ms\n")),
+        }
     }
     match r.peak_rss_mb {
         Some(mb) => s.push_str(&format!("peak memory: {mb:.0} MB\n")),

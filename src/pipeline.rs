@@ -38,6 +38,14 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::sync_channel;
 use std::time::{Duration, Instant};
 
+/// How long one pass took: wall time, and CPU time of all threads when the OS reports it.
+#[derive(Debug, Clone, Copy)]
+pub struct StageTime {
+    pub stage: &'static str,
+    pub wall: Duration,
+    pub cpu: Option<f64>,
+}
+
 /// Everything a `clean` run needs.
 #[derive(Debug, Clone)]
 pub struct CleanJob {
@@ -134,12 +142,23 @@ pub fn run(job: &CleanJob) -> Result<Summary> {
     let progress = Progress::new(job.progress);
     let opts = &job.options;
     let plan = memory::Plan::new(opts.memory_limit.as_deref())?;
-    let mut timings: Vec<(&'static str, Duration)> = Vec::new();
+    let mut timings: Vec<StageTime> = Vec::new();
+    let mut cpu = crate::bench::process_cpu_seconds();
+    let mut timed = |stage: &'static str, wall: Duration| {
+        let now = crate::bench::process_cpu_seconds();
+        let used = now.zip(cpu).map(|(n, c)| n - c);
+        cpu = now;
+        StageTime {
+            stage,
+            wall,
+            cpu: used,
+        }
+    };
 
     // Pass 1: read.
     let stage = progress.stage("read", None, "records");
     let read = read_pass(&sources, work.path(), opts, &plan, &stage)?;
-    timings.push(("read", stage.finish()));
+    timings.push(timed("read", stage.finish()));
     // The records are counted: stop now, with the figure needed, if their state cannot fit.
     plan.check(read.ids.len() as u64)?;
 
@@ -147,17 +166,17 @@ pub fn run(job: &CleanJob) -> Result<Summary> {
     let stage = progress.stage("score", Some(read.ids.len() as u64), "records");
     let debris = Debris::new(&opts.debris)?;
     let mut scored = score_pass(&read, &debris, work.path(), opts, &plan, &stage)?;
-    timings.push(("score", stage.finish()));
+    timings.push(timed("score", stage.finish()));
 
     // Pass 3: group and select.
     let stage = progress.stage("group", Some(scored.docs.len() as u64), "records");
     let grouping = group_pass(&mut scored, &read.spill, opts, &plan, &stage)?;
-    timings.push(("group", stage.finish()));
+    timings.push(timed("group", stage.finish()));
 
     // Pass 4: write.
     let stage = progress.stage("write", Some(scored.docs.len() as u64), "records");
     let written = write_pass(&read, &scored, &grouping, work.path(), opts, &plan, &stage)?;
-    timings.push(("write", stage.finish()));
+    timings.push(timed("write", stage.finish()));
 
     let elapsed = started.elapsed();
     let mut report = report::build(report::Inputs {

@@ -168,6 +168,10 @@ pub struct Run {
     pub threads: usize,
     pub duration_ms: u64,
     pub stage_ms: BTreeMap<String, u64>,
+    /// CPU time of each stage, all threads (Linux; empty elsewhere): with `stage_ms`, how
+    /// busy the cores were.
+    #[serde(default)]
+    pub stage_cpu_ms: BTreeMap<String, u64>,
     pub mb_per_s: f64,
     pub records_per_s: f64,
     /// Peak resident memory of the process when the report was built (Linux VmHWM), in MB.
@@ -181,7 +185,7 @@ pub struct Inputs<'a> {
     pub grouping: &'a Grouping,
     pub written: &'a Written,
     pub options: &'a Options,
-    pub timings: &'a [(&'static str, Duration)],
+    pub timings: &'a [crate::pipeline::StageTime],
     pub elapsed: Duration,
     pub ids: &'a IdArena,
 }
@@ -317,7 +321,12 @@ pub fn build(i: Inputs<'_>) -> Report {
             stage_ms: i
                 .timings
                 .iter()
-                .map(|(s, d)| (s.to_string(), d.as_millis() as u64))
+                .map(|t| (t.stage.to_string(), t.wall.as_millis() as u64))
+                .collect(),
+            stage_cpu_ms: i
+                .timings
+                .iter()
+                .filter_map(|t| Some((t.stage.to_string(), (t.cpu? * 1000.0).round() as u64)))
                 .collect(),
             mb_per_s: (i.read.bytes as f64 / 1e6 / secs * 100.0).round() / 100.0,
             records_per_s: (i.read.records as f64 / secs).round(),
@@ -548,9 +557,14 @@ pub fn markdown(r: &Report) -> String {
             let _ = writeln!(s, "| {l} | {n} |");
         }
     }
-    let _ = writeln!(s, "\n## Run\n\n| stage | ms |\n|---|---:|");
+    let _ = writeln!(s, "\n## Run\n\n| stage | ms | CPU ms |\n|---|---:|---:|");
     for (stage, ms) in &r.run.stage_ms {
-        let _ = writeln!(s, "| {stage} | {ms} |");
+        let cpu = r
+            .run
+            .stage_cpu_ms
+            .get(stage)
+            .map_or_else(|| "—".to_string(), u64::to_string);
+        let _ = writeln!(s, "| {stage} | {ms} | {cpu} |");
     }
     let _ = writeln!(
         s,
