@@ -16,9 +16,8 @@
 //! (unknown words cost 8, "the" costs 0.3); a sentence's fluency is its mean cost, and the
 //! worst sentences are reported.
 
-use super::lexicon::{Counter, Lexicon};
+use super::lexicon::{hash_word, Counter, Lexicon};
 use super::text::{Segmented, ALPHA, CAP, CHARS_ASCII, INITIAL, JOINED, LOWER};
-use xxhash_rust::xxh3::xxh3_64;
 
 pub const CUE_NAMES: [&str; 8] = [
     "fragment",
@@ -98,7 +97,7 @@ fn stem_hash(w: &str, plain: u64) -> u64 {
     if n > 4 && tmp[n - 1] == b's' && tmp[n - 2] != b's' {
         n -= 1;
     }
-    xxh3_64(&tmp[..n])
+    hash_word(&tmp[..n])
 }
 
 /// Computes every cue of a segmented document. `english` enables the lexicon-based cues.
@@ -136,43 +135,38 @@ fn sentence_at(seg: &Segmented, at: usize) -> usize {
 
 fn punctuation_debris(text: &str, seg: &Segmented, cues: &mut Cues) {
     let b = text.as_bytes();
-    // memchr-style scan over the few bytes that matter.
-    for (i, &c) in b.iter().enumerate() {
-        match c {
-            b',' | b'.' => {
-                // " ," / " ." after a word: "demonstration , design", "said ." (not " :" or
-                // " ;", which French typography writes on purpose).
-                if i >= 2 && b[i - 1] == b' ' && b[i - 2].is_ascii_alphanumeric() {
-                    let next = b.get(i + 1).copied().unwrap_or(b' ');
-                    // " .5" or " .com" are not debris; an ellipsis " ..." neither.
-                    if matches!(next, b' ' | b'\n' | b'"' | b'\'' | b'.' | b',')
-                        && !(c == b'.' && next == b'.' && b.get(i + 2) == Some(&b'.'))
-                    {
-                        cues.add(sentence_at(seg, i), PUNCT, 1);
-                    }
-                }
-                if c == b'.' {
-                    // Exactly two periods: "MPs.."
-                    if i >= 2
-                        && b[i - 1] == b'.'
-                        && b[i - 2] != b'.'
-                        && b.get(i + 1) != Some(&b'.')
-                        && b[i - 2].is_ascii_alphanumeric()
-                    {
-                        cues.add(sentence_at(seg, i), PUNCT, 1);
-                    }
-                    // "information.To": two lower-case letters, a period, upper then lower.
-                    if i >= 2
-                        && b[i - 1].is_ascii_lowercase()
-                        && b[i - 2].is_ascii_lowercase()
-                        && b.get(i + 1).is_some_and(u8::is_ascii_uppercase)
-                        && b.get(i + 2).is_some_and(u8::is_ascii_lowercase)
-                    {
-                        cues.add(sentence_at(seg, i + 1), PUNCT, 1);
-                    }
-                }
+    for i in memchr::memchr2_iter(b',', b'.', b) {
+        let c = b[i];
+        // " ," / " ." after a word: "demonstration , design", "said ." (not " :" or " ;",
+        // which French typography writes on purpose).
+        if i >= 2 && b[i - 1] == b' ' && b[i - 2].is_ascii_alphanumeric() {
+            let next = b.get(i + 1).copied().unwrap_or(b' ');
+            // " .5" or " .com" are not debris; an ellipsis " ..." neither.
+            if matches!(next, b' ' | b'\n' | b'"' | b'\'' | b'.' | b',')
+                && !(c == b'.' && next == b'.' && b.get(i + 2) == Some(&b'.'))
+            {
+                cues.add(sentence_at(seg, i), PUNCT, 1);
             }
-            _ => {}
+        }
+        if c == b'.' {
+            // Exactly two periods: "MPs.."
+            if i >= 2
+                && b[i - 1] == b'.'
+                && b[i - 2] != b'.'
+                && b.get(i + 1) != Some(&b'.')
+                && b[i - 2].is_ascii_alphanumeric()
+            {
+                cues.add(sentence_at(seg, i), PUNCT, 1);
+            }
+            // "information.To": two lower-case letters, a period, upper then lower.
+            if i >= 2
+                && b[i - 1].is_ascii_lowercase()
+                && b[i - 2].is_ascii_lowercase()
+                && b.get(i + 1).is_some_and(u8::is_ascii_uppercase)
+                && b.get(i + 2).is_some_and(u8::is_ascii_lowercase)
+            {
+                cues.add(sentence_at(seg, i + 1), PUNCT, 1);
+            }
         }
     }
 }
@@ -268,21 +262,25 @@ fn is_closer_char(c: char) -> bool {
 
 fn placeholders(text: &str, seg: &Segmented, lex: &Lexicon, cues: &mut Cues) {
     let b = text.as_bytes();
-    let mut last_sent = usize::MAX;
     let Some(ac) = lex.placeholders() else {
         return;
     };
-    for m in ac.find_iter(text) {
-        let before_ok = m.start() == 0 || !b[m.start() - 1].is_ascii_alphanumeric();
-        let after_ok = b.get(m.end()).is_none_or_not_alnum();
-        if !(before_ok && after_ok) {
+    // Long sentences that merely mention "an example of a" are prose, not placeholders, so
+    // only short sentences are searched (no phrase holds a sentence mark, so a match never
+    // crosses into the next sentence).
+    for (si, s) in seg.sents.iter().enumerate() {
+        if s.n_toks() > 12 {
             continue;
         }
-        let si = sentence_at(seg, m.start());
-        // Long sentences that merely mention "an example of a" are prose, not placeholders.
-        if si != last_sent && seg.sents.get(si).is_some_and(|s| s.n_toks() <= 12) {
-            cues.add(si, PLACEHOLDER, 1);
-            last_sent = si;
+        let (from, to) = (s.start as usize, s.end as usize);
+        for m in ac.find_iter(&text[from..to]) {
+            let (ms, me) = (from + m.start(), from + m.end());
+            let before_ok = ms == 0 || !b[ms - 1].is_ascii_alphanumeric();
+            let after_ok = b.get(me).is_none_or_not_alnum();
+            if before_ok && after_ok {
+                cues.add(si, PLACEHOLDER, 1);
+                break;
+            }
         }
     }
 }
@@ -311,7 +309,14 @@ fn isolated_sentences(text: &str, seg: &Segmented, scratch: &mut Scratch, cues: 
     stems.clear();
     for t in &seg.toks {
         if is_content(t) {
-            let h = stem_hash(t.text(text), t.hash).max(1);
+            // Only a final `s` changes the hash (`t.hash` is the lower-case form's).
+            let w = t.text(text);
+            let h = if w.ends_with(['s', 'S']) {
+                stem_hash(w, t.hash)
+            } else {
+                t.hash
+            }
+            .max(1);
             content.inc(h);
             stems.push(h);
         } else {

@@ -423,10 +423,18 @@ fn other_language_share(
         }
         checked += t.len();
         let suspicious = if english {
-            let toks = seg
-                .toks
+            let from = seg
+                .sents
+                .get(b.sent_start as usize)
+                .map_or(0, |s| s.tok_start);
+            let to = if b.sent_end > b.sent_start {
+                seg.sents[b.sent_end as usize - 1].tok_end
+            } else {
+                from
+            };
+            let toks = seg.toks[from as usize..to as usize]
                 .iter()
-                .filter(|k| k.sent >= b.sent_start && k.sent < b.sent_end && k.is(text::ALPHA));
+                .filter(|k| k.is(text::ALPHA));
             let (mut n, mut unknown) = (0usize, 0usize);
             for k in toks {
                 n += 1;

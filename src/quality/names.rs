@@ -217,7 +217,7 @@ pub fn find_mangled(
         let h = xxh3_64(name.as_bytes());
         let k = *index.entry(h).or_insert_with(|| {
             let lower = name.to_lowercase();
-            let zipf = lex.zipf(xxh3_64(lower.as_bytes()));
+            let zipf = lex.zipf(super::lexicon::hash_word(lower.as_bytes()));
             stats.push(NameStat {
                 name,
                 lower,
