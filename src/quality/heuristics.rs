@@ -54,6 +54,9 @@ pub struct HeuristicThresholds {
     pub fineweb_max_duplicate_line_char_share: f64,
     pub fineweb_max_short_line_share: f64,
     pub fineweb_short_line_chars: usize,
+    /// Cost of the share of lines without terminal punctuation, below the C4 cut-off:
+    /// `factor × (1 - cost × unterminated share)`. Not a published threshold.
+    pub soft_unterminated_line_cost: f64,
 }
 
 impl Default for HeuristicThresholds {
@@ -80,6 +83,7 @@ impl Default for HeuristicThresholds {
             fineweb_max_duplicate_line_char_share: 0.1,
             fineweb_max_short_line_share: 0.67,
             fineweb_short_line_chars: 30,
+            soft_unterminated_line_cost: 0.05,
         }
     }
 }
@@ -359,6 +363,12 @@ pub fn evaluate(
             flag: "unterminated_lines",
         },
     );
+    // Below C4's cut-off, every unterminated line left (a byline, a caption, a crumb the
+    // debris stage kept) still costs a little, so the score does not saturate at 1.0 and a
+    // copy with residual debris ranks below a clean one. The headline alone costs 1-2%.
+    if !blocks.is_empty() {
+        acc.factor *= 1.0 - th.soft_unterminated_line_cost * (1.0 - end_share);
+    }
     acc.fail(
         end_share <= th.fineweb_min_line_punct_share && !blocks.is_empty(),
         Penalty {
