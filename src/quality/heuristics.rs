@@ -391,9 +391,9 @@ pub fn evaluate(
         },
     );
     // "Lorem ipsum" or "lorem ipsum".
-    let lower = text.contains("orem ipsum");
+    let lorem = memchr::memmem::find(text.as_bytes(), b"orem ipsum").is_some();
     acc.fail(
-        lower || text.contains('{'),
+        lorem || memchr::memchr(b'{', text.as_bytes()).is_some(),
         Penalty {
             factor: 0.8,
             flag: "placeholder_or_code",

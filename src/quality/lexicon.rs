@@ -456,9 +456,25 @@ pub fn osa_distance(a: &[u8], b: &[u8], max: usize) -> usize {
         return max + 1;
     }
     let n = b.len();
-    let mut prev2 = vec![0usize; n + 1];
-    let mut prev: Vec<usize> = (0..=n).collect();
-    let mut cur = vec![0usize; n + 1];
+    // Rows on the stack for words up to 63 bytes (names and words); longer ones allocate.
+    let mut stack = [[0usize; 64]; 3];
+    let mut heap;
+    let [prev2, prev, cur]: [&mut [usize]; 3] = if n < 64 {
+        let [x, y, z] = &mut stack;
+        [&mut x[..=n], &mut y[..=n], &mut z[..=n]]
+    } else {
+        heap = [
+            vec![0usize; n + 1],
+            vec![0usize; n + 1],
+            vec![0usize; n + 1],
+        ];
+        let [x, y, z] = &mut heap;
+        [&mut x[..], &mut y[..], &mut z[..]]
+    };
+    let (mut prev2, mut prev, mut cur) = (prev2, prev, cur);
+    for (j, p) in prev.iter_mut().enumerate() {
+        *p = j;
+    }
     for i in 1..=a.len() {
         cur[0] = i;
         let mut row_min = cur[0];

@@ -245,6 +245,10 @@ pub fn find_mangled(
         .iter()
         .map(|s| (letter_mask(&s.lower), s.lower.len() as u32))
         .collect();
+    // Hyphenated names, the only anchors of a portmanteau.
+    let hyphenated: Vec<usize> = (0..stats.len())
+        .filter(|&k| stats[k].lower.contains('-'))
+        .collect();
     let mut out = Vec::new();
     for (ti, t) in stats.iter().enumerate() {
         // A mangled form is rare in English and in the article. Names written only at the
@@ -300,8 +304,8 @@ pub fn find_mangled(
             continue;
         }
         // Portmanteau of a hyphenated name: "Okonkist" for "Okonkwo-Lindqvist".
-        if t.zipf == 0 && !t.lower.contains('-') {
-            let hit = stats.iter().find(|a| {
+        if t.zipf == 0 && t.lower.len() >= 6 && !t.lower.contains('-') {
+            let hit = hyphenated.iter().map(|&k| &stats[k]).find(|a| {
                 let Some((p1, p2)) = a.lower.split_once('-') else {
                     return false;
                 };
