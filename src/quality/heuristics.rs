@@ -322,11 +322,7 @@ pub fn evaluate(
     // C4 and FineWeb line statistics.
     let end_punct = blocks
         .iter()
-        .filter(|b| {
-            b.text(text).ends_with([
-                '.', '!', '?', '"', '”', '’', '\'', '。', '！', '？', '»', ')', '…', ':',
-            ])
-        })
+        .filter(|b| ends_terminal(b.text(text)))
         .count() as f64;
     let short_lines = blocks
         .iter()
@@ -363,11 +359,15 @@ pub fn evaluate(
             flag: "unterminated_lines",
         },
     );
-    // Below C4's cut-off, every unterminated line left (a byline, a caption, a crumb the
-    // debris stage kept) still costs a little, so the score does not saturate at 1.0 and a
-    // copy with residual debris ranks below a clean one. The headline alone costs 1-2%.
-    if !blocks.is_empty() {
-        acc.factor *= 1.0 - th.soft_unterminated_line_cost * (1.0 - end_share);
+    // Below C4's cut-off, every unterminated line left after the headline (a byline, a
+    // caption, a crumb the debris stage kept) still costs a little, so the score does not
+    // saturate at 1.0 and a copy with residual debris ranks below a clean one. The first line
+    // is left out: a headline never ends in punctuation, and counting it would favour long
+    // articles.
+    if blocks.len() >= 2 {
+        let body_unterminated =
+            (n_lines - end_punct - f64::from(!ends_terminal(blocks[0].text(text)))).max(0.0);
+        acc.factor *= 1.0 - th.soft_unterminated_line_cost * body_unterminated / (n_lines - 1.0);
     }
     acc.fail(
         end_share <= th.fineweb_min_line_punct_share && !blocks.is_empty(),
@@ -462,6 +462,13 @@ fn whitespace_word_stats(text: &str) -> (usize, usize, usize) {
         + memchr::memmem::find_iter(b, b"...").count()
         + memchr::memmem::find_iter(b, "\u{2026}".as_bytes()).count();
     (words, with_letter, symbols)
+}
+
+/// C4: a line ending in terminal punctuation (or a closing quote or bracket).
+fn ends_terminal(line: &str) -> bool {
+    line.ends_with([
+        '.', '!', '?', '"', '”', '’', '\'', '。', '！', '？', '»', ')', '…', ':',
+    ])
 }
 
 /// (share of lines that repeat an earlier line, share of characters in such lines).
