@@ -11,16 +11,17 @@
 //! | `placeholder_sentences` | placeholder or test text ("Lorem ipsum", "Quick example of an extraction task") |
 //! | `isolated_sentences` | a body sentence with at least 8 content words, none of which occur anywhere else in the article: a stray sentence from another text |
 //! | `oov_words` | lower-case words unknown to the shipped English lexicon (typos, garbled words) |
+//! | `repeated_lines` | a paragraph of at least 4 words repeating an earlier one verbatim (a doubled headline or paragraph left by the scraper) |
 //!
 //! Fluency: each word costs its surprisal under the shipped unigram model, `8 - Zipf`
 //! (unknown words cost 8, "the" costs 0.3); a sentence's fluency is its mean cost, and the
 //! worst sentences are reported.
 
-use super::lexicon::{Counter, Lexicon};
+use super::lexicon::{hash_word, Counter, Lexicon};
 use super::text::{Segmented, ALPHA, CAP, CHARS_ASCII, INITIAL, JOINED, LOWER};
 use xxhash_rust::xxh3::xxh3_64;
 
-pub const CUE_NAMES: [&str; 8] = [
+pub const CUE_NAMES: [&str; 9] = [
     "fragment",
     "punct_debris",
     "broken_paragraph",
@@ -29,6 +30,7 @@ pub const CUE_NAMES: [&str; 8] = [
     "isolated",
     "oov_word",
     "mangled_name",
+    "repeated_line",
 ];
 
 pub const FRAGMENT: usize = 0;
@@ -39,11 +41,12 @@ pub const PLACEHOLDER: usize = 4;
 pub const ISOLATED: usize = 5;
 pub const OOV: usize = 6;
 pub const MANGLED: usize = 7;
+pub const REPEATED: usize = 8;
 
 /// Counts of each cue in a document, and per-sentence tallies.
 #[derive(Debug, Default)]
 pub struct Cues {
-    pub counts: [u32; 8],
+    pub counts: [u32; 9],
     /// Per sentence: cue bit mask and number of cue events.
     pub sent_mask: Vec<u16>,
     pub sent_events: Vec<u16>,
@@ -51,6 +54,10 @@ pub struct Cues {
     pub sent_fluency: Vec<f32>,
     pub mean_surprisal: f64,
     pub scored_words: usize,
+    /// Mean surprisal of the known lower-case words (names and unknown words left out): the
+    /// lexical richness that machine translation loses (Vanmassenhove et al. 2019).
+    pub richness: f64,
+    pub richness_words: usize,
 }
 
 impl Cues {
@@ -72,6 +79,7 @@ impl Cues {
 #[derive(Default)]
 pub struct Scratch {
     content: Counter,
+    lines: Counter,
     /// Per token: stem hash of a content word, 0 otherwise.
     stems: Vec<u64>,
 }
@@ -98,7 +106,7 @@ fn stem_hash(w: &str, plain: u64) -> u64 {
     if n > 4 && tmp[n - 1] == b's' && tmp[n - 2] != b's' {
         n -= 1;
     }
-    xxh3_64(&tmp[..n])
+    hash_word(&tmp[..n])
 }
 
 /// Computes every cue of a segmented document. `english` enables the lexicon-based cues.
@@ -120,6 +128,7 @@ pub fn find_cues(
     broken_paragraphs(text, seg, lex, &mut cues);
     fragments_and_doubles(text, seg, lex, english, &mut cues);
     placeholders(text, seg, lex, &mut cues);
+    repeated_lines(text, seg, &mut scratch.lines, &mut cues);
     if english {
         isolated_sentences(text, seg, scratch, &mut cues);
         fluency(seg, &mut cues);
@@ -136,43 +145,56 @@ fn sentence_at(seg: &Segmented, at: usize) -> usize {
 
 fn punctuation_debris(text: &str, seg: &Segmented, cues: &mut Cues) {
     let b = text.as_bytes();
-    // memchr-style scan over the few bytes that matter.
-    for (i, &c) in b.iter().enumerate() {
-        match c {
-            b',' | b'.' => {
-                // " ," / " ." after a word: "demonstration , design", "said ." (not " :" or
-                // " ;", which French typography writes on purpose).
-                if i >= 2 && b[i - 1] == b' ' && b[i - 2].is_ascii_alphanumeric() {
-                    let next = b.get(i + 1).copied().unwrap_or(b' ');
-                    // " .5" or " .com" are not debris; an ellipsis " ..." neither.
-                    if matches!(next, b' ' | b'\n' | b'"' | b'\'' | b'.' | b',')
-                        && !(c == b'.' && next == b'.' && b.get(i + 2) == Some(&b'.'))
-                    {
-                        cues.add(sentence_at(seg, i), PUNCT, 1);
-                    }
-                }
-                if c == b'.' {
-                    // Exactly two periods: "MPs.."
-                    if i >= 2
-                        && b[i - 1] == b'.'
-                        && b[i - 2] != b'.'
-                        && b.get(i + 1) != Some(&b'.')
-                        && b[i - 2].is_ascii_alphanumeric()
-                    {
-                        cues.add(sentence_at(seg, i), PUNCT, 1);
-                    }
-                    // "information.To": two lower-case letters, a period, upper then lower.
-                    if i >= 2
-                        && b[i - 1].is_ascii_lowercase()
-                        && b[i - 2].is_ascii_lowercase()
-                        && b.get(i + 1).is_some_and(u8::is_ascii_uppercase)
-                        && b.get(i + 2).is_some_and(u8::is_ascii_lowercase)
-                    {
-                        cues.add(sentence_at(seg, i + 1), PUNCT, 1);
-                    }
-                }
+    for i in memchr::memchr2_iter(b',', b'.', b) {
+        let c = b[i];
+        // " ," / " ." after a word: "demonstration , design", "said ." (not " :" or " ;",
+        // which French typography writes on purpose).
+        if i >= 2 && b[i - 1] == b' ' && b[i - 2].is_ascii_alphanumeric() {
+            let next = b.get(i + 1).copied().unwrap_or(b' ');
+            // " .5" or " .com" are not debris; an ellipsis " ..." neither.
+            if matches!(next, b' ' | b'\n' | b'"' | b'\'' | b'.' | b',')
+                && !(c == b'.' && next == b'.' && b.get(i + 2) == Some(&b'.'))
+            {
+                cues.add(sentence_at(seg, i), PUNCT, 1);
             }
-            _ => {}
+        }
+        if c == b'.' {
+            // Exactly two periods: "MPs.."
+            if i >= 2
+                && b[i - 1] == b'.'
+                && b[i - 2] != b'.'
+                && b.get(i + 1) != Some(&b'.')
+                && b[i - 2].is_ascii_alphanumeric()
+            {
+                cues.add(sentence_at(seg, i), PUNCT, 1);
+            }
+            // "information.To": two lower-case letters, a period, upper then lower.
+            if i >= 2
+                && b[i - 1].is_ascii_lowercase()
+                && b[i - 2].is_ascii_lowercase()
+                && b.get(i + 1).is_some_and(u8::is_ascii_uppercase)
+                && b.get(i + 2).is_some_and(u8::is_ascii_lowercase)
+            {
+                cues.add(sentence_at(seg, i + 1), PUNCT, 1);
+            }
+        }
+    }
+}
+
+/// Paragraphs of at least 4 words that repeat an earlier paragraph verbatim. Clean articles
+/// do not say the same paragraph twice; scrapers double headlines and paragraphs.
+fn repeated_lines(text: &str, seg: &Segmented, lines: &mut Counter, cues: &mut Cues) {
+    lines.reset(seg.blocks.len());
+    for blk in &seg.blocks {
+        let n_toks: usize = seg.sents[blk.sent_start as usize..blk.sent_end as usize]
+            .iter()
+            .map(|s| s.n_toks())
+            .sum();
+        if n_toks < 4 {
+            continue;
+        }
+        if lines.inc(xxh3_64(blk.text(text).as_bytes())) > 1 {
+            cues.add(blk.sent_start as usize, REPEATED, 1);
         }
     }
 }
@@ -268,21 +290,25 @@ fn is_closer_char(c: char) -> bool {
 
 fn placeholders(text: &str, seg: &Segmented, lex: &Lexicon, cues: &mut Cues) {
     let b = text.as_bytes();
-    let mut last_sent = usize::MAX;
     let Some(ac) = lex.placeholders() else {
         return;
     };
-    for m in ac.find_iter(text) {
-        let before_ok = m.start() == 0 || !b[m.start() - 1].is_ascii_alphanumeric();
-        let after_ok = b.get(m.end()).is_none_or_not_alnum();
-        if !(before_ok && after_ok) {
+    // Long sentences that merely mention "an example of a" are prose, not placeholders, so
+    // only short sentences are searched (no phrase holds a sentence mark, so a match never
+    // crosses into the next sentence).
+    for (si, s) in seg.sents.iter().enumerate() {
+        if s.n_toks() > 12 {
             continue;
         }
-        let si = sentence_at(seg, m.start());
-        // Long sentences that merely mention "an example of a" are prose, not placeholders.
-        if si != last_sent && seg.sents.get(si).is_some_and(|s| s.n_toks() <= 12) {
-            cues.add(si, PLACEHOLDER, 1);
-            last_sent = si;
+        let (from, to) = (s.start as usize, s.end as usize);
+        for m in ac.find_iter(&text[from..to]) {
+            let (ms, me) = (from + m.start(), from + m.end());
+            let before_ok = ms == 0 || !b[ms - 1].is_ascii_alphanumeric();
+            let after_ok = b.get(me).is_none_or_not_alnum();
+            if before_ok && after_ok {
+                cues.add(si, PLACEHOLDER, 1);
+                break;
+            }
         }
     }
 }
@@ -306,12 +332,19 @@ fn is_content(t: &super::text::Tok) -> bool {
 }
 
 fn isolated_sentences(text: &str, seg: &Segmented, scratch: &mut Scratch, cues: &mut Cues) {
-    let Scratch { content, stems } = scratch;
+    let Scratch { content, stems, .. } = scratch;
     content.reset(seg.toks.len());
     stems.clear();
     for t in &seg.toks {
         if is_content(t) {
-            let h = stem_hash(t.text(text), t.hash).max(1);
+            // Only a final `s` changes the hash (`t.hash` is the lower-case form's).
+            let w = t.text(text);
+            let h = if w.ends_with(['s', 'S']) {
+                stem_hash(w, t.hash)
+            } else {
+                t.hash
+            }
+            .max(1);
             content.inc(h);
             stems.push(h);
         } else {
@@ -345,6 +378,7 @@ fn isolated_sentences(text: &str, seg: &Segmented, scratch: &mut Scratch, cues: 
 fn fluency(seg: &Segmented, cues: &mut Cues) {
     let mut total = 0.0f64;
     let mut n = 0usize;
+    let (mut rich_total, mut rich_n) = (0u64, 0usize);
     for (si, s) in seg.sents.iter().enumerate() {
         let mut st = 0.0f32;
         let mut sn = 0u32;
@@ -354,6 +388,10 @@ fn fluency(seg: &Segmented, cues: &mut Cues) {
                 continue;
             }
             let cost = (80.0 - f32::from(t.zipf.min(80))) / 10.0;
+            if t.zipf > 0 && t.is(LOWER) {
+                rich_total += u64::from(80 - t.zipf.min(80));
+                rich_n += 1;
+            }
             st += cost;
             sn += 1;
             if t.zipf == 0
@@ -375,4 +413,10 @@ fn fluency(seg: &Segmented, cues: &mut Cues) {
     }
     cues.mean_surprisal = if n == 0 { 0.0 } else { total / n as f64 };
     cues.scored_words = n;
+    cues.richness = if rich_n == 0 {
+        0.0
+    } else {
+        rich_total as f64 / 10.0 / rich_n as f64
+    };
+    cues.richness_words = rich_n;
 }

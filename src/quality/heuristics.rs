@@ -20,8 +20,8 @@
 //! The original filters drop a document that fails a rule. copydesk only scores, so a failed rule
 //! multiplies the quality by a penalty (see [`Penalty`]) and names itself in `flags`.
 
-use super::lexicon::Counter;
-use super::text::{Segmented, ALPHA, CHARS_ASCII};
+use super::lexicon::{hash_word, Counter};
+use super::text::{Segmented, CHARS_ASCII};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use xxhash_rust::xxh3::xxh3_64;
@@ -54,6 +54,9 @@ pub struct HeuristicThresholds {
     pub fineweb_max_duplicate_line_char_share: f64,
     pub fineweb_max_short_line_share: f64,
     pub fineweb_short_line_chars: usize,
+    /// Cost of the share of lines without terminal punctuation, below the C4 cut-off:
+    /// `factor × (1 - cost × unterminated share)`. Not a published threshold.
+    pub soft_unterminated_line_cost: f64,
 }
 
 impl Default for HeuristicThresholds {
@@ -80,6 +83,7 @@ impl Default for HeuristicThresholds {
             fineweb_max_duplicate_line_char_share: 0.1,
             fineweb_max_short_line_share: 0.67,
             fineweb_short_line_chars: 30,
+            soft_unterminated_line_cost: 0.05,
         }
     }
 }
@@ -115,7 +119,11 @@ const STOP_WORDS: [&str; 8] = ["the", "be", "to", "of", "and", "that", "have", "
 pub struct Scratch {
     counts: Counter,
     covered: Vec<bool>,
-    dup5_run: Vec<u32>,
+    /// Per position: hash of the n-gram starting there.
+    hashes: Vec<u64>,
+    /// Positions whose (n-1)-gram repeats, and their counter slots.
+    cand: Vec<u32>,
+    slots: Vec<u32>,
     line_hashes: Vec<(u64, usize)>,
 }
 
@@ -158,24 +166,13 @@ pub fn evaluate(
     } else {
         word_chars as f64 / n_words as f64
     };
-    let alpha_words = toks.iter().filter(|t| t.is(ALPHA)).count();
-    let (mut whitespace_words, mut with_letter) = (0usize, 0usize);
-    for w in text.split_ascii_whitespace() {
-        whitespace_words += 1;
-        if w.bytes().any(|b| b.is_ascii_alphabetic())
-            || (!w.is_ascii() && w.chars().any(char::is_alphabetic))
-        {
-            with_letter += 1;
-        }
-    }
+    let (whitespace_words, with_letter, symbols) = whitespace_word_stats(text);
     let whitespace_words = whitespace_words.max(1);
     let alpha_share = if spaceless {
         1.0
     } else {
         with_letter as f64 / whitespace_words as f64
     };
-    let symbols =
-        text.matches('#').count() + text.matches("...").count() + text.matches('…').count();
     let symbol_ratio = symbols as f64 / whitespace_words as f64;
     let blocks = &seg.blocks;
     let n_lines = blocks.len().max(1) as f64;
@@ -195,16 +192,16 @@ pub fn evaluate(
         .count() as f64;
     let mut stop_words = 0usize;
     if english {
-        let stop: Vec<u64> = STOP_WORDS.iter().map(|w| xxh3_64(w.as_bytes())).collect();
+        let stop: Vec<u64> = STOP_WORDS.iter().map(|w| hash_word(w.as_bytes())).collect();
         let mut seen = [false; 8];
-        for t in toks {
+        // The stop words are all among the most frequent words (Zipf >= 6.5).
+        for t in toks.iter().filter(|t| t.zipf >= 65 && t.len() <= 4) {
             if let Some(i) = stop.iter().position(|&h| h == t.hash) {
                 seen[i] = true;
             }
         }
         stop_words = seen.iter().filter(|&&s| s).count();
     }
-    let _ = alpha_words;
     signals.insert("words", words.round());
     signals.insert("mean_word_length", super::round4(mean_word_len));
     signals.insert("alpha_word_share", super::round4(alpha_share));
@@ -302,13 +299,14 @@ pub fn evaluate(
             "dup_10gram_char_share",
         ];
         let total = word_chars.max(1) as f64;
-        for (k, n) in (2..=4).enumerate() {
-            let share = top_ngram_chars(text, seg, n, scratch) / total;
+        let (top, dup) = ngram_chars(seg, scratch);
+        for k in 0..3 {
+            let share = top[k] / total;
             signals.insert(TOP_NAMES[k], super::round4(share));
             repetitive |= share > th.gopher_max_top_ngram_char_share[k];
         }
-        for (k, n) in (5..=10).enumerate() {
-            let share = duplicate_ngram_chars(seg, n, scratch) / total;
+        for k in 0..6 {
+            let share = dup[k] / total;
             signals.insert(DUP_NAMES[k], super::round4(share));
             repetitive |= share > th.gopher_max_duplicate_ngram_char_share[k];
         }
@@ -324,11 +322,7 @@ pub fn evaluate(
     // C4 and FineWeb line statistics.
     let end_punct = blocks
         .iter()
-        .filter(|b| {
-            b.text(text).ends_with([
-                '.', '!', '?', '"', '”', '’', '\'', '。', '！', '？', '»', ')', '…', ':',
-            ])
-        })
+        .filter(|b| ends_terminal(b.text(text)))
         .count() as f64;
     let short_lines = blocks
         .iter()
@@ -365,6 +359,16 @@ pub fn evaluate(
             flag: "unterminated_lines",
         },
     );
+    // Below C4's cut-off, every unterminated line left after the headline (a byline, a
+    // caption, a crumb the debris stage kept) still costs a little, so the score does not
+    // saturate at 1.0 and a copy with residual debris ranks below a clean one. The first line
+    // is left out: a headline never ends in punctuation, and counting it would favour long
+    // articles.
+    if blocks.len() >= 2 {
+        let body_unterminated =
+            (n_lines - end_punct - f64::from(!ends_terminal(blocks[0].text(text)))).max(0.0);
+        acc.factor *= 1.0 - th.soft_unterminated_line_cost * body_unterminated / (n_lines - 1.0);
+    }
     acc.fail(
         end_share <= th.fineweb_min_line_punct_share && !blocks.is_empty(),
         Penalty {
@@ -387,15 +391,84 @@ pub fn evaluate(
         },
     );
     // "Lorem ipsum" or "lorem ipsum".
-    let lower = text.contains("orem ipsum");
+    let lorem = memchr::memmem::find(text.as_bytes(), b"orem ipsum").is_some();
     acc.fail(
-        lower || text.contains('{'),
+        lorem || memchr::memchr(b'{', text.as_bytes()).is_some(),
         Penalty {
             factor: 0.8,
             flag: "placeholder_or_code",
         },
     );
     acc
+}
+
+const WS: u8 = 1;
+const LETTER: u8 = 2;
+const NON_ASCII: u8 = 4;
+const IN_WORD: u8 = 8;
+
+/// Byte classes for [`whitespace_word_stats`].
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [IN_WORD; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0C) {
+            t[c] = WS;
+        } else if b.is_ascii_alphabetic() {
+            t[c] = IN_WORD | LETTER;
+        } else if b >= 0x80 {
+            t[c] = IN_WORD | NON_ASCII;
+        }
+        c += 1;
+    }
+    t
+};
+
+/// (whitespace-separated words, those with a letter, Gopher symbols: `#`, `...`
+/// (non-overlapping) and `…`). One table-driven pass over the bytes for the words; the symbols
+/// are counted with SIMD substring search.
+fn whitespace_word_stats(text: &str) -> (usize, usize, usize) {
+    let b = text.as_bytes();
+    let (mut words, mut with_letter) = (0usize, 0usize);
+    let mut cur = 0u8;
+    let mut word_start = 0usize;
+    let mut finish = |from: usize, to: usize, cur: u8| {
+        words += 1;
+        if cur & LETTER != 0
+            || (cur & NON_ASCII != 0 && text[from..to].chars().any(char::is_alphabetic))
+        {
+            with_letter += 1;
+        }
+    };
+    for (i, &c) in b.iter().enumerate() {
+        let k = BYTE_CLASS[c as usize];
+        if k == WS {
+            if cur != 0 {
+                finish(word_start, i, cur);
+                cur = 0;
+            }
+        } else {
+            if cur == 0 {
+                word_start = i;
+            }
+            cur |= k;
+        }
+    }
+    if cur != 0 {
+        finish(word_start, b.len(), cur);
+    }
+    let symbols = memchr::memchr_iter(b'#', b).count()
+        + memchr::memmem::find_iter(b, b"...").count()
+        + memchr::memmem::find_iter(b, "\u{2026}".as_bytes()).count();
+    (words, with_letter, symbols)
+}
+
+/// C4: a line ending in terminal punctuation (or a closing quote or bracket).
+fn ends_terminal(line: &str) -> bool {
+    line.ends_with([
+        '.', '!', '?', '"', '”', '’', '\'', '。', '！', '？', '»', ')', '…', ':',
+    ])
 }
 
 /// (share of lines that repeat an earlier line, share of characters in such lines).
@@ -426,84 +499,90 @@ fn duplicate_lines(text: &str, seg: &Segmented, scratch: &mut Scratch) -> (f64, 
     )
 }
 
-fn ngram_hash(seg: &Segmented, i: usize, n: usize) -> u64 {
-    let mut h = 0x9E37_79B9_7F4A_7C15u64;
-    for t in &seg.toks[i..i + n] {
-        h = (h ^ t.hash).wrapping_mul(0x1000_0000_01B3).rotate_left(23);
-    }
-    h
+const NGRAM_SEED: u64 = 0x9E37_79B9_7F4A_7C15;
+
+/// Extends an n-gram hash by one word.
+#[inline]
+fn ngram_step(h: u64, word: u64) -> u64 {
+    (h ^ word).wrapping_mul(0x1000_0000_01B3).rotate_left(23)
 }
 
-/// Characters covered by the most frequent n-gram (occurrences × its word characters).
-fn top_ngram_chars(_text: &str, seg: &Segmented, n: usize, scratch: &mut Scratch) -> f64 {
+/// Characters behind Gopher's repetition rules, for n = 2..=4 (`top`: occurrences × word
+/// characters of the most frequent n-gram, 0 when none repeats) and n = 5..=10 (`dup`: word
+/// characters covered by any n-gram occurring more than once).
+///
+/// An n-gram can only repeat where its (n-1)-gram prefix repeats, so each n counts only the
+/// positions whose shorter prefix repeated: every word is hashed for 2-grams, and news text
+/// leaves few positions after that. Each position's hash is extended by one word per n.
+fn ngram_chars(seg: &Segmented, scratch: &mut Scratch) -> ([f64; 3], [f64; 6]) {
+    let mut top = [0.0; 3];
+    let mut dup = [0.0; 6];
     let toks = &seg.toks;
-    if toks.len() < n {
-        return 0.0;
-    }
-    scratch.counts.reset(toks.len());
-    let mut best = (0u32, 0usize);
-    for i in 0..=toks.len() - n {
-        let c = scratch.counts.inc(ngram_hash(seg, i, n));
-        if c > best.0 {
-            best = (c, i);
+    let Scratch {
+        counts,
+        covered,
+        hashes,
+        cand,
+        slots,
+        ..
+    } = scratch;
+    hashes.clear();
+    hashes.extend(toks.iter().map(|t| ngram_step(NGRAM_SEED, t.hash)));
+    cand.clear();
+    cand.extend(0..toks.len() as u32);
+    for n in 2..=10usize {
+        if toks.len() < n {
+            break;
         }
-    }
-    if best.0 < 2 {
-        return 0.0;
-    }
-    let chars: usize = toks[best.1..best.1 + n].iter().map(|t| t.len()).sum();
-    (best.0 as usize * chars) as f64
-}
-
-/// Characters of words covered by any n-gram that occurs more than once. An n-gram (n > 5) can
-/// only repeat where every 5-gram inside it repeats, so longer n-grams are only hashed at such
-/// places, which clean text rarely has.
-fn duplicate_ngram_chars(seg: &Segmented, n: usize, scratch: &mut Scratch) -> f64 {
-    let toks = &seg.toks;
-    if toks.len() < n {
-        return 0.0;
-    }
-    let positions = toks.len() - n + 1;
-    if n == 5 {
-        scratch.counts.reset(positions);
-        for i in 0..positions {
-            scratch.counts.inc(ngram_hash(seg, i, 5));
+        let positions = (toks.len() - n + 1) as u32;
+        while cand.last().is_some_and(|&p| p >= positions) {
+            cand.pop();
         }
-        // dup5_run[i]: how many consecutive repeated 5-grams start at i.
-        scratch.dup5_run.clear();
-        scratch.dup5_run.resize(positions + 1, 0);
-        for i in (0..positions).rev() {
-            if scratch.counts.get(ngram_hash(seg, i, 5)) > 1 {
-                scratch.dup5_run[i] = scratch.dup5_run[i + 1] + 1;
+        if cand.is_empty() {
+            break;
+        }
+        counts.reset(cand.len());
+        slots.clear();
+        let mut best = (0u32, 0usize);
+        for &p in cand.iter() {
+            let p = p as usize;
+            let h = ngram_step(hashes[p], toks[p + n - 1].hash);
+            hashes[p] = h;
+            let slot = counts.inc_slot(h);
+            slots.push(slot as u32);
+            let c = counts.count_at(slot);
+            if c > best.0 {
+                best = (c, p);
             }
         }
-    }
-    let candidate = |i: usize| scratch.dup5_run.get(i).copied().unwrap_or(0) as usize > n - 5;
-    if !(0..positions).any(candidate) {
-        return 0.0;
-    }
-    let mut counts = std::mem::take(&mut scratch.counts);
-    if n > 5 {
-        counts.reset(positions);
-        for i in (0..positions).filter(|&i| candidate(i)) {
-            counts.inc(ngram_hash(seg, i, n));
+        if n <= 4 && best.0 >= 2 {
+            let chars: usize = toks[best.1..best.1 + n].iter().map(|t| t.len()).sum();
+            top[n - 2] = (best.0 as usize * chars) as f64;
         }
-    }
-    scratch.covered.clear();
-    scratch.covered.resize(toks.len(), false);
-    if counts.distinct() < positions || n > 5 {
-        for i in (0..positions).filter(|&i| candidate(i)) {
-            if counts.get(ngram_hash(seg, i, n)) > 1 {
-                for c in &mut scratch.covered[i..i + n] {
+        // Keep the positions whose n-gram repeats.
+        let mut kept = 0;
+        for k in 0..cand.len() {
+            if counts.count_at(slots[k] as usize) > 1 {
+                cand[kept] = cand[k];
+                kept += 1;
+            }
+        }
+        cand.truncate(kept);
+        if n >= 5 && !cand.is_empty() {
+            covered.clear();
+            covered.resize(toks.len(), false);
+            for &p in cand.iter() {
+                for c in &mut covered[p as usize..p as usize + n] {
                     *c = true;
                 }
             }
+            dup[n - 5] = toks
+                .iter()
+                .zip(covered.iter())
+                .filter(|(_, &c)| c)
+                .map(|(t, _)| t.len())
+                .sum::<usize>() as f64;
         }
     }
-    scratch.counts = counts;
-    toks.iter()
-        .zip(&scratch.covered)
-        .filter(|(_, &c)| c)
-        .map(|(t, _)| t.len())
-        .sum::<usize>() as f64
+    (top, dup)
 }

@@ -117,6 +117,25 @@ impl Counter {
         self.vals[i]
     }
 
+    /// Adds one to `key` and returns its slot, whose count [`Counter::count_at`] reads
+    /// (slots stay valid until the next `reset`).
+    #[inline]
+    pub fn inc_slot(&mut self, key: u64) -> usize {
+        let key = key.max(1);
+        let i = self.slot(key);
+        if self.keys[i] == 0 {
+            self.keys[i] = key;
+            self.used.push(i as u32);
+        }
+        self.vals[i] += 1;
+        i
+    }
+
+    #[inline]
+    pub fn count_at(&self, slot: usize) -> u32 {
+        self.vals[slot]
+    }
+
     pub fn get(&self, key: u64) -> u32 {
         if self.keys.is_empty() {
             return 0;
@@ -181,6 +200,78 @@ impl ZipfTable {
     }
 }
 
+const HASH_SEED: u64 = 0x243F_6A88_85A3_08D3;
+const HASH_MUL: u64 = 0x9E37_79B9_7F4A_7C15;
+const HASH_FIN: u64 = 0xA076_1D64_78BD_642F;
+
+/// Folded 64×64→128-bit multiply (as in wyhash).
+#[inline(always)]
+pub fn fold_mul(a: u64, b: u64) -> u64 {
+    let r = u128::from(a) * u128::from(b);
+    (r as u64) ^ ((r >> 64) as u64)
+}
+
+/// Incremental form of [`hash_word`], fed one byte at a time, so the tokenizer hashes a word
+/// in the same loop that classifies its characters.
+#[derive(Clone, Copy)]
+pub struct WordHasher {
+    h: u64,
+    word: u64,
+    shift: u32,
+}
+
+impl WordHasher {
+    #[inline(always)]
+    pub fn new() -> WordHasher {
+        WordHasher {
+            h: HASH_SEED,
+            word: 0,
+            shift: 0,
+        }
+    }
+    #[inline(always)]
+    pub fn push(&mut self, b: u8) {
+        self.word |= u64::from(b) << self.shift;
+        self.shift += 8;
+        if self.shift == 64 {
+            self.h = fold_mul(self.h ^ self.word, HASH_MUL);
+            self.word = 0;
+            self.shift = 0;
+        }
+    }
+    #[inline(always)]
+    pub fn finish(self, len: usize) -> u64 {
+        fold_mul(
+            self.h ^ self.word ^ (len as u64).wrapping_mul(HASH_MUL),
+            HASH_FIN,
+        )
+    }
+}
+
+impl Default for WordHasher {
+    fn default() -> Self {
+        WordHasher::new()
+    }
+}
+
+/// Hash of a (lower-case) word: every word look-up (lexicon, word lists, token hashes) uses
+/// it. Eight bytes per multiply, so short words cost a few instructions.
+#[inline]
+pub fn hash_word(b: &[u8]) -> u64 {
+    let mut h = HASH_SEED;
+    let mut chunks = b.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = fold_mul(h ^ u64::from_le_bytes(w), HASH_MUL);
+    }
+    let mut word = 0u64;
+    for (k, &c) in chunks.remainder().iter().enumerate() {
+        word |= u64::from(c) << (8 * k);
+    }
+    fold_mul(h ^ word ^ (b.len() as u64).wrapping_mul(HASH_MUL), HASH_FIN)
+}
+
 /// Hash of a word's lower-case form; `buf` is reused across calls so nothing is allocated once
 /// it has grown to the longest word.
 pub fn word_hash(word: &str, buf: &mut String) -> u64 {
@@ -191,7 +282,7 @@ pub fn word_hash(word: &str, buf: &mut String) -> u64 {
             for (t, c) in tmp.iter_mut().zip(b) {
                 *t = c.to_ascii_lowercase();
             }
-            return xxh3_64(&tmp[..b.len()]);
+            return hash_word(&tmp[..b.len()]);
         }
     }
     buf.clear();
@@ -203,7 +294,7 @@ pub fn word_hash(word: &str, buf: &mut String) -> u64 {
             buf.extend(c.to_lowercase());
         }
     }
-    xxh3_64(buf.as_bytes())
+    hash_word(buf.as_bytes())
 }
 
 impl Lexicon {
@@ -227,7 +318,7 @@ impl Lexicon {
                 z = rest.parse().unwrap_or(0);
                 continue;
             }
-            zipf.insert(xxh3_64(line.as_bytes()), z.max(1));
+            zipf.insert(hash_word(line.as_bytes()), z.max(1));
             if z >= COMMON_ZIPF10 && line.len() >= 4 && line.bytes().all(|b| b.is_ascii_lowercase())
             {
                 common.push(line);
@@ -255,7 +346,9 @@ impl Lexicon {
             index.insert(h, (from, delete_words.len() as u32 - from));
         }
         let set = |s: &'static str| -> HashMapU64<()> {
-            data_lines(s).map(|w| (xxh3_64(w.as_bytes()), ())).collect()
+            data_lines(s)
+                .map(|w| (hash_word(w.as_bytes()), ()))
+                .collect()
         };
         Lexicon {
             zipf,
@@ -321,7 +414,7 @@ impl Lexicon {
                 if cand == word || osa_distance(cand.as_bytes(), b, max_dist) > max_dist {
                     continue;
                 }
-                let z = self.zipf(xxh3_64(cand.as_bytes()));
+                let z = self.zipf(hash_word(cand.as_bytes()));
                 let better = match best {
                     None => true,
                     Some((bz, bw)) => z > bz || (z == bz && cand < bw),
@@ -340,7 +433,7 @@ impl Lexicon {
 /// transposition included) always share one of these.
 fn deletion_hashes(w: &[u8], out: &mut Vec<u64>) {
     out.clear();
-    out.push(xxh3_64(w));
+    out.push(hash_word(w));
     if w.len() > 32 {
         return;
     }
@@ -350,7 +443,7 @@ fn deletion_hashes(w: &[u8], out: &mut Vec<u64>) {
         // w without i
         buf[..i].copy_from_slice(&w[..i]);
         buf[i..n - 1].copy_from_slice(&w[i + 1..]);
-        out.push(xxh3_64(&buf[..n - 1]));
+        out.push(hash_word(&buf[..n - 1]));
     }
     out.sort_unstable();
     out.dedup();
@@ -363,9 +456,25 @@ pub fn osa_distance(a: &[u8], b: &[u8], max: usize) -> usize {
         return max + 1;
     }
     let n = b.len();
-    let mut prev2 = vec![0usize; n + 1];
-    let mut prev: Vec<usize> = (0..=n).collect();
-    let mut cur = vec![0usize; n + 1];
+    // Rows on the stack for words up to 63 bytes (names and words); longer ones allocate.
+    let mut stack = [[0usize; 64]; 3];
+    let mut heap;
+    let [prev2, prev, cur]: [&mut [usize]; 3] = if n < 64 {
+        let [x, y, z] = &mut stack;
+        [&mut x[..=n], &mut y[..=n], &mut z[..=n]]
+    } else {
+        heap = [
+            vec![0usize; n + 1],
+            vec![0usize; n + 1],
+            vec![0usize; n + 1],
+        ];
+        let [x, y, z] = &mut heap;
+        [&mut x[..], &mut y[..], &mut z[..]]
+    };
+    let (mut prev2, mut prev, mut cur) = (prev2, prev, cur);
+    for (j, p) in prev.iter_mut().enumerate() {
+        *p = j;
+    }
     for i in 1..=a.len() {
         cur[0] = i;
         let mut row_min = cur[0];

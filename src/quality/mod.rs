@@ -6,11 +6,12 @@
 //! `flags` explain every point lost:
 //!
 //! ```text
-//! quality = heuristics × garble × language
+//! quality = heuristics × garble × language × richness
 //! heuristics = product of the penalties of failed Gopher / C4 / FineWeb rules (heuristics.rs)
 //! garble     = exp(-scale × rate),  rate = 100 × Σ weight_c × events_c / max(words, 50)
 //! language   = 0.9 when language identification is unsure (`uncertain_language`), × 0.8
 //!              when over 30% of the checked lines are in another language (`mixed_language`)
+//! richness   = exp(-0.5 × shortfall of lexical richness below 2.2), at least 0.8 (English)
 //! ```
 //!
 //! The garble cues (garble.rs) and mangled names (names.rs) are counted per sentence; the
@@ -91,6 +92,8 @@ pub struct GarbleOptions {
     pub weight_isolated_sentence: f64,
     pub weight_oov_word: f64,
     pub weight_mangled_name: f64,
+    /// A paragraph (of at least 4 words) repeated verbatim: a doubled headline or paragraph.
+    pub weight_repeated_line: f64,
     /// `garble = exp(-scale × rate)`: with 0.15, one weight-1 event per 100 words costs 14%.
     pub scale: f64,
     /// `low_fluency` when the mean word surprisal exceeds this (English news: 2.2-2.8).
@@ -100,6 +103,14 @@ pub struct GarbleOptions {
     /// `machine_translation_suspected` when the garble rate reaches this and at least two
     /// different cue kinds fired.
     pub mt_min_rate: f64,
+    /// Lexical richness (mean surprisal of known lower-case words; English): below this
+    /// reference (about the 75th percentile of clean English news) the score is multiplied by
+    /// `exp(-richness_weight × shortfall)`, at least `richness_min_factor`. Machine translation
+    /// and template text over-use frequent words (Vanmassenhove et al. 2019, "Lost in
+    /// Translation: Loss and Decay of Linguistic Richness in Machine Translation").
+    pub richness_reference: f64,
+    pub richness_weight: f64,
+    pub richness_min_factor: f64,
     /// Language identification below this confidence leaves `lang` empty.
     pub lang_min_confidence: f64,
     /// `mixed_language` when more than this share of checked text is in another language.
@@ -117,10 +128,14 @@ impl Default for GarbleOptions {
             weight_isolated_sentence: 0.5,
             weight_oov_word: 1.0,
             weight_mangled_name: 2.5,
+            weight_repeated_line: 2.0,
             scale: 0.15,
             max_mean_surprisal: 3.2,
             max_oov_share: 0.03,
             mt_min_rate: 2.0,
+            richness_reference: 2.2,
+            richness_weight: 0.5,
+            richness_min_factor: 0.8,
             lang_min_confidence: 0.5,
             max_other_language_share: 0.3,
         }
@@ -239,6 +254,7 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
         g.weight_isolated_sentence,
         g.weight_oov_word,
         g.weight_mangled_name,
+        g.weight_repeated_line,
     ];
     let weighted: f64 = cues
         .counts
@@ -254,7 +270,7 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
     };
     let garble_factor = (-g.scale * rate).exp();
     let per100 = |c: u32| round4(100.0 * f64::from(c) / words.max(1.0));
-    const SIGNAL_NAMES: [&str; 8] = [
+    const SIGNAL_NAMES: [&str; 9] = [
         "fragments_per_100w",
         "punct_debris_per_100w",
         "broken_paragraphs_per_100w",
@@ -263,9 +279,10 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
         "isolated_sentences",
         "oov_words_per_100w",
         "mangled_names_per_100w",
+        "repeated_lines",
     ];
     for (i, name) in SIGNAL_NAMES.iter().enumerate() {
-        let v = if matches!(i, garble::PLACEHOLDER | garble::ISOLATED) {
+        let v = if matches!(i, garble::PLACEHOLDER | garble::ISOLATED | garble::REPEATED) {
             f64::from(cues.counts[i])
         } else {
             per100(cues.counts[i])
@@ -292,7 +309,17 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
             .fold(0.0, f64::max);
         signals.insert("fluency_worst_sentence", round4(worst));
         signals.insert("oov_word_share", round4(oov_share));
+        signals.insert("lexical_richness", round4(cues.richness));
     }
+    // Judged on at least 50 known words, so a short text's few words decide nothing.
+    let richness_factor = if english && cues.richness_words >= 50 {
+        let shortfall = (g.richness_reference - cues.richness).max(0.0);
+        (-g.richness_weight * shortfall)
+            .exp()
+            .max(g.richness_min_factor)
+    } else {
+        1.0
+    };
 
     // Flags a reader understands.
     let c = &cues.counts;
@@ -314,6 +341,9 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
     if c[garble::PLACEHOLDER] > 0 || c[garble::ISOLATED] > 0 {
         flags.push("stray_sentences");
     }
+    if c[garble::REPEATED] > 0 {
+        flags.push("repeated_lines");
+    }
     if english
         && cues.scored_words >= 20
         && (cues.mean_surprisal > g.max_mean_surprisal || oov_share > g.max_oov_share)
@@ -330,6 +360,9 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
     .iter()
     .filter(|&&k| c[k] > 0)
     .count();
+    if richness_factor < 0.9 {
+        flags.push("low_lexical_richness");
+    }
     if rate >= g.mt_min_rate && kinds >= 2 {
         flags.push("machine_translation_suspected");
     }
@@ -353,7 +386,7 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
         mangled_names: mangled,
         worst_sentences: worst_sentences(text, seg, &cues, 3),
     };
-    let q = heur.factor * garble_factor * lang_factor;
+    let q = heur.factor * garble_factor * lang_factor * richness_factor;
     Quality {
         score: round4(q.clamp(0.0, 1.0)),
         signals,
@@ -423,10 +456,18 @@ fn other_language_share(
         }
         checked += t.len();
         let suspicious = if english {
-            let toks = seg
-                .toks
+            let from = seg
+                .sents
+                .get(b.sent_start as usize)
+                .map_or(0, |s| s.tok_start);
+            let to = if b.sent_end > b.sent_start {
+                seg.sents[b.sent_end as usize - 1].tok_end
+            } else {
+                from
+            };
+            let toks = seg.toks[from as usize..to as usize]
                 .iter()
-                .filter(|k| k.sent >= b.sent_start && k.sent < b.sent_end && k.is(text::ALPHA));
+                .filter(|k| k.is(text::ALPHA));
             let (mut n, mut unknown) = (0usize, 0usize);
             for k in toks {
                 n += 1;
@@ -569,6 +610,30 @@ mod tests {
         let q = score(&t, &QualityOptions::default());
         assert!((0.0..=1.0).contains(&q.score));
         assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    }
+
+    #[test]
+    fn a_repeated_paragraph_and_a_leftover_byline_cost_a_little() {
+        let opts = QualityOptions::default();
+        let clean = score(ARTICLE, &opts);
+        let first = ARTICLE.lines().next().unwrap_or_default();
+        let doubled = score(&format!("{first}\n\n{ARTICLE}"), &opts);
+        assert!(
+            doubled.flags.contains(&"repeated_lines"),
+            "{:?}",
+            doubled.flags
+        );
+        assert!(doubled.score < clean.score);
+        // The same words, once as an unterminated byline line.
+        let byline = score(&format!("{ARTICLE}\n\nJane Doe"), &opts);
+        let sentence = score(&format!("{ARTICLE}\n\nJane Doe."), &opts);
+        assert!(
+            byline.score < sentence.score,
+            "{} vs {}",
+            byline.score,
+            sentence.score
+        );
+        assert!(byline.score > 0.9 * sentence.score);
     }
 
     #[test]

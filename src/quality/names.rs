@@ -216,8 +216,12 @@ pub fn find_mangled(
         }
         let h = xxh3_64(name.as_bytes());
         let k = *index.entry(h).or_insert_with(|| {
-            let lower = name.to_lowercase();
-            let zipf = lex.zipf(xxh3_64(lower.as_bytes()));
+            let lower = if name.is_ascii() {
+                name.to_ascii_lowercase()
+            } else {
+                name.to_lowercase()
+            };
+            let zipf = lex.zipf(super::lexicon::hash_word(lower.as_bytes()));
             stats.push(NameStat {
                 name,
                 lower,
@@ -236,7 +240,15 @@ pub fn find_mangled(
     // The pair loop below is quadratic in distinct names; a news article has a few dozen, so
     // a document with thousands (a scraped index page) is only checked on its first ones.
     stats.truncate(MAX_DISTINCT_NAMES);
-    let masks: Vec<u32> = stats.iter().map(|s| letter_mask(&s.lower)).collect();
+    // Per name: letter mask and length, packed so the pair filter below scans a small array.
+    let keys: Vec<(u32, u32)> = stats
+        .iter()
+        .map(|s| (letter_mask(&s.lower), s.lower.len() as u32))
+        .collect();
+    // Hyphenated names, the only anchors of a portmanteau.
+    let hyphenated: Vec<usize> = (0..stats.len())
+        .filter(|&k| stats[k].lower.contains('-'))
+        .collect();
     let mut out = Vec::new();
     for (ti, t) in stats.iter().enumerate() {
         // A mangled form is rare in English and in the article. Names written only at the
@@ -247,13 +259,15 @@ pub fn find_mangled(
         }
         let max = allowed_distance(t.lower.len());
         let mut best: Option<(usize, usize)> = None; // (anchor index, distance)
-        for (ai, a) in stats.iter().enumerate() {
-            if ai == ti
-                || a.lower.len().abs_diff(t.lower.len()) > max
-                || ((masks[ai] ^ masks[ti]).count_ones() as usize) > 2 * max
+        let (tmask, tlen) = keys[ti];
+        for (ai, &(amask, alen)) in keys.iter().enumerate() {
+            if alen.abs_diff(tlen) as usize > max
+                || ((amask ^ tmask).count_ones() as usize) > 2 * max
+                || ai == ti
             {
                 continue;
             }
+            let a = &stats[ai];
             // The anchor must be the more credible form: more frequent in the article, more
             // frequent in English, or (when nothing tells them apart) written first.
             // When the related documents use one form more, that form wins outright.
@@ -290,8 +304,8 @@ pub fn find_mangled(
             continue;
         }
         // Portmanteau of a hyphenated name: "Okonkist" for "Okonkwo-Lindqvist".
-        if t.zipf == 0 && !t.lower.contains('-') {
-            let hit = stats.iter().find(|a| {
+        if t.zipf == 0 && t.lower.len() >= 6 && !t.lower.contains('-') {
+            let hit = hyphenated.iter().map(|&k| &stats[k]).find(|a| {
                 let Some((p1, p2)) = a.lower.split_once('-') else {
                     return false;
                 };

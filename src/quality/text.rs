@@ -1,7 +1,7 @@
 //! One pass that cuts a document into blocks (non-empty lines), sentences and word tokens, all
 //! as byte ranges into the original text, so later passes never copy or allocate per token.
 
-use super::lexicon::{word_hash, Lexicon, Zipf10};
+use super::lexicon::{word_hash, Lexicon, WordHasher, Zipf10};
 
 /// A word token: a run of letters/digits with inner apostrophes or hyphens.
 #[derive(Debug, Clone, Copy)]
@@ -85,10 +85,6 @@ fn is_opener(c: char) -> bool {
     matches!(c, '"' | '\'' | '“' | '‘' | '(' | '[' | '«')
 }
 
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
-}
-
 /// Cuts `text` into blocks, sentences and tokens. Texts over 4 GiB are cut at 4 GiB (offsets are
 /// 32-bit); callers bound their input long before that.
 pub fn segment(text: &str, lex: &Lexicon, out: &mut Segmented) {
@@ -96,11 +92,14 @@ pub fn segment(text: &str, lex: &Lexicon, out: &mut Segmented) {
     out.sents.clear();
     out.toks.clear();
     let text = &text[..super::floor_char_boundary(text, u32::MAX as usize)];
+    let bytes = text.as_bytes();
     let mut buf = String::new();
-    let mut line_start = 0usize;
-    for line in text.split_inclusive('\n') {
-        let ls = line_start;
-        line_start += line.len();
+    let mut pos = 0usize;
+    while pos < bytes.len() {
+        let line_end = memchr::memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |k| pos + k + 1);
+        let line = &text[pos..line_end];
+        let ls = pos;
+        pos = line_end;
         let trimmed_start = line.len() - line.trim_start().len();
         let body = line.trim();
         if body.is_empty() {
@@ -109,7 +108,7 @@ pub fn segment(text: &str, lex: &Lexicon, out: &mut Segmented) {
         let bstart = ls + trimmed_start;
         let bend = bstart + body.len();
         let sent_start = out.sents.len() as u32;
-        split_sentences(
+        split_block(
             text,
             bstart,
             bend,
@@ -127,7 +126,30 @@ pub fn segment(text: &str, lex: &Lexicon, out: &mut Segmented) {
     }
 }
 
-fn split_sentences(
+/// The character at byte `i` of `s` (a char boundary) and its length.
+#[inline(always)]
+fn char_at(s: &str, i: usize) -> (char, usize) {
+    let b = s.as_bytes()[i];
+    if b < 0x80 {
+        (b as char, 1)
+    } else {
+        let c = s[i..].chars().next().unwrap_or('\u{FFFD}');
+        (c, c.len_utf8())
+    }
+}
+
+#[inline(always)]
+fn word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
+/// One pass over a block: sentence boundaries and word tokens together. Tokens never straddle a
+/// boundary (a boundary follows a sentence mark, which ends any token).
+fn split_block(
     text: &str,
     start: usize,
     end: usize,
@@ -137,27 +159,75 @@ fn split_sentences(
     buf: &mut String,
 ) {
     let s = &text[start..end];
+    let n = s.len();
     let mut sent_from = 0usize;
-    let mut iter = s.char_indices().peekable();
     let mut last_word_start: Option<usize> = None;
-    let mut prev_char = ' ';
-    while let Some((i, c)) = iter.next() {
-        if is_word_char(c) && !is_word_char(prev_char) {
-            last_word_start = Some(i);
+    let mut prev_word = false;
+    let mut tok_from: Option<usize> = None;
+    let mut first = true;
+    let mut i = 0usize;
+    let bytes = s.as_bytes();
+    while i < n {
+        // Fast path: a token of ASCII letters and digits (with inner ' or -) is classified,
+        // lower-cased and hashed in one loop over its bytes.
+        if tok_from.is_none() && bytes[i].is_ascii_alphanumeric() {
+            if let Some((j, run_start)) =
+                ascii_token(bytes, i, start, out.sents.len() as u32, first, lex, out)
+            {
+                first = false;
+                last_word_start = Some(run_start);
+                prev_word = true;
+                i = j;
+                continue;
+            }
         }
-        prev_char = c;
+        let (c, len) = char_at(s, i);
+        let is_word = word_char(c);
+        if is_word {
+            if !prev_word {
+                last_word_start = Some(i);
+            }
+            prev_word = true;
+            if tok_from.is_none() {
+                tok_from = Some(i);
+            }
+            i += len;
+            continue;
+        }
+        prev_word = false;
+        // An inner apostrophe or hyphen joins two runs of word characters.
+        if matches!(c, '\'' | '’' | '-') && tok_from.is_some() && i + len < n {
+            let (d, _) = char_at(s, i + len);
+            if word_char(d) {
+                i += len;
+                continue;
+            }
+        }
+        if let Some(f) = tok_from.take() {
+            push_tok(
+                text,
+                start + f,
+                start + i,
+                out.sents.len() as u32,
+                first,
+                lex,
+                out,
+                buf,
+            );
+            first = false;
+        }
         if !matches!(c, '.' | '!' | '?') {
+            i += len;
             continue;
         }
         // The word just before the mark decides abbreviations and initials.
         let word = last_word_start.map(|w| &s[w..i]).unwrap_or("");
         // Consume further marks and closers: `?!`, `."`, `.)`.
-        let mut j = i + c.len_utf8();
-        while let Some(&(k, d)) = iter.peek() {
+        let mut j = i + len;
+        while j < n {
+            let (d, dl) = char_at(s, j);
             if matches!(d, '.' | '!' | '?') || is_closer(d) {
-                j = k + d.len_utf8();
-                iter.next();
-                prev_char = d;
+                j += dl;
             } else {
                 break;
             }
@@ -168,67 +238,132 @@ fn split_sentences(
         let next = after_ws.chars().next();
         let boundary = match next {
             None => true,
-            Some(n) if had_space => {
-                (n.is_uppercase() || n.is_ascii_digit() || is_opener(n))
+            Some(nc) if had_space => {
+                (nc.is_uppercase() || nc.is_ascii_digit() || is_opener(nc))
                     && !(c == '.'
                         && (lex.is_abbreviation(word)
                             || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))))
             }
             // "information.To": a missing space after a period also ends a sentence.
-            Some(n) => {
+            Some(nc) => {
                 c == '.'
-                    && n.is_uppercase()
+                    && nc.is_uppercase()
                     && word.chars().count() >= 2
                     && word.chars().all(char::is_lowercase)
                     && after_ws.chars().nth(1).is_some_and(char::is_lowercase)
             }
         };
         if boundary {
-            push_sentence(text, start + sent_from, start + j, block, lex, out, buf);
+            if finish_sentence(text, start + sent_from, start + j, block, out) {
+                first = true;
+            }
             sent_from = j + (rest.len() - after_ws.len());
         }
+        i = j;
     }
-    if sent_from < s.len() {
-        push_sentence(text, start + sent_from, end, block, lex, out, buf);
+    if let Some(f) = tok_from {
+        push_tok(
+            text,
+            start + f,
+            end,
+            out.sents.len() as u32,
+            first,
+            lex,
+            out,
+            buf,
+        );
+    }
+    if sent_from < n {
+        finish_sentence(text, start + sent_from, end, block, out);
     }
 }
 
-fn push_sentence(
-    text: &str,
-    start: usize,
-    end: usize,
-    block: u32,
+/// Scans and pushes the token starting at `bytes[i]` (an ASCII letter or digit) when it is
+/// pure ASCII; returns its end and the start of its last run of letters and digits (after its
+/// last inner joiner). `None` (nothing pushed) when it holds a non-ASCII character, which the
+/// general path handles.
+#[inline]
+fn ascii_token(
+    bytes: &[u8],
+    i: usize,
+    base: usize,
+    sent: u32,
+    first: bool,
     lex: &Lexicon,
     out: &mut Segmented,
-    buf: &mut String,
-) {
-    let s = &text[start..end];
-    if s.trim().is_empty() {
-        return;
-    }
-    let sent = out.sents.len() as u32;
-    let tok_start = out.toks.len() as u32;
-    let mut tok_from: Option<usize> = None;
-    let mut chars = s.char_indices().peekable();
-    let mut first = true;
-    while let Some((i, c)) = chars.next() {
-        let inner_joiner = matches!(c, '\'' | '’' | '-')
-            && tok_from.is_some()
-            && chars.peek().is_some_and(|&(_, d)| is_word_char(d));
-        if is_word_char(c) || inner_joiner {
-            if tok_from.is_none() {
-                tok_from = Some(i);
-            }
+) -> Option<(usize, usize)> {
+    let n = bytes.len();
+    let mut j = i;
+    let mut run_start = i;
+    let (mut upper, mut digit, mut joined) = (false, false, false);
+    let mut h = WordHasher::new();
+    while j < n {
+        let c = bytes[j];
+        if c.is_ascii_alphanumeric() {
+            upper |= c.is_ascii_uppercase();
+            digit |= c.is_ascii_digit();
+            // `| 0x20` lower-cases letters and leaves digits, ' and - unchanged.
+            h.push(c | 0x20);
+            j += 1;
             continue;
         }
-        if let Some(f) = tok_from.take() {
-            push_tok(text, start + f, start + i, sent, first, lex, out, buf);
-            first = false;
+        if c >= 0x80 {
+            return None;
         }
+        if (c == b'\'' || c == b'-') && j + 1 < n {
+            let d = bytes[j + 1];
+            if d >= 0x80 {
+                return None;
+            }
+            if d.is_ascii_alphanumeric() {
+                joined = true;
+                h.push(c);
+                j += 1;
+                run_start = j;
+                continue;
+            }
+        }
+        break;
     }
-    if let Some(f) = tok_from {
-        push_tok(text, start + f, end, sent, first, lex, out, buf);
+    let mut flags = CHARS_ASCII;
+    if first {
+        flags |= INITIAL;
     }
+    if bytes[i].is_ascii_uppercase() {
+        flags |= CAP;
+    }
+    if !upper {
+        flags |= LOWER;
+    }
+    if joined {
+        flags |= JOINED;
+    }
+    let hash = h.finish(j - i);
+    let zipf = if digit {
+        0
+    } else {
+        flags |= ALPHA;
+        lex.zipf(hash)
+    };
+    out.toks.push(Tok {
+        start: (base + i) as u32,
+        end: (base + j) as u32,
+        sent,
+        hash,
+        zipf,
+        flags,
+    });
+    Some((j, run_start))
+}
+
+/// Records the sentence `start..end` over the tokens pushed since the previous one, unless it
+/// is blank. Returns whether it was recorded.
+fn finish_sentence(text: &str, start: usize, end: usize, block: u32, out: &mut Segmented) -> bool {
+    if text[start..end].trim().is_empty() {
+        return false;
+    }
+    // Blank sentences hold no tokens, so this one's start where the previous one's end.
+    let tok_start = out.sents.last().map_or(0, |p| p.tok_end);
     out.sents.push(Sentence {
         start: start as u32,
         end: end as u32,
@@ -236,6 +371,7 @@ fn push_sentence(
         tok_start,
         tok_end: out.toks.len() as u32,
     });
+    true
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -251,36 +387,9 @@ fn push_tok(
 ) {
     let w = &text[start..end];
     let mut flags = if first { INITIAL } else { 0 };
-    let b = w.as_bytes();
     let hash;
     let alpha;
-    if b.is_ascii() && b.len() <= 64 {
-        // Fast path: one pass over the bytes for the flags and the lower-case hash.
-        let mut tmp = [0u8; 64];
-        let (mut is_alpha, mut lower, mut joined) = (true, true, false);
-        for (t, &c) in tmp.iter_mut().zip(b) {
-            if c.is_ascii_uppercase() {
-                lower = false;
-            } else if c == b'\'' || c == b'-' {
-                joined = true;
-            } else if !c.is_ascii_lowercase() {
-                is_alpha = false;
-            }
-            *t = c.to_ascii_lowercase();
-        }
-        if b.first().is_some_and(u8::is_ascii_uppercase) {
-            flags |= CAP;
-        }
-        flags |= CHARS_ASCII;
-        if lower {
-            flags |= LOWER;
-        }
-        if joined {
-            flags |= JOINED;
-        }
-        alpha = is_alpha;
-        hash = xxhash_rust::xxh3::xxh3_64(&tmp[..b.len()]);
-    } else {
+    {
         let mut is_alpha = true;
         let mut lower = true;
         for (k, c) in w.chars().enumerate() {
