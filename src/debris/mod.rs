@@ -368,7 +368,11 @@ impl Debris {
         if sh.time_only && sh.words <= 10 {
             return Some(TIMESTAMP);
         }
-        if t.len() <= 600 && sh.capitalised >= 4 && spans::glued_title(t) {
+        if t.len() <= 600
+            && sh.capitalised >= 3
+            && spans::glued_title(t)
+            && spans::hover_cards(t).is_empty()
+        {
             return Some(RELATED_TEASER);
         }
         if sh.date_like && sh.weight <= 12 && !sh.ends_sentence {
@@ -426,6 +430,29 @@ impl Debris {
                 if self.opts.keep_debris {
                     kept.push(r.into());
                 }
+                continue;
+            }
+            let cards = spans::hover_cards(r);
+            if !cards.is_empty() {
+                let mut kept_text = String::with_capacity(r.len());
+                let mut at = 0;
+                for &(s, e) in &cards {
+                    out.debris_chars += r[s..e].chars().count();
+                    out.removed.push(Removed {
+                        text: r[s..e].to_string(),
+                        line: i + 1,
+                        start: s,
+                        reason: reasons::GLUED_WIDGET,
+                    });
+                    kept_text.push_str(&r[at..s]);
+                    at = e;
+                }
+                kept_text.push_str(&r[at..]);
+                kept.push(if self.opts.keep_debris {
+                    r.into()
+                } else {
+                    kept_text.into()
+                });
                 continue;
             }
             match self.cut_span(r, l, scratch) {
