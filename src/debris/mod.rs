@@ -804,10 +804,18 @@ const BLOCK_GAP: usize = 3;
 const MIN_BLOCK_SHARE_AFTER: f64 = 0.3;
 const MIN_BLOCK_SHARE_BEFORE: f64 = 0.1;
 
+/// A block away from the main one with at least this share of `[site]` words (accounts,
+/// comments, privacy, subscriptions) and at least `SITE_BLOCK_MIN_WORDS` words is a policy,
+/// sign-up or comment-rules block: news prose talks about the world, not about the website.
+const SITE_BLOCK_MIN_SHARE: f64 = 0.06;
+const SITE_BLOCK_MIN_WORDS: u32 = 30;
+
 /// Keeps the article's main block: kept lines separated from the biggest block of prose by a
-/// long run of debris, and much smaller than it, are sidebars, widgets or teasers.
+/// long run of debris, and much smaller than it, are sidebars, widgets or teasers; blocks away
+/// from it that talk about the website are policy text.
 fn drop_isolated_blocks(lines: &mut [Line]) -> Option<(usize, usize)> {
-    let mut blocks: Vec<(usize, usize, u32)> = Vec::new(); // first, last line, words
+    // first, last line, words, site words
+    let mut blocks: Vec<(usize, usize, u32, u32)> = Vec::new();
     let mut bad_run = 0usize;
     for (i, l) in lines.iter().enumerate() {
         match l.class {
@@ -819,15 +827,16 @@ fn drop_isolated_blocks(lines: &mut [Line]) -> Option<(usize, usize)> {
                     Some(b) if bad_run < BLOCK_GAP => {
                         b.1 = i;
                         b.2 += w;
+                        b.3 += l.shape.site_terms;
                     }
-                    _ => blocks.push((i, i, w)),
+                    _ => blocks.push((i, i, w, l.shape.site_terms)),
                 }
                 bad_run = 0;
             }
         }
     }
-    let &(mfirst, mlast, main) = blocks.iter().max_by_key(|b| b.2)?;
-    for &(first, last, words) in &blocks {
+    let &(mfirst, mlast, main, _) = blocks.iter().max_by_key(|b| b.2)?;
+    for &(first, last, words, site) in &blocks {
         // Below the article: related widgets, sidebars. Above it: rarer, and often the lede
         // split off by a photo, so it must be much smaller to go.
         let share = if first > mfirst {
@@ -835,11 +844,19 @@ fn drop_isolated_blocks(lines: &mut [Line]) -> Option<(usize, usize)> {
         } else {
             MIN_BLOCK_SHARE_BEFORE
         };
-        if f64::from(words) < share * f64::from(main) {
-            for l in lines[first..=last].iter_mut() {
-                if !matches!(l.class, Class::Blank | Class::Bad) {
-                    bad(l, reasons::ISOLATED_BLOCK);
-                }
+        let policy = first != mfirst
+            && words >= SITE_BLOCK_MIN_WORDS
+            && f64::from(site) >= SITE_BLOCK_MIN_SHARE * f64::from(words);
+        let reason = if policy {
+            reasons::FOOTER
+        } else if f64::from(words) < share * f64::from(main) {
+            reasons::ISOLATED_BLOCK
+        } else {
+            continue;
+        };
+        for l in lines[first..=last].iter_mut() {
+            if !matches!(l.class, Class::Blank | Class::Bad) {
+                bad(l, reason);
             }
         }
     }

@@ -9,6 +9,7 @@ const WORDS: &str = include_str!("words.txt");
 const DATE: u16 = 1 << 8;
 const VERB: u16 = 1 << 9;
 const MONTH: u16 = 1 << 10;
+const SITE: u16 = 1 << 11;
 
 /// Word lists used by the shape rules (stop words from `stopwords/`, date and verb words from
 /// `words.txt`), merged into one map so each word costs one lookup.
@@ -35,6 +36,7 @@ impl Lexicon {
                 "[date]" => section = DATE,
                 "[verb]" => section = VERB,
                 "[month]" => section = MONTH | DATE,
+                "[site]" => section = SITE,
                 _ if line.starts_with('[') => section = 0,
                 _ if section != 0 => *map.entry(line).or_default() |= section,
                 _ => {}
@@ -95,6 +97,9 @@ pub struct Shape {
     pub letters: u32,
     pub digits: u32,
     pub has_quote: bool,
+    /// Words about the website itself ("comments", "account", "privacy"): `[site]` in
+    /// `words.txt`.
+    pub site_terms: u32,
 }
 
 impl Shape {
@@ -326,6 +331,7 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
         if ltok.bytes().all(|b| b.is_ascii_lowercase()) {
             let flags = lex.flags(ltok);
             count_stop(&mut s, flags);
+            s.site_terms += u32::from(flags & SITE != 0);
             if flags & VERB != 0 || (ltok.len() > 4 && ltok.ends_with("ed")) {
                 s.verbless = false;
             }
@@ -349,6 +355,7 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
         let word = ltok.trim_matches(|c: char| !chars::is_alphanumeric(c));
         let flags = lex.flags(word);
         count_stop(&mut s, flags);
+        s.site_terms += u32::from(flags & SITE != 0);
         if flags & VERB != 0
             || (word.len() > 4 && word.ends_with("ed") && !tok.starts_with(chars::is_uppercase))
         {
