@@ -217,25 +217,37 @@ impl Debris {
                 });
                 continue;
             }
-            let (sh, hits) = if t.len() <= phrases::FULL_SCAN_MAX_BYTES {
+            let (sh, hits) = if t.is_ascii() {
+                // ASCII (most news text): no lower-case copy of the line. The phrase automata
+                // ignore ASCII case; only a line with glued words is scanned in its split form.
+                let sh = shape::shape_ascii(t, &self.lex, &mut scratch.lower);
+                let hits = if t.len() > phrases::FULL_SCAN_MAX_BYTES {
+                    self.phrases.scan_inline(t, sh.weight)
+                } else if sh.glued {
+                    shape::lower_split_into(t, &mut scratch.split);
+                    self.phrases.scan(&scratch.split)
+                } else {
+                    self.phrases.scan(t)
+                };
+                (sh, hits)
+            } else if t.len() <= phrases::FULL_SCAN_MAX_BYTES {
                 // Without glued words the split form is the plain lower-case form: one pass.
-                let lower = if shape::lower_split_into(t, &mut scratch.split) {
+                let glued = shape::lower_split_into(t, &mut scratch.split);
+                let lower = if glued {
                     shape::lower_into(t, &mut scratch.lower);
                     &scratch.lower
                 } else {
                     &scratch.split
                 };
-                (
-                    shape::shape(t, lower, &self.lex),
-                    self.phrases.scan(&scratch.split),
-                )
+                let mut sh = shape::shape(t, lower, &self.lex);
+                sh.glued = glued;
+                (sh, self.phrases.scan(&scratch.split))
             } else {
                 // No glue splitting on long lines: offsets are those of `lower`.
                 shape::lower_into(t, &mut scratch.lower);
-                (
-                    shape::shape(t, &scratch.lower, &self.lex),
-                    self.phrases.scan_inline(&scratch.lower),
-                )
+                let sh = shape::shape(t, &scratch.lower, &self.lex);
+                let hits = self.phrases.scan_inline(&scratch.lower, sh.weight);
+                (sh, hits)
             };
             for (tot, n) in stop_total.iter_mut().zip(sh.stop) {
                 *tot += u32::from(n);
@@ -351,7 +363,11 @@ impl Debris {
         }
         if let Some(r) = hits.contains {
             let short_label = sh.weight <= 12 && !sh.ends_sentence;
-            let max_words = if r == FOOTER { 150 } else { 40 };
+            let max_words = if r == FOOTER {
+                phrases::CONTAINS_FOOTER_MAX_WORDS
+            } else {
+                phrases::CONTAINS_MAX_WORDS
+            };
             if sh.weight <= max_words && (r != BYLINE || short_label) {
                 return Some(r);
             }
@@ -371,7 +387,7 @@ impl Debris {
         if t.len() <= 600
             && sh.capitalised >= 3
             && spans::glued_title(t)
-            && spans::hover_cards(t).is_empty()
+            && (!sh.more_link || spans::hover_cards(t).is_empty())
         {
             return Some(RELATED_TEASER);
         }
@@ -384,7 +400,8 @@ impl Debris {
         if sh.has_copyright && sh.weight <= 40 {
             return Some(FOOTER);
         }
-        if t.len() > 4 * stats::MAX_LINE_CHARS {
+        if sh.visible as usize > stats::MAX_LINE_CHARS {
+            // Too long to be counted (see `stats::normalize`).
             return None;
         }
         let f = stats.frequency_with(site, t, &mut scratch.norm);
@@ -432,7 +449,11 @@ impl Debris {
                 }
                 continue;
             }
-            let cards = spans::hover_cards(r);
+            let cards = if l.shape.more_link {
+                spans::hover_cards(r)
+            } else {
+                Vec::new()
+            };
             if !cards.is_empty() {
                 let mut kept_text = String::with_capacity(r.len());
                 let mut at = 0;
@@ -576,7 +597,17 @@ fn collapse_repeated_headline(raw: &[&str], lines: &mut [Line]) {
     }
 }
 
+/// An ASCII line's bytes without whitespace, lower-cased (what `eq_fold` compares).
+fn folded_ascii(s: &str) -> impl Iterator<Item = u8> + '_ {
+    s.bytes()
+        .filter(|c| !(c.is_ascii_whitespace() || *c == 0x0b))
+        .map(|c| c.to_ascii_lowercase())
+}
+
 fn eq_fold(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return folded_ascii(a).eq(folded_ascii(b));
+    }
     a.split_whitespace()
         .flat_map(str::chars)
         .flat_map(char::to_lowercase)
