@@ -94,7 +94,12 @@ impl Lexicon {
         if w.is_empty() || w.len() > MAX_WORD {
             return 0;
         }
-        let key = pack(w);
+        self.flags_key(pack(w))
+    }
+
+    /// Flags of a word already packed (see `pack`).
+    #[inline]
+    fn flags_key(&self, key: u128) -> u16 {
         let mask = self.table.len() - 1;
         let mut i = slot(key, self.shift);
         loop {
@@ -330,16 +335,21 @@ pub fn lower_split_into(line: &str, out: &mut String) -> bool {
     glued
 }
 
-/// Lower-cases `line` into `out` char by char.
+/// Lower-cases `line` into `out`: runs of ASCII in bulk, other characters one at a time.
 pub fn lower_into(line: &str, out: &mut String) {
     out.clear();
-    if line.is_ascii() {
-        out.push_str(line);
-        out.make_ascii_lowercase();
-        return;
-    }
-    for c in line.chars() {
-        chars::push_lower(out, c);
+    let mut rest = line;
+    while !rest.is_empty() {
+        let ascii = rest.bytes().position(|b| b >= 0x80).unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        let mut it = rest.chars();
+        if let Some(c) = it.next() {
+            chars::push_lower(out, c);
+            rest = it.as_str();
+        }
     }
 }
 
@@ -472,37 +482,47 @@ impl TokenPass<'_> {
     /// nothing done) for any other token.
     #[inline]
     fn simple_word(&mut self, t: &[u8]) -> bool {
-        let (letters, punct) = match t.split_last() {
-            Some((b',' | b'.' | b';' | b':' | b'!' | b'?', rest)) => (rest, true),
-            _ => (t, false),
+        let (n, punct) = match t.split_last() {
+            Some((b',' | b'.' | b';' | b':' | b'!' | b'?', rest)) => (rest.len(), true),
+            Some(_) => (t.len(), false),
+            None => return false,
         };
-        if letters.is_empty()
-            || letters.len() > MAX_WORD
-            || !letters.iter().all(u8::is_ascii_alphabetic)
-        {
+        if n == 0 || n > MAX_WORD {
             return false;
         }
-        let first_upper = letters[0].is_ascii_uppercase();
-        if !letters[1..].iter().all(u8::is_ascii_lowercase) {
-            return false; // "NewsWorld", "MORE", "U": the general path
+        let first = t[0];
+        let first_upper = first.is_ascii_uppercase();
+        if !(first_upper || first.is_ascii_lowercase()) {
+            return false;
         }
-        let mut low = [0u8; MAX_WORD];
-        let low = &mut low[..letters.len()];
-        low.copy_from_slice(letters);
-        low[0] = low[0].to_ascii_lowercase();
+        // The lower-cased word packed as the lexicon's key, while checking that the rest of
+        // it is lower-case letters ("NewsWorld", "MORE", "U.S." take the general path).
+        let mut key = u128::from(first | 0x20);
+        for (i, &c) in t[1..n].iter().enumerate() {
+            if !c.is_ascii_lowercase() {
+                return false;
+            }
+            key |= u128::from(c) << (8 * (i + 1));
+        }
+        let low = |i: usize| if i == 0 { first | 0x20 } else { t[i] };
         let s = &mut self.s;
         s.words += 1;
         s.capitalised += u32::from(first_upper);
         // Without punctuation the lower-case token is all letters: `token`'s fast path, which
         // neither looks for links nor exempts capitalised "-ed" words.
         let plain = !punct;
-        if !plain && (contains_bytes(low, b"http") || t == b"www.") {
+        if !plain
+            && ((0..n.saturating_sub(3))
+                .any(|i| [low(i), low(i + 1), low(i + 2), low(i + 3)] == *b"http")
+                || t == b"www.")
+        {
             s.has_link = true;
         }
-        let flags = self.lex.flags_bytes(low);
+        let flags = self.lex.flags_key(key);
         count_stop(s, flags);
         s.site_terms += u32::from(flags & SITE != 0);
-        if flags & VERB != 0 || (low.len() > 4 && low.ends_with(b"ed") && (plain || !first_upper)) {
+        let ed = n > 4 && t[n - 2] == b'e' && t[n - 1] == b'd';
+        if flags & VERB != 0 || (ed && (plain || !first_upper)) {
             s.verbless = false;
         }
         if !plain && s.words > 36 {
@@ -516,7 +536,7 @@ impl TokenPass<'_> {
         } else if month && self.prev_number {
             s.date_like = true;
         }
-        self.prev_month = month && low.len() >= 3;
+        self.prev_month = month && n >= 3;
         self.prev_number = false;
         true
     }
@@ -615,14 +635,22 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
     }
     // Lines whose characters all keep their byte length in lower case (Cyrillic, typographic
     // punctuation) have the same byte offsets in `lower`: slice it rather than split again.
+    // An ASCII token's lower-case form is its ASCII lower-case form: plain words take the
+    // byte path.
     if lower.len() == line.len() && line.chars().all(same_len_lower) {
         let base = line.as_ptr() as usize;
         for tok in line.split_whitespace() {
+            if tok.is_ascii() && pass.simple_word(tok.as_bytes()) {
+                continue;
+            }
             let off = tok.as_ptr() as usize - base;
             pass.token(tok, &lower[off..off + tok.len()]);
         }
     } else {
         for (tok, ltok) in line.split_whitespace().zip(lower.split_whitespace()) {
+            if tok.is_ascii() && pass.simple_word(tok.as_bytes()) {
+                continue;
+            }
             pass.token(tok, ltok);
         }
     }
@@ -731,10 +759,6 @@ const COUNT_LANES: [u64; 16] = {
     }
     t
 };
-
-fn contains_bytes(hay: &[u8], needle: &[u8]) -> bool {
-    hay.len() >= needle.len() && hay.windows(needle.len()).any(|w| w == needle)
-}
 
 /// `hay` contains `needle` (lower-case ASCII) ignoring ASCII case.
 fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
@@ -1007,7 +1031,10 @@ mod tests {
                 "Seguir leyendo... Leer más",
                 "Gov. Kristi NoemKristi Lynn MORE said.",
                 "Он сказал, что «всё будет хорошо». Потом ушёл.",
+                "The café’s owner, Zoë, said: “We opened in 2019.” Then she left, smiling.",
+                "Ärger in München: Die Stadt (c) hat es — wieder — getan, sagte er. Weiterlesen",
                 "Top NewsWorld News 0shares",
+                "Httpd, Https. www. Www. Rehttp; Played, played. Wanted Stopped.",
                 "3rd May 2020, 18.11.2019 and 2019-11-18 were dated",
                 "“Quoted,” she said.  Then\ttabs\x0bhere.",
             ]
@@ -1051,6 +1078,15 @@ mod tests {
                 let l: Vec<char> = c.to_lowercase().collect();
                 assert!(l.len() == 1 && l[0].len_utf8() == c.len_utf8(), "{u:x}");
             }
+        }
+    }
+
+    #[test]
+    fn lower_into_matches_char_by_char_lowering() {
+        let mut out = String::new();
+        for line in ["Ab É Ωmega ÇA va", "ÀÉÎ", "plain", "Ĳssel İstanbul ǅ", ""] {
+            lower_into(line, &mut out);
+            assert_eq!(out, line.to_lowercase(), "{line}");
         }
     }
 
