@@ -575,6 +575,14 @@ impl TokenPass<'_> {
 
 /// `tail` ends with the lower-case `x` once lower-cased (for a suffix with non-ASCII letters).
 fn ends_lower(tail: &str, x: &str) -> bool {
+    // Cheap rejection first (no allocation for almost every line): the last character must
+    // lower-case to the last character of `x`.
+    let (Some(last), Some(want)) = (tail.chars().next_back(), x.chars().next_back()) else {
+        return x.is_empty();
+    };
+    if !last.to_lowercase().eq(std::iter::once(want)) {
+        return false;
+    }
     let n = x.chars().count();
     let mut rev = tail.chars().rev().take(n).collect::<Vec<_>>();
     if rev.len() < n {
