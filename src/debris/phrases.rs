@@ -75,9 +75,33 @@ pub struct PhraseHits {
 pub struct PhraseSet {
     ac: AhoCorasick,
     phrases: Vec<Phrase>,
-    /// Only the `inline` and `contains` phrases, for long lines where nothing else can apply.
-    inline_ac: AhoCorasick,
-    inline_phrases: Vec<Phrase>,
+    /// For long lines, where only `inline` and `contains` phrases can apply: all of them (up to
+    /// `CONTAINS_MAX_WORDS` words), inline and footer phrases (up to
+    /// `CONTAINS_FOOTER_MAX_WORDS`), inline phrases only (longer).
+    tiers: [(AhoCorasick, Vec<Phrase>); 3],
+}
+
+/// Longest line (words) that a `contains` phrase makes debris; footers may be longer.
+pub const CONTAINS_MAX_WORDS: u32 = 40;
+pub const CONTAINS_FOOTER_MAX_WORDS: u32 = 150;
+
+fn compile_tier(
+    patterns: &[String],
+    phrases: &[Phrase],
+    keep: impl Fn(&Phrase) -> bool,
+) -> Result<(AhoCorasick, Vec<Phrase>)> {
+    let (pat, ph): (Vec<&String>, Vec<Phrase>) = patterns
+        .iter()
+        .zip(phrases)
+        .filter(|(_, p)| keep(p))
+        .map(|(s, p)| (s, *p))
+        .unzip();
+    let ac = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::Standard)
+        .ascii_case_insensitive(true)
+        .build(&pat)
+        .context("cannot compile inline debris phrases")?;
+    Ok((ac, ph))
 }
 
 /// Lines longer than this (bytes) are only searched for inline phrases: whole-line, prefix and
@@ -99,36 +123,42 @@ impl PhraseSet {
         }
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
             .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&patterns)
             .context("cannot compile debris phrase lists")?;
-        let (inline_pat, inline_phrases): (Vec<String>, Vec<Phrase>) = patterns
-            .iter()
-            .zip(&phrases)
-            .filter(|(_, p)| matches!(p.mode, Mode::Inline | Mode::Contains))
-            .map(|(s, p)| (s.clone(), *p))
-            .unzip();
-        let inline_ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(&inline_pat)
-            .context("cannot compile inline debris phrases")?;
-        Ok(PhraseSet {
-            ac,
-            phrases,
-            inline_ac,
-            inline_phrases,
-        })
+        let tiers = [
+            compile_tier(&patterns, &phrases, |p| {
+                matches!(p.mode, Mode::Inline | Mode::Contains)
+            })?,
+            compile_tier(&patterns, &phrases, |p| {
+                p.mode == Mode::Inline || (p.mode == Mode::Contains && p.reason == reasons::FOOTER)
+            })?,
+            compile_tier(&patterns, &phrases, |p| p.mode == Mode::Inline)?,
+        ];
+        Ok(PhraseSet { ac, phrases, tiers })
     }
 
-    /// Inline and contains phrases only (for long lines).
-    pub fn scan_inline(&self, lower: &str) -> PhraseHits {
+    /// Inline and contains phrases only, for long lines of `weight` words: a `contains`
+    /// phrase only decides lines of at most `CONTAINS_MAX_WORDS` words (footers
+    /// `CONTAINS_FOOTER_MAX_WORDS`), so longer lines are searched for fewer phrases.
+    pub fn scan_inline(&self, lower: &str, weight: u32) -> PhraseHits {
+        let (ac, phrases) = if weight <= CONTAINS_MAX_WORDS {
+            &self.tiers[0]
+        } else if weight <= CONTAINS_FOOTER_MAX_WORDS {
+            &self.tiers[1]
+        } else {
+            &self.tiers[2]
+        };
         let mut hits = PhraseHits::default();
-        for m in self.inline_ac.find_iter(lower) {
+        if phrases.is_empty() {
+            return hits;
+        }
+        for m in ac.find_iter(lower) {
             if !at_boundary(lower, m.start(), m.end()) {
                 continue;
             }
-            let p = self.inline_phrases[m.pattern().as_usize()];
+            let p = phrases[m.pattern().as_usize()];
             if p.mode == Mode::Inline && hits.inline.is_none() {
                 hits.inline = Some((m.start(), m.end(), p.reason));
             } else if p.mode == Mode::Contains && hits.contains.is_none() {

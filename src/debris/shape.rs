@@ -1,29 +1,48 @@
 //! Line shape: cheap features of one line (length, punctuation, stop words, dates, links)
 //! computed in one pass without allocating.
 
-use super::hash::WordBuild;
 use super::lang::LISTS;
-use std::collections::HashMap;
 
 const WORDS: &str = include_str!("words.txt");
 const DATE: u16 = 1 << 8;
 const VERB: u16 = 1 << 9;
 const MONTH: u16 = 1 << 10;
+const SITE: u16 = 1 << 11;
 
 /// Word lists used by the shape rules (stop words from `stopwords/`, date and verb words from
-/// `words.txt`), merged into one map so each word costs one lookup.
+/// `words.txt`), merged into one table so each word costs one lookup: open addressing over
+/// words packed into a `u128` (lookups are only made for words of at most 14 bytes), so a
+/// probe is a multiply and one integer compare, with no string hashing or `memcmp`.
 #[derive(Debug, Clone)]
 pub struct Lexicon {
-    /// Bits 0-4: stop word of `LANGS[i]`; `DATE`; `VERB`.
-    map: HashMap<&'static str, u16, WordBuild>,
+    /// (packed word, flags); key 0 is an empty slot. Flags: bits 0-4 stop word of `LANGS[i]`;
+    /// `DATE`; `VERB`; `MONTH`; `SITE`.
+    table: Vec<(u128, u16)>,
+    shift: u32,
+}
+
+/// Longest word (bytes) the lexicon is asked about.
+const MAX_WORD: usize = 14;
+
+#[inline]
+fn pack(w: &[u8]) -> u128 {
+    let mut b = [0u8; 16];
+    b[..w.len()].copy_from_slice(w);
+    u128::from_le_bytes(b)
+}
+
+#[inline]
+fn slot(key: u128, shift: u32) -> usize {
+    let x = (key as u64) ^ ((key >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (x.wrapping_mul(0xff51_afd7_ed55_8ccd) >> shift) as usize
 }
 
 impl Lexicon {
     pub fn new() -> Lexicon {
-        let mut map: HashMap<&'static str, u16, WordBuild> = HashMap::default();
+        let mut words: Vec<(&'static str, u16)> = Vec::new();
         for (bit, list) in LISTS.iter().enumerate() {
             for w in list.lines().map(str::trim).filter(|w| !w.is_empty()) {
-                *map.entry(w).or_default() |= 1 << bit;
+                words.push((w, 1 << bit));
             }
         }
         let mut section = 0u16;
@@ -35,20 +54,64 @@ impl Lexicon {
                 "[date]" => section = DATE,
                 "[verb]" => section = VERB,
                 "[month]" => section = MONTH | DATE,
+                "[site]" => section = SITE,
                 _ if line.starts_with('[') => section = 0,
-                _ if section != 0 => *map.entry(line).or_default() |= section,
+                _ if section != 0 => words.push((line, section)),
                 _ => {}
             }
         }
-        Lexicon { map }
+        let bits = (words.len() * 4)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(4);
+        let shift = 64 - bits;
+        let mut table = vec![(0u128, 0u16); 1 << bits];
+        for (w, f) in words {
+            if w.is_empty() || w.len() > MAX_WORD {
+                continue; // never looked up
+            }
+            let key = pack(w.as_bytes());
+            let mut i = slot(key, shift);
+            loop {
+                let e = &mut table[i];
+                if e.0 == 0 || e.0 == key {
+                    *e = (key, e.1 | f);
+                    break;
+                }
+                i = (i + 1) & (table.len() - 1);
+            }
+        }
+        Lexicon { table, shift }
     }
 
     #[inline]
     fn flags(&self, w: &str) -> u16 {
-        if w.is_empty() || w.len() > 14 {
+        self.flags_bytes(w.as_bytes())
+    }
+
+    #[inline]
+    fn flags_bytes(&self, w: &[u8]) -> u16 {
+        if w.is_empty() || w.len() > MAX_WORD {
             return 0;
         }
-        self.map.get(w).copied().unwrap_or(0)
+        self.flags_key(pack(w))
+    }
+
+    /// Flags of a word already packed (see `pack`).
+    #[inline]
+    fn flags_key(&self, key: u128) -> u16 {
+        let mask = self.table.len() - 1;
+        let mut i = slot(key, self.shift);
+        loop {
+            let (k, f) = self.table[i];
+            if k == key {
+                return f;
+            }
+            if k == 0 {
+                return 0;
+            }
+            i = (i + 1) & mask;
+        }
     }
 
     /// A stop word of any language.
@@ -95,6 +158,15 @@ pub struct Shape {
     pub letters: u32,
     pub digits: u32,
     pub has_quote: bool,
+    /// Words about the website itself ("comments", "account", "privacy"): `[site]` in
+    /// `words.txt`.
+    pub site_terms: u32,
+    /// Characters other than whitespace.
+    pub visible: u32,
+    /// Words glued without a space ("NewsWorld", "0shares"): see [`lower_split_into`].
+    pub glued: bool,
+    /// An upper-case "MORE" token (the end of a hover card, see `spans::hover_cards`).
+    pub more_link: bool,
 }
 
 impl Shape {
@@ -263,58 +335,80 @@ pub fn lower_split_into(line: &str, out: &mut String) -> bool {
     glued
 }
 
-/// Lower-cases `line` into `out` char by char.
+/// Lower-cases `line` into `out`: runs of ASCII in bulk, other characters one at a time.
 pub fn lower_into(line: &str, out: &mut String) {
     out.clear();
-    if line.is_ascii() {
-        out.push_str(line);
-        out.make_ascii_lowercase();
-        return;
-    }
-    for c in line.chars() {
-        chars::push_lower(out, c);
+    let mut rest = line;
+    while !rest.is_empty() {
+        let ascii = rest.bytes().position(|b| b >= 0x80).unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        let mut it = rest.chars();
+        if let Some(c) = it.next() {
+            chars::push_lower(out, c);
+            rest = it.as_str();
+        }
     }
 }
 
-/// Computes the shape of a trimmed line; `lower` is its plain lower-cased form.
-pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
-    let mut s = Shape {
-        time_only: true,
-        verbless: true,
-        ..Shape::default()
-    };
-    let mut cjk = 0u32;
-    let ascii = line.is_ascii();
-    if ascii {
-        for &b in line.as_bytes() {
-            s.letters += u32::from(b.is_ascii_alphabetic());
-            s.digits += u32::from(b.is_ascii_digit());
-            s.has_quote |= b == b'"';
-        }
-    } else {
-        for c in line.chars() {
-            if c.is_ascii() {
-                s.letters += u32::from(c.is_ascii_alphabetic());
-                s.digits += u32::from(c.is_ascii_digit());
-                s.has_quote |= c == '"';
-            } else if is_cjk(c) {
-                s.letters += 1;
-                cjk += 1;
-            } else if chars::is_alphabetic(c) {
-                s.letters += 1;
-            } else if chars::is_numeric(c) {
-                s.digits += 1;
-            } else if matches!(c, '“' | '”' | '«' | '»' | '„') {
-                s.has_quote = true;
-            } else if c == '©' {
-                s.has_copyright = true;
-            }
+/// Per-token state of the shape pass (dates need the previous token).
+struct TokenPass<'a> {
+    s: Shape,
+    lex: &'a Lexicon,
+    prev_month: bool,
+    prev_number: bool,
+    any_token: bool,
+}
+
+impl TokenPass<'_> {
+    fn new(lex: &Lexicon) -> TokenPass<'_> {
+        TokenPass {
+            s: Shape {
+                time_only: true,
+                verbless: true,
+                ..Shape::default()
+            },
+            lex,
+            prev_month: false,
+            prev_number: false,
+            any_token: false,
         }
     }
-    let mut prev_month = false;
-    let mut prev_number = false;
-    let mut any_token = false;
-    let mut on_token = |tok: &str, ltok: &str| {
+
+    /// One whitespace-separated token and its lower-case form.
+    #[inline]
+    fn token(&mut self, tok: &str, ltok: &str) {
+        let s = &mut self.s;
+        let lex = self.lex;
+        // Fast path: a plain lower-case ASCII word (most tokens of prose).
+        if !ltok.is_empty() && ltok.bytes().all(|b| b.is_ascii_lowercase()) {
+            s.words += 1;
+            let first = tok.as_bytes()[0];
+            if first.is_ascii_uppercase()
+                || (first >= 0x80 && tok.chars().next().is_some_and(chars::is_uppercase))
+            {
+                s.capitalised += 1;
+            }
+            s.more_link |= tok.len() == 4 && tok == "MORE";
+            let flags = lex.flags(ltok);
+            count_stop(s, flags);
+            s.site_terms += u32::from(flags & SITE != 0);
+            if flags & VERB != 0 || (ltok.len() > 4 && ltok.ends_with("ed")) {
+                s.verbless = false;
+            }
+            self.any_token = true;
+            let month = flags & MONTH != 0;
+            if flags & DATE == 0 {
+                s.time_only = false;
+            } else if month && self.prev_number {
+                s.date_like = true;
+            }
+            self.prev_month = month && ltok.len() >= 3;
+            self.prev_number = false;
+            return;
+        }
         if !tok.chars().any(chars::is_alphanumeric) {
             return;
         }
@@ -322,24 +416,7 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
         if tok.chars().next().is_some_and(chars::is_uppercase) {
             s.capitalised += 1;
         }
-        // Fast path: a plain lower-case ASCII word (most tokens of prose).
-        if ltok.bytes().all(|b| b.is_ascii_lowercase()) {
-            let flags = lex.flags(ltok);
-            count_stop(&mut s, flags);
-            if flags & VERB != 0 || (ltok.len() > 4 && ltok.ends_with("ed")) {
-                s.verbless = false;
-            }
-            any_token = true;
-            let month = flags & MONTH != 0;
-            if flags & DATE == 0 {
-                s.time_only = false;
-            } else if month && prev_number {
-                s.date_like = true;
-            }
-            prev_month = month && ltok.len() >= 3;
-            prev_number = false;
-            return;
-        }
+        s.more_link |= tok == "MORE";
         if ltok.contains("http")
             || ltok.starts_with("www.")
             || (ltok.contains('@') && ltok.contains('.'))
@@ -348,7 +425,8 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
         }
         let word = ltok.trim_matches(|c: char| !chars::is_alphanumeric(c));
         let flags = lex.flags(word);
-        count_stop(&mut s, flags);
+        count_stop(s, flags);
+        s.site_terms += u32::from(flags & SITE != 0);
         if flags & VERB != 0
             || (word.len() > 4 && word.ends_with("ed") && !tok.starts_with(chars::is_uppercase))
         {
@@ -372,7 +450,7 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
             if part.is_empty() {
                 continue;
             }
-            any_token = true;
+            self.any_token = true;
             let number = part.chars().all(|c| c.is_ascii_digit())
                 || (part.len() <= 4
                     && part.chars().next().is_some_and(|c| c.is_ascii_digit())
@@ -386,64 +464,343 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
             if !(number || part_flags & DATE != 0) {
                 s.time_only = false;
             }
-            if ((month && prev_number) || (number && prev_month)) && (month || part.len() <= 4) {
+            if ((month && self.prev_number) || (number && self.prev_month))
+                && (month || part.len() <= 4)
+            {
                 s.date_like = true;
             }
             if number && is_numeric_date(part, ltok) {
                 s.date_like = true;
             }
-            prev_month = month && part.len() >= 3;
-            prev_number = number;
+            self.prev_month = month && part.len() >= 3;
+            self.prev_number = number;
         }
-    };
-    // ASCII lines (most news text) split faster, and their lower-case form has the same byte
-    // offsets, so it is sliced rather than split again; so are lines whose characters all keep
-    // their byte length in lower case (Cyrillic, typographic punctuation).
-    if (line.is_ascii() && lower.len() == line.len())
-        || (lower.len() == line.len() && line.chars().all(same_len_lower))
-    {
-        let base = line.as_ptr() as usize;
-        let ascii = line.is_ascii();
-        let mut each = |tok: &str| {
-            let off = tok.as_ptr() as usize - base;
-            on_token(tok, &lower[off..off + tok.len()]);
+    }
+
+    /// An ASCII word of letters, maybe capitalised, maybe followed by one of `,.;:!?` (most
+    /// tokens of prose), handled from its bytes exactly as [`Self::token`] would; false (and
+    /// nothing done) for any other token.
+    #[inline]
+    fn simple_word(&mut self, t: &[u8]) -> bool {
+        let (n, punct) = match t.split_last() {
+            Some((b',' | b'.' | b';' | b':' | b'!' | b'?', rest)) => (rest.len(), true),
+            Some(_) => (t.len(), false),
+            None => return false,
         };
-        if ascii {
-            line.split_ascii_whitespace().for_each(&mut each);
-        } else {
-            line.split_whitespace().for_each(&mut each);
+        if n == 0 || n > MAX_WORD {
+            return false;
+        }
+        let first = t[0];
+        let first_upper = first.is_ascii_uppercase();
+        if !(first_upper || first.is_ascii_lowercase()) {
+            return false;
+        }
+        // The lower-cased word packed as the lexicon's key, while checking that the rest of
+        // it is lower-case letters ("NewsWorld", "MORE", "U.S." take the general path).
+        let mut key = u128::from(first | 0x20);
+        for (i, &c) in t[1..n].iter().enumerate() {
+            if !c.is_ascii_lowercase() {
+                return false;
+            }
+            key |= u128::from(c) << (8 * (i + 1));
+        }
+        let low = |i: usize| if i == 0 { first | 0x20 } else { t[i] };
+        let s = &mut self.s;
+        s.words += 1;
+        s.capitalised += u32::from(first_upper);
+        // Without punctuation the lower-case token is all letters: `token`'s fast path, which
+        // neither looks for links nor exempts capitalised "-ed" words.
+        let plain = !punct;
+        if !plain
+            && ((0..n.saturating_sub(3))
+                .any(|i| [low(i), low(i + 1), low(i + 2), low(i + 3)] == *b"http")
+                || t == b"www.")
+        {
+            s.has_link = true;
+        }
+        let flags = self.lex.flags_key(key);
+        count_stop(s, flags);
+        s.site_terms += u32::from(flags & SITE != 0);
+        let ed = n > 4 && t[n - 2] == b'e' && t[n - 1] == b'd';
+        if flags & VERB != 0 || (ed && (plain || !first_upper)) {
+            s.verbless = false;
+        }
+        if !plain && s.words > 36 {
+            s.time_only = false;
+            return true;
+        }
+        self.any_token = true;
+        let month = flags & MONTH != 0;
+        if flags & DATE == 0 {
+            s.time_only = false;
+        } else if month && self.prev_number {
+            s.date_like = true;
+        }
+        self.prev_month = month && n >= 3;
+        self.prev_number = false;
+        true
+    }
+
+    /// Line-level features after the tokens; `ends_ci(x)`: the line's trimmed tail ends with
+    /// `x` ignoring case.
+    fn finish(mut self, line: &str, copyright_text: bool, cjk: u32) -> Shape {
+        let s = &mut self.s;
+        if !self.any_token {
+            s.time_only = false;
+        }
+        s.has_copyright |= copyright_text;
+        s.weight = s.words.max(cjk / 2);
+        let end = line.trim_end_matches(|c: char| {
+            matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '*') || c.is_whitespace()
+        });
+        s.ends_sentence = end.ends_with(['.', '!', '?', '…', '。', '！', '？']);
+        // Case-insensitive: the tail holds only alphanumerics, '.', '…' and what came before.
+        let tail =
+            line.trim_end_matches(|c: char| !chars::is_alphanumeric(c) && c != '.' && c != '…');
+        let ends = |x: &str| {
+            tail.len() >= x.len()
+                && tail.is_char_boundary(tail.len() - x.len())
+                && tail[tail.len() - x.len()..].eq_ignore_ascii_case(x)
+        };
+        s.ends_truncated = tail.ends_with("...")
+            || tail.ends_with('…')
+            || ends("read more")
+            || ends("continue reading")
+            || ends("weiterlesen")
+            || ends("lire la suite")
+            || ends_lower(tail, "leer más");
+        self.s
+    }
+}
+
+/// `tail` ends with the lower-case `x` once lower-cased (for a suffix with non-ASCII letters).
+fn ends_lower(tail: &str, x: &str) -> bool {
+    // Cheap rejection first (no allocation for almost every line): the last character must
+    // lower-case to the last character of `x`.
+    let (Some(last), Some(want)) = (tail.chars().next_back(), x.chars().next_back()) else {
+        return x.is_empty();
+    };
+    if !last.to_lowercase().eq(std::iter::once(want)) {
+        return false;
+    }
+    let n = x.chars().count();
+    let mut rev = tail.chars().rev().take(n).collect::<Vec<_>>();
+    if rev.len() < n {
+        return false;
+    }
+    rev.reverse();
+    let mut low = String::with_capacity(x.len());
+    for c in rev {
+        chars::push_lower(&mut low, c);
+    }
+    low == x
+}
+
+/// Sentence breaks inside the line: ". " (or "! ", "? ") followed by an upper-case letter.
+fn inner_sentences(b: &[u8]) -> u32 {
+    let mut n = 0;
+    let mut from = 0;
+    while let Some(k) = memchr::memchr3(b'.', b'!', b'?', &b[from..]) {
+        let i = from + k;
+        if i + 2 < b.len() && b[i + 1] == b' ' && b[i + 2].is_ascii_uppercase() {
+            n += 1;
+        }
+        from = i + 1;
+    }
+    n
+}
+
+/// Computes the shape of a trimmed line; `lower` is its plain lower-cased form. (`glued` is
+/// only computed for ASCII lines; callers of this general path know it from
+/// [`lower_split_into`].)
+pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
+    if line.is_ascii() && lower.len() == line.len() {
+        return shape_ascii(line, lex, &mut String::new());
+    }
+    let mut pass = TokenPass::new(lex);
+    let s = &mut pass.s;
+    let mut cjk = 0u32;
+    for c in line.chars() {
+        if c.is_ascii() {
+            s.letters += u32::from(c.is_ascii_alphabetic());
+            s.digits += u32::from(c.is_ascii_digit());
+            s.has_quote |= c == '"';
+        } else if is_cjk(c) {
+            s.letters += 1;
+            cjk += 1;
+        } else if chars::is_alphabetic(c) {
+            s.letters += 1;
+        } else if chars::is_numeric(c) {
+            s.digits += 1;
+        } else if matches!(c, '“' | '”' | '«' | '»' | '„') {
+            s.has_quote = true;
+        } else if c == '©' {
+            s.has_copyright = true;
+        }
+        if !c.is_whitespace() {
+            s.visible += 1;
+        }
+    }
+    // Lines whose characters all keep their byte length in lower case (Cyrillic, typographic
+    // punctuation) have the same byte offsets in `lower`: slice it rather than split again.
+    // An ASCII token's lower-case form is its ASCII lower-case form: plain words take the
+    // byte path.
+    if lower.len() == line.len() && line.chars().all(same_len_lower) {
+        let base = line.as_ptr() as usize;
+        for tok in line.split_whitespace() {
+            if tok.is_ascii() && pass.simple_word(tok.as_bytes()) {
+                continue;
+            }
+            let off = tok.as_ptr() as usize - base;
+            pass.token(tok, &lower[off..off + tok.len()]);
         }
     } else {
         for (tok, ltok) in line.split_whitespace().zip(lower.split_whitespace()) {
-            on_token(tok, ltok);
+            if tok.is_ascii() && pass.simple_word(tok.as_bytes()) {
+                continue;
+            }
+            pass.token(tok, ltok);
         }
     }
-    if !any_token {
-        s.time_only = false;
-    }
-    if lower.contains("(c) ") || lower.starts_with("copyright") {
-        s.has_copyright = true;
-    }
-    s.weight = s.words.max(cjk / 2);
-    let end = line.trim_end_matches(|c: char| {
-        matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '*') || c.is_whitespace()
-    });
-    s.ends_sentence = end.ends_with(['.', '!', '?', '…', '。', '！', '？']);
-    let tail = lower.trim_end_matches(|c: char| !chars::is_alphanumeric(c) && c != '.' && c != '…');
-    s.ends_truncated = tail.ends_with("...")
-        || tail.ends_with('…')
-        || tail.ends_with("read more")
-        || tail.ends_with("continue reading")
-        || tail.ends_with("weiterlesen")
-        || tail.ends_with("lire la suite")
-        || tail.ends_with("leer más");
-    let b = line.as_bytes();
-    for i in 0..b.len().saturating_sub(2) {
-        if matches!(b[i], b'.' | b'!' | b'?') && b[i + 1] == b' ' && b[i + 2].is_ascii_uppercase() {
-            s.inner_sentences += 1;
-        }
-    }
+    let copyright = lower.contains("(c) ") || lower.starts_with("copyright");
+    let mut s = pass.finish(line, copyright, cjk);
+    s.inner_sentences = inner_sentences(line.as_bytes());
     s
+}
+
+/// [`shape`] of an ASCII line, without its lower-case form (tokens are lower-cased one at a
+/// time into `buf`, and only when they hold an upper-case letter).
+pub fn shape_ascii(line: &str, lex: &Lexicon, buf: &mut String) -> Shape {
+    debug_assert!(line.is_ascii());
+    let mut pass = TokenPass::new(lex);
+    let s = &mut pass.s;
+    let b = line.as_bytes();
+    let (mut letters, mut digits, mut spaces, mut quotes) = (0u32, 0u32, 0u32, 0u32);
+    let mut glue = false;
+    // Byte classes from a table; the counts are summed in 16-bit lanes of one u64 over chunks
+    // short enough not to overflow them.
+    let (mut c1, mut c2) = (0u8, 0u8); // classes of the two previous bytes
+    for chunk in b.chunks(u16::MAX as usize) {
+        let mut packed = 0u64;
+        for &c in chunk {
+            let k = BYTE_CLASS[c as usize];
+            packed += COUNT_LANES[(k & 0x0f) as usize];
+            // "newsWorld" (two lower-case letters, then upper case) or "0shares" (digit, then
+            // lower case): the glue `lower_split_into` splits.
+            glue |= (c2 & c1 & k >> 1 & LOWER) != 0 || (c1 & DIGIT != 0 && k & LOWER != 0);
+            (c2, c1) = (c1, k);
+        }
+        letters += (packed & 0xffff) as u32;
+        digits += (packed >> 16 & 0xffff) as u32;
+        quotes += (packed >> 32 & 0xffff) as u32;
+        spaces += (packed >> 48) as u32;
+    }
+    s.letters = letters;
+    s.digits = digits;
+    s.has_quote = quotes > 0;
+    s.visible = b.len() as u32 - spaces;
+    for tok in line.split_ascii_whitespace() {
+        if pass.simple_word(tok.as_bytes()) {
+            continue;
+        }
+        if tok.bytes().any(|c| c.is_ascii_uppercase()) {
+            buf.clear();
+            buf.push_str(tok);
+            buf.make_ascii_lowercase();
+            pass.token(tok, buf);
+        } else {
+            pass.token(tok, tok);
+        }
+    }
+    let copyright =
+        contains_ci(b, b"(c) ") || (b.len() >= 9 && b[..9].eq_ignore_ascii_case(b"copyright"));
+    let mut s = pass.finish(line, copyright, 0);
+    s.inner_sentences = inner_sentences(b);
+    s.glued = glue;
+    s
+}
+
+// Byte classes for `shape_ascii`: the low four bits index `COUNT_LANES`.
+const ALPHA: u8 = 1;
+const DIGIT: u8 = 2;
+const QUOTE: u8 = 4;
+const SPACE: u8 = 8;
+/// Lower-case letter (bit 4) and upper-case letter (bit 5, one above, so that `k >> 1`
+/// moves it onto `LOWER`).
+const LOWER: u8 = 16;
+const UPPER: u8 = 32;
+
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        t[i] = if c.is_ascii_lowercase() {
+            ALPHA | LOWER
+        } else if c.is_ascii_uppercase() {
+            ALPHA | UPPER
+        } else if c.is_ascii_digit() {
+            DIGIT
+        } else if c == b'"' {
+            QUOTE
+        } else if c == b' ' || (c >= b'\t' && c <= b'\r') {
+            SPACE
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
+/// Per class (`ALPHA`..`SPACE` bits), the increments of the letters, digits, quotes and
+/// spaces lanes.
+const COUNT_LANES: [u64; 16] = {
+    let mut t = [0u64; 16];
+    let mut k = 0;
+    while k < 16 {
+        t[k] = (k as u64 & 1)
+            | ((k as u64 >> 1 & 1) << 16)
+            | ((k as u64 >> 2 & 1) << 32)
+            | ((k as u64 >> 3 & 1) << 48);
+        k += 1;
+    }
+    t
+};
+
+/// `hay` contains `needle` (lower-case ASCII) ignoring ASCII case.
+fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    let mut from = 0;
+    while let Some(k) = memchr::memchr2(first, first.to_ascii_uppercase(), &hay[from..]) {
+        let i = from + k;
+        if hay.len() - i >= needle.len() && hay[i..i + needle.len()].eq_ignore_ascii_case(needle) {
+            return true;
+        }
+        from = i + 1;
+    }
+    false
+}
+
+/// Whether [`lower_split_into`] would insert a space (ASCII line): the plain form of the glue
+/// test in `shape_ascii`.
+#[cfg(test)]
+fn glued_ascii(b: &[u8]) -> bool {
+    let mut glue = false;
+    let mut lower_run = 0usize;
+    for w in b.windows(2) {
+        let (p, c) = (w[0], w[1]);
+        lower_run = if p.is_ascii_lowercase() {
+            lower_run + 1
+        } else {
+            0
+        };
+        glue |= (p.is_ascii_lowercase() && c.is_ascii_uppercase() && lower_run >= 2)
+            || (p.is_ascii_digit() && c.is_ascii_lowercase());
+    }
+    glue
 }
 
 #[inline]
@@ -481,6 +838,235 @@ mod tests {
         shape(line, &lower, &lex)
     }
 
+    /// The shape pass as it was before the ASCII path: the reference for equality.
+    fn shape_reference(line: &str, lower: &str, lex: &Lexicon) -> Shape {
+        let mut s = Shape {
+            time_only: true,
+            verbless: true,
+            ..Shape::default()
+        };
+        let mut cjk = 0u32;
+        let ascii = line.is_ascii();
+        if ascii {
+            for &b in line.as_bytes() {
+                s.letters += u32::from(b.is_ascii_alphabetic());
+                s.digits += u32::from(b.is_ascii_digit());
+                s.has_quote |= b == b'"';
+            }
+        } else {
+            for c in line.chars() {
+                if c.is_ascii() {
+                    s.letters += u32::from(c.is_ascii_alphabetic());
+                    s.digits += u32::from(c.is_ascii_digit());
+                    s.has_quote |= c == '"';
+                } else if is_cjk(c) {
+                    s.letters += 1;
+                    cjk += 1;
+                } else if chars::is_alphabetic(c) {
+                    s.letters += 1;
+                } else if chars::is_numeric(c) {
+                    s.digits += 1;
+                } else if matches!(c, '“' | '”' | '«' | '»' | '„') {
+                    s.has_quote = true;
+                } else if c == '©' {
+                    s.has_copyright = true;
+                }
+            }
+        }
+        let mut prev_month = false;
+        let mut prev_number = false;
+        let mut any_token = false;
+        let mut on_token = |tok: &str, ltok: &str| {
+            if !tok.chars().any(chars::is_alphanumeric) {
+                return;
+            }
+            s.words += 1;
+            if tok.chars().next().is_some_and(chars::is_uppercase) {
+                s.capitalised += 1;
+            }
+            // Fast path: a plain lower-case ASCII word (most tokens of prose).
+            if ltok.bytes().all(|b| b.is_ascii_lowercase()) {
+                let flags = lex.flags(ltok);
+                count_stop(&mut s, flags);
+                s.site_terms += u32::from(flags & SITE != 0);
+                if flags & VERB != 0 || (ltok.len() > 4 && ltok.ends_with("ed")) {
+                    s.verbless = false;
+                }
+                any_token = true;
+                let month = flags & MONTH != 0;
+                if flags & DATE == 0 {
+                    s.time_only = false;
+                } else if month && prev_number {
+                    s.date_like = true;
+                }
+                prev_month = month && ltok.len() >= 3;
+                prev_number = false;
+                return;
+            }
+            if ltok.contains("http")
+                || ltok.starts_with("www.")
+                || (ltok.contains('@') && ltok.contains('.'))
+            {
+                s.has_link = true;
+            }
+            let word = ltok.trim_matches(|c: char| !chars::is_alphanumeric(c));
+            let flags = lex.flags(word);
+            count_stop(&mut s, flags);
+            s.site_terms += u32::from(flags & SITE != 0);
+            if flags & VERB != 0
+                || (word.len() > 4 && word.ends_with("ed") && !tok.starts_with(chars::is_uppercase))
+            {
+                s.verbless = false;
+            }
+            if ltok.contains('.')
+                && [".com", ".org", ".net", ".co.uk", ".html"]
+                    .iter()
+                    .any(|d| word.ends_with(d.trim_start_matches('.')) && ltok.contains(d))
+            {
+                s.has_link = true;
+            }
+            // Dates and times only matter on short lines (bylines, captions, comment headers).
+            if s.words > 36 {
+                s.time_only = false;
+                return;
+            }
+            // Tokens of a date/time line: numbers and date words, split on punctuation.
+            for part in ltok.split(|c: char| !chars::is_alphanumeric(c) && c != '.') {
+                let part = part.trim_matches('.');
+                if part.is_empty() {
+                    continue;
+                }
+                any_token = true;
+                let number = part.chars().all(|c| c.is_ascii_digit())
+                    || (part.len() <= 4
+                        && part.chars().next().is_some_and(|c| c.is_ascii_digit())
+                        && ["st", "nd", "rd", "th"].iter().any(|x| part.ends_with(x)));
+                let part_flags = if part.len() == word.len() {
+                    flags
+                } else {
+                    lex.flags(part)
+                };
+                let month = !number && part_flags & MONTH != 0;
+                if !(number || part_flags & DATE != 0) {
+                    s.time_only = false;
+                }
+                if ((month && prev_number) || (number && prev_month)) && (month || part.len() <= 4)
+                {
+                    s.date_like = true;
+                }
+                if number && is_numeric_date(part, ltok) {
+                    s.date_like = true;
+                }
+                prev_month = month && part.len() >= 3;
+                prev_number = number;
+            }
+        };
+        // ASCII lines (most news text) split faster, and their lower-case form has the same byte
+        // offsets, so it is sliced rather than split again; so are lines whose characters all keep
+        // their byte length in lower case (Cyrillic, typographic punctuation).
+        if (line.is_ascii() && lower.len() == line.len())
+            || (lower.len() == line.len() && line.chars().all(same_len_lower))
+        {
+            let base = line.as_ptr() as usize;
+            let ascii = line.is_ascii();
+            let mut each = |tok: &str| {
+                let off = tok.as_ptr() as usize - base;
+                on_token(tok, &lower[off..off + tok.len()]);
+            };
+            if ascii {
+                line.split_ascii_whitespace().for_each(&mut each);
+            } else {
+                line.split_whitespace().for_each(&mut each);
+            }
+        } else {
+            for (tok, ltok) in line.split_whitespace().zip(lower.split_whitespace()) {
+                on_token(tok, ltok);
+            }
+        }
+        if !any_token {
+            s.time_only = false;
+        }
+        if lower.contains("(c) ") || lower.starts_with("copyright") {
+            s.has_copyright = true;
+        }
+        s.weight = s.words.max(cjk / 2);
+        let end = line.trim_end_matches(|c: char| {
+            matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']' | '*') || c.is_whitespace()
+        });
+        s.ends_sentence = end.ends_with(['.', '!', '?', '…', '。', '！', '？']);
+        let tail =
+            lower.trim_end_matches(|c: char| !chars::is_alphanumeric(c) && c != '.' && c != '…');
+        s.ends_truncated = tail.ends_with("...")
+            || tail.ends_with('…')
+            || tail.ends_with("read more")
+            || tail.ends_with("continue reading")
+            || tail.ends_with("weiterlesen")
+            || tail.ends_with("lire la suite")
+            || tail.ends_with("leer más");
+        let b = line.as_bytes();
+        for i in 0..b.len().saturating_sub(2) {
+            if matches!(b[i], b'.' | b'!' | b'?')
+                && b[i + 1] == b' '
+                && b[i + 2].is_ascii_uppercase()
+            {
+                s.inner_sentences += 1;
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn ascii_and_token_paths_match_the_reference() {
+        let lex = Lexicon::new();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+        let mut lines: Vec<String> = Vec::new();
+        let news = std::fs::read_to_string(dir.join("news.jsonl")).expect("samples");
+        for rec in news.lines() {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(rec) {
+                if let Some(t) = v["text"].as_str() {
+                    lines.extend(t.lines().map(|l| l.trim().to_string()));
+                }
+            }
+        }
+        lines.extend(
+            [
+                "November 18, 2019 11:03 PM",
+                "By JANE ROE | Posted 2 hours ago",
+                "Visit https://example.com/a or www.Example.org today!",
+                "© 2019 Gazette (C) All rights reserved",
+                "Copyright 2020 The Times",
+                "the real test will come when ... READ MORE",
+                "Seguir leyendo... Leer más",
+                "Gov. Kristi NoemKristi Lynn MORE said.",
+                "Он сказал, что «всё будет хорошо». Потом ушёл.",
+                "The café’s owner, Zoë, said: “We opened in 2019.” Then she left, smiling.",
+                "Ärger in München: Die Stadt (c) hat es — wieder — getan, sagte er. Weiterlesen",
+                "Top NewsWorld News 0shares",
+                "Httpd, Https. www. Www. Rehttp; Played, played. Wanted Stopped.",
+                "3rd May 2020, 18.11.2019 and 2019-11-18 were dated",
+                "“Quoted,” she said.  Then\ttabs\x0bhere.",
+            ]
+            .map(String::from),
+        );
+        let mut lower = String::new();
+        for l in lines.iter().filter(|l| !l.is_empty()) {
+            lower_into(l, &mut lower);
+            let mut new = shape(l, &lower, &lex);
+            let old = shape_reference(l, &lower, &lex);
+            assert_eq!(
+                new.visible as usize,
+                l.chars().filter(|c| !c.is_whitespace()).count()
+            );
+            let mut split = String::new();
+            if l.is_ascii() {
+                assert_eq!(new.glued, lower_split_into(l, &mut split), "{l}");
+                assert_eq!(new.glued, glued_ascii(l.as_bytes()), "{l}");
+            }
+            (new.visible, new.glued, new.more_link) = (0, false, false);
+            assert_eq!(format!("{new:?}"), format!("{old:?}"), "{l}");
+        }
+    }
+
     #[test]
     fn fast_classes_match_std() {
         for u in (0..0x3000u32).chain(0xfe00..0x10000) {
@@ -500,6 +1086,15 @@ mod tests {
                 let l: Vec<char> = c.to_lowercase().collect();
                 assert!(l.len() == 1 && l[0].len_utf8() == c.len_utf8(), "{u:x}");
             }
+        }
+    }
+
+    #[test]
+    fn lower_into_matches_char_by_char_lowering() {
+        let mut out = String::new();
+        for line in ["Ab É Ωmega ÇA va", "ÀÉÎ", "plain", "Ĳssel İstanbul ǅ", ""] {
+            lower_into(line, &mut out);
+            assert_eq!(out, line.to_lowercase(), "{line}");
         }
     }
 

@@ -193,3 +193,35 @@ fn a_passage_printed_twice_keeps_one_copy_but_a_repeated_paragraph_stays() {
     let once = format!("{f}\n\n{PARA}\n\n{PARA2}\n\n{PARA}\n\n{PARA3}");
     assert_eq!(strip(&once).text, once);
 }
+
+#[test]
+fn policy_block_away_from_the_article_is_removed() {
+    let policy = "Users are obliged to speak respectfully to other users in the comments. The website may delete comments and block the account of any user who breaks these rules; to restore an account, write to the moderators by email with your user name.";
+    let text = format!(
+        "{PARA}\n\n{PARA2}\n\n{PARA}\n\nShare this article\nPrivacy Policy\nLog in\n\n{policy}\n"
+    );
+    let s = strip(&text);
+    assert!(!s.text.contains("moderators"), "{}", s.text);
+    assert!(s
+        .removed
+        .iter()
+        .any(|r| r.reason == reasons::FOOTER && r.text == policy));
+    // The same words inside the article's main block stay.
+    let news = format!("{PARA}\n\n{policy}\n\n{PARA2}");
+    assert_eq!(strip(&news).text, news);
+}
+
+#[test]
+fn glued_teaser_cards_go_and_hover_cards_are_cut() {
+    let text = format!(
+        "{PARA}\n\n{PARA2}\n\nAttention, Deal-Hunters: Here Are The Top Deals In DetroitIn the market to save money on fitness in Detroit? Here is where to look.\nFind Burgers & More at Downtown's New Frita BatidosA new Cuban spot, offering burgers and more, has opened its doors."
+    );
+    let s = strip(&text);
+    assert_eq!(s.text, format!("{PARA}\n\n{PARA2}"));
+    let card = "The bill was signed by Gov. Kristi NoemKristi Lynn NoemSouth Dakota governor doubles down on campaign MORE on Monday, after a long debate in the state senate about roads.";
+    let s = strip(&format!("{PARA}\n\n{card}"));
+    assert!(s.text.ends_with(
+        "signed by Gov. Kristi Noem on Monday, after a long debate in the state senate about roads."
+    ), "{}", s.text);
+    assert_eq!(s.removed[0].reason, reasons::GLUED_WIDGET);
+}

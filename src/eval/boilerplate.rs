@@ -4,7 +4,9 @@
 //! does: word tokens (`\w+`), word-4-gram shingle multisets per page, precision and recall per
 //! page averaged over pages, F1 = harmonic mean of the two averages.
 //!
-//! It also prints, from the same pages, the keep-everything baseline and the one-line rule
+//! It also prints the score on two halves of the pages (split by the parity of the id's XXH3
+//! hash: a rule fitted to a few pages moves one half only), and, from the same pages, the
+//! keep-everything baseline and the one-line rule
 //! "keep lines of at least ten words ending in sentence punctuation", the throughput of the
 //! `strip` calls (MB/s on one core), and the distribution of the debris share, which is what
 //! `debris.max_debris_share` is tuned against.
@@ -344,6 +346,30 @@ pub fn render(r: &BoilerplateResult, worst: usize) -> String {
     out.push_str(&row("debris stage", &r.debris));
     out.push_str(&row("keep all (baseline)", &r.keep_all));
     out.push_str(&row(">=10 words + punct", &r.ten_words_rule));
+    // The same score on two halves of the pages (split by a hash of the id): a rule that only
+    // fits a few pages moves one half and not the other.
+    for half in 0..2u64 {
+        let pages: Vec<&PageResult> = r
+            .per_page
+            .iter()
+            .filter(|p| xxh3_64(p.id.as_bytes()) & 1 == half)
+            .collect();
+        let precision = mean(pages.iter().filter_map(|p| p.precision));
+        let recall = mean(pages.iter().filter_map(|p| p.recall));
+        let f1 = if precision + recall > 0.0 {
+            2.0 * precision * recall / (precision + recall)
+        } else {
+            0.0
+        };
+        out.push_str(&row(
+            &format!("debris, half {half} ({}p)", pages.len()),
+            &Scores {
+                precision,
+                recall,
+                f1,
+            },
+        ));
+    }
     let q = r.debris_share_quantiles;
     out.push_str(&format!(
         "strip throughput {:.1} MB/s on page text ({:.1} MB), {:.1} MB/s on gold article text (one core, CPU time; str::to_lowercase: {:.0} MB/s)\ndebris share p50 {:.3} p90 {:.3} p99 {:.3} max {:.3}; pages over max_debris_share or emptied: {}\n",
