@@ -106,8 +106,12 @@ fn tokenize_nfkc(text: &str, out: &mut Tokens) {
             out.hashes.push(xxh3_64(c.encode_utf8(&mut buf).as_bytes()));
             out.spaceless += 1;
         } else if c.is_alphanumeric() {
-            for l in c.to_lowercase() {
-                word.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+            if c.is_uppercase() {
+                for l in c.to_lowercase() {
+                    word.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+                }
+            } else {
+                word.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
             }
         } else if is_word_joiner(c) {
             if !word.is_empty() {
