@@ -100,6 +100,9 @@ const BATCH: usize = 2048;
 /// similarity (they share facts, not phrases); templated reports, boilerplate-sharing pages and
 /// paywall notices lose nearly all of it.
 pub const OWN_WORDING_SHARE: f64 = 0.6;
+/// Keys per article in the candidate index: the heaviest half of the default vector. A pair is
+/// found when two of one side's heaviest terms occur in the other's vector.
+pub const INDEX_TERMS: usize = 12;
 /// Evidence terms listed per group.
 const EVIDENCE_TERMS: usize = 12;
 
@@ -178,6 +181,7 @@ pub fn group(
     out.stats.vector_bytes = arena.bytes() as u64;
     let rules = cluster::Rules {
         max_postings: opts.max_postings,
+        index_terms: INDEX_TERMS.min(opts.top_terms),
         min_shared_terms: opts.min_shared_terms.max(1),
         min_similarity: opts.min_similarity,
         min_shared_facts: opts.min_shared_facts,

@@ -8,8 +8,33 @@
 //! Scripts written without spaces (Chinese, Japanese, Thai) yield character bigrams.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 use xxhash_rust::xxh3::xxh3_64;
+
+/// Hasher for keys that are already hashes (term hashes are XXH3): the key is its own hash,
+/// so maps keyed by term hash skip SipHash, which was a measurable share of the stage.
+#[derive(Default)]
+pub struct PreHashed(u64);
+
+impl Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxh3_64(bytes);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+    fn write_u32(&mut self, n: u32) {
+        // 32-bit keys are the high half of a term hash: spread them over the whole word.
+        self.0 = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+/// A map keyed by term hash (or its 32-bit key).
+pub type PreHashedMap<K, V> = HashMap<K, V, BuildHasherDefault<PreHashed>>;
 
 /// The term is capitalised where capitals mean a name.
 pub const NAME: u8 = 1;
@@ -192,7 +217,7 @@ fn tokenize_line(line: &str) -> Vec<Token<'_>> {
 /// The distinct terms of `text`, sorted by hash. A term is a name or a number if any
 /// occurrence is.
 pub fn doc_terms(text: &str) -> Vec<Term> {
-    let mut map: HashMap<u64, (f32, u8)> = HashMap::new();
+    let mut map: PreHashedMap<u64, (f32, u8)> = PreHashedMap::default();
     let mut position = 0f32;
     for_each_term(text, |t, kind| {
         let e = map.entry(term_hash(t)).or_insert((0.0, 0));
@@ -246,7 +271,7 @@ pub fn outside_shared_wording(a: &[(u64, u8)], b: &[(u64, u8)]) -> (Vec<Term>, V
                 covered[i..i + SHARED_RUN].fill(true);
             }
         }
-        let mut map: HashMap<u64, (f32, u8)> = HashMap::new();
+        let mut map: PreHashedMap<u64, (f32, u8)> = PreHashedMap::default();
         for (position, (t, c)) in s.iter().zip(&covered).enumerate() {
             if !c {
                 let e = map.entry(t.0).or_insert((0.0, 0));
