@@ -101,8 +101,12 @@ const BATCH: usize = 2048;
 /// paywall notices lose nearly all of it.
 pub const OWN_WORDING_SHARE: f64 = 0.6;
 /// Keys per article in the candidate index: the heaviest half of the default vector. A pair is
-/// found when two of one side's heaviest terms occur in the other's vector.
+/// a candidate when the indexed keys of both articles share two terms.
 pub const INDEX_TERMS: usize = 12;
+/// Pass A keeps the term lists of articles for pass B up to this many bytes (about 90,000
+/// news-sized articles); beyond, pass B tokenizes the cleaned text again. The result is the
+/// same either way.
+const TERM_CACHE_BYTES: usize = 256 << 20;
 /// Evidence terms listed per group.
 const EVIDENCE_TERMS: usize = 12;
 
@@ -137,8 +141,13 @@ pub fn group(
         return Ok(out);
     }
     // Pass A: document frequencies, folded in input order (deterministic even when pruned).
+    // The term lists are kept for pass B while they fit in TERM_CACHE_BYTES: tokenizing was
+    // most of the stage's cost, and it was done twice.
     let mut df = DocFreq::new(opts.df_table_terms, opts.background_docs);
     let mut days: Vec<Option<i32>> = Vec::new();
+    let mut cache: Vec<Vec<terms::Term>> = Vec::new();
+    let mut cache_bytes = 0usize;
+    let mut caching = true;
     let use_dates = opts.max_days_apart.is_some() && !opts.date_fields.is_empty();
     for chunk in reps.chunks(BATCH) {
         let terms: Vec<(Vec<terms::Term>, Option<i32>)> = chunk
@@ -152,24 +161,42 @@ pub fn group(
                 Ok((terms::doc_terms(&cleaned_text(spill, clean_at(d))?), day))
             })
             .collect::<Result<_>>()?;
-        for (t, day) in &terms {
-            df.add_doc(t);
-            days.push(*day);
+        for (t, day) in terms {
+            df.add_doc(&t);
+            days.push(day);
+            if caching {
+                cache_bytes += t.len() * std::mem::size_of::<terms::Term>() + 24;
+                caching = cache_bytes <= TERM_CACHE_BYTES;
+                if caching {
+                    cache.push(t);
+                }
+            }
         }
     }
-    // Pass B: the story vector of every article.
+    // Pass B: the story vector of every article (term lists from the cache, else tokenized
+    // again).
     let weighting = Weighting {
         name_boost: opts.name_boost,
         number_boost: opts.number_boost,
     };
     let mut arena = cluster::Arena::default();
+    let mut cached = cache.into_iter();
     for chunk in reps.chunks(BATCH) {
+        let have: Vec<Vec<terms::Term>> = cached.by_ref().take(chunk.len()).collect();
         let vectors: Vec<TopTerms> = chunk
             .par_iter()
-            .map(|&d| {
-                let t = terms::doc_terms(&cleaned_text(spill, clean_at(d))?);
+            .enumerate()
+            .map(|(i, &d)| {
+                let fresh;
+                let t = match have.get(i) {
+                    Some(t) => t,
+                    None => {
+                        fresh = terms::doc_terms(&cleaned_text(spill, clean_at(d))?);
+                        &fresh
+                    }
+                };
                 Ok(vector::top_k(
-                    &vector::weigh(&t, &df, weighting),
+                    &vector::weigh(t, &df, weighting),
                     opts.top_terms,
                 ))
             })

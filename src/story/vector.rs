@@ -127,8 +127,13 @@ pub struct TopTerms {
 /// The `k` heaviest terms (ties by hash, so the choice is deterministic), sorted by key.
 pub fn top_k(weighted: &[(u64, f32, u8)], k: usize) -> TopTerms {
     let mut v: Vec<&(u64, f32, u8)> = weighted.iter().filter(|t| t.1 > 0.0).collect();
-    v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    v.truncate(k);
+    let heavier =
+        |a: &&(u64, f32, u8), b: &&(u64, f32, u8)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    // Only the k heaviest are wanted (their order does not matter: they are sorted by key).
+    if v.len() > k {
+        v.select_nth_unstable_by(k, heavier);
+        v.truncate(k);
+    }
     let mut items: Vec<(u32, f32, u8)> = v.iter().map(|t| (key32(t.0), t.1, t.2)).collect();
     items.sort_by_key(|t| t.0);
     items.dedup_by_key(|t| t.0);
