@@ -1,9 +1,11 @@
 //! Candidate pairs, verification and non-chaining clustering over compact story vectors.
 //!
-//! * **Candidates** come from an inverted index over each article's top-k terms. Terms whose
-//!   posting list is longer than `max_postings` are not used as keys (they are not distinctive
-//!   in this corpus), so the work is linear in the number of articles times `k × max_postings`,
-//!   never quadratic. A pair is a candidate when it shares at least `min_shared_terms` keys.
+//! * **Candidates** come from an inverted index over the heaviest `index_terms` (12) of each
+//!   article's top-k terms: its rarest names, numbers and words. Terms whose posting list is
+//!   longer than `max_postings` are not used as keys (they are not distinctive in this corpus),
+//!   so the work is linear in the number of articles times `index_terms × max_postings`, never
+//!   quadratic. A pair is a candidate when the indexed keys of both share at least
+//!   `min_shared_terms` terms.
 //! * **Verification** is interpretable: cosine of the two weighted top-k vectors, plus at least
 //!   `min_shared_facts` shared names or numbers.
 //! * **Clustering** is average linkage on the verified graph with a majority rule: two groups

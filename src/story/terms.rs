@@ -88,8 +88,9 @@ fn is_word_char(c: char) -> bool {
 pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u64, u8)) {
     let mut norm = String::new();
     let mut chars = Vec::new();
+    let mut tokens = Vec::new();
     for line in text.lines() {
-        let tokens = tokenize_line(line, &mut chars);
+        tokenize_line(line, &mut chars, &mut tokens);
         // Title-case lines (headlines) capitalise every word: capitals there say nothing.
         let words = tokens
             .iter()
@@ -163,9 +164,9 @@ fn spaceless_bigrams(run: &str, f: &mut impl FnMut(&str, u64, u8)) {
 
 /// Splits a line into word tokens (letters and digits with inner `-`, `'`, `’`, and `,`/`.`
 /// between digits) and runs of spaceless-script characters, marking sentence starts.
-/// `chars` is scratch space, reused across lines.
-fn tokenize_line<'a>(line: &'a str, chars: &mut Vec<(usize, char)>) -> Vec<Token<'a>> {
-    let mut out = Vec::new();
+/// `chars` is scratch space and `out` receives the tokens; both are reused across lines.
+fn tokenize_line<'a>(line: &'a str, chars: &mut Vec<(usize, char)>, out: &mut Vec<Token<'a>>) {
+    out.clear();
     let mut sentence_start = true;
     chars.clear();
     chars.extend(line.char_indices());
@@ -222,7 +223,6 @@ fn tokenize_line<'a>(line: &'a str, chars: &mut Vec<(usize, char)>) -> Vec<Token
         sentence_start = false;
         i = j;
     }
-    out
 }
 
 /// The distinct terms of `text`, sorted by hash. A term is a name or a number if any
