@@ -114,7 +114,7 @@ fn indexed_keys(arena: &Arena, i: usize, m: usize, out: &mut Vec<u32>) {
 
 /// Verified candidate pairs (a < b); sorted by decreasing cosine.
 ///
-/// Candidates: every article is listed in an inverted index under its [`indexed_keys`] (lists
+/// Candidates: every article is listed in an inverted index under its `indexed_keys` (lists
 /// longer than `max_postings` are dropped: such terms are not distinctive here); a pair is a
 /// candidate when the indexed keys of both share at least `min_shared_terms`. (On the SemEval
 /// dev pairs every pair with a cosine of 0.33 or more shares at least two of them.) Work per article is bounded by `k × max_postings`, so

@@ -10,13 +10,17 @@
 //!    does not make a story's words look common), in a table of bounded size.
 //! 3. **Vector**: the `top_terms` heaviest terms of each article, kept in a flat arena (about
 //!    9 bytes per term: 24 terms ≈ 220 bytes per article).
-//! 4. **Candidates, verification, clustering** ([`cluster`]): inverted index with capped posting
-//!    lists, cosine plus shared names/numbers, and average linkage with a majority rule, so one
-//!    article cannot chain two unrelated stories.
+//! 4. **Candidates, verification, clustering** ([`cluster`]): inverted index over each
+//!    article's heaviest terms with capped posting lists, cosine plus shared names/numbers, and
+//!    average linkage with a majority rule, so one article cannot chain two unrelated stories.
 //! 5. **Own wording** ([`terms::outside_shared_wording`]): before clustering, a verified pair must
 //!    keep [`OWN_WORDING_SHARE`] × `min_similarity` once the runs of words both texts share are
 //!    set aside, so templated reports of different events (one league's match reports) and
 //!    pages alike only through boilerplate do not count as one story.
+//!
+//! Cost: each text is read and tokenized once for document frequencies; its term lists are kept
+//! (up to `TERM_CACHE_BYTES`) to build the vectors, so the second tokenization only happens
+//! beyond that. Candidate work per article is bounded (see [`cluster`]).
 //!
 //! Guarantees: the stage never changes copy clusters (it runs on one representative per
 //! cluster, after them); results are identical whatever the thread count (batches are folded in
