@@ -184,9 +184,10 @@ pub struct StoryOptions {
     pub name_boost: f32,
     /// Weight multiplier of numbers and dates.
     pub number_boost: f32,
-    /// Terms in more articles' vectors than this are not used to find candidates.
+    /// Terms among the heaviest (indexed) terms of more articles than this are not used to find
+    /// candidates.
     pub max_postings: usize,
-    /// Candidate pairs share at least this many vector terms.
+    /// Candidate pairs share at least this many of their heaviest (indexed) terms.
     pub min_shared_terms: usize,
     /// A candidate pair is the same story when the cosine of its vectors reaches this...
     pub min_similarity: f64,

@@ -6,6 +6,9 @@
 //! pipeline runs on all of them, and a pair is predicted "same story" when its two articles share
 //! a story group or a copy cluster. Prints precision, recall and F1 over the labelled pairs.
 //!
+//! The figures are also given on two halves of the pairs (split by a hash of the pair id), and
+//! every wrong decision is listed with its graded label.
+//!
 //! `--compare` also scores the candidate representations directly on the pairs (weighted cosine
 //! of top-k vectors, of full vectors, weighted SimHash, the unweighted `simhash` crate): ROC AUC,
 //! best F1 and precision at recall ≥ 0.7, which is how the stage's design was chosen.
@@ -40,7 +43,50 @@ pub struct StoryEvalResult {
     /// False positives by the graded label `overall`: (band, count).
     pub false_positives_by_overall: Vec<(String, usize)>,
     pub seconds: f64,
+    /// The same figures on two halves of the pairs (split by a hash of the pair id), to see
+    /// how much a change owes to a few pairs.
+    pub halves: Vec<HalfScore>,
+    /// Every wrong decision: pair id, "false positive" or "false negative", graded label.
+    pub errors: Vec<(String, String, Option<f64>)>,
     pub compare: Vec<MethodScore>,
+}
+
+/// Precision and recall on one half of the pairs.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HalfScore {
+    pub half: String,
+    pub pairs: usize,
+    pub positives: usize,
+    pub predicted: usize,
+    pub correct: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+}
+
+/// Precision, recall and F1 (1.0 when nothing is predicted or nothing is positive).
+fn prf(predicted: usize, correct: usize, positives: usize) -> (f64, f64, f64) {
+    let precision = if predicted == 0 {
+        1.0
+    } else {
+        correct as f64 / predicted as f64
+    };
+    let recall = if positives == 0 {
+        1.0
+    } else {
+        correct as f64 / positives as f64
+    };
+    let f1 = if precision + recall > 0.0 {
+        2.0 * precision * recall / (precision + recall)
+    } else {
+        0.0
+    };
+    (precision, recall, f1)
+}
+
+/// The half of a pair: low bit of the XXH3 hash of its id (stable across runs and platforms).
+fn half_of(pair_id: &str) -> usize {
+    (xxhash_rust::xxh3::xxh3_64(pair_id.as_bytes()) & 1) as usize
 }
 
 /// How well one similarity separates same-story pairs from the rest.
@@ -54,6 +100,7 @@ pub struct MethodScore {
 }
 
 struct Pair {
+    id: String,
     a: String,
     b: String,
     same: bool,
@@ -116,6 +163,9 @@ pub fn evaluate(
         (x.0.is_some() && x.0 == y.0) || (x.1.is_some() && x.1 == y.1)
     };
     let (mut positives, mut predicted, mut correct) = (0, 0, 0);
+    // Per half: (pairs, positives, predicted, correct).
+    let mut half = [(0usize, 0usize, 0usize, 0usize); 2];
+    let mut errors = Vec::new();
     let mut fp_bands: Vec<(String, usize)> =
         OVERALL_BANDS.iter().map(|b| (b.2.to_string(), 0)).collect();
     let (mut pairs_filtered, mut positives_filtered) = (0, 0);
@@ -128,6 +178,19 @@ pub fn evaluate(
         positives += p.same as usize;
         predicted += guess as usize;
         correct += (guess && p.same) as usize;
+        if guess != p.same {
+            let kind = if guess {
+                "false positive"
+            } else {
+                "false negative"
+            };
+            errors.push((p.id.clone(), kind.to_string(), p.overall));
+        }
+        let h = &mut half[half_of(&p.id)];
+        h.0 += 1;
+        h.1 += p.same as usize;
+        h.2 += guess as usize;
+        h.3 += (guess && p.same) as usize;
         if guess && !p.same {
             if let Some(o) = p.overall {
                 if let Some(k) = OVERALL_BANDS.iter().position(|b| o > b.0 && o <= b.1) {
@@ -136,21 +199,24 @@ pub fn evaluate(
             }
         }
     }
-    let precision = if predicted == 0 {
-        1.0
-    } else {
-        correct as f64 / predicted as f64
-    };
-    let recall = if positives == 0 {
-        1.0
-    } else {
-        correct as f64 / positives as f64
-    };
-    let f1 = if precision + recall > 0.0 {
-        2.0 * precision * recall / (precision + recall)
-    } else {
-        0.0
-    };
+    let (precision, recall, f1) = prf(predicted, correct, positives);
+    let halves = half
+        .iter()
+        .zip(["A", "B"])
+        .map(|(h, name)| {
+            let (precision, recall, f1) = prf(h.2, h.3, h.1);
+            HalfScore {
+                half: name.to_string(),
+                pairs: h.0,
+                positives: h.1,
+                predicted: h.2,
+                correct: h.3,
+                precision,
+                recall,
+                f1,
+            }
+        })
+        .collect();
     let mut story_ids: Vec<&String> = seen.values().filter_map(|x| x.0.as_ref()).collect();
     story_ids.sort();
     story_ids.dedup();
@@ -177,6 +243,8 @@ pub fn evaluate(
         positives_filtered,
         false_positives_by_overall: fp_bands,
         seconds,
+        halves,
+        errors,
         compare,
     })
 }
@@ -235,6 +303,7 @@ fn read_pairs(file: &Path) -> Result<(Vec<Pair>, Articles)> {
             let b = place(ib, t2);
             let overall = v["overall"].as_f64();
             pairs.push(Pair {
+                id: id.clone(),
                 a,
                 b,
                 same,
@@ -405,6 +474,12 @@ pub fn render(r: &StoryEvalResult) -> String {
         "pairs {} ({} same story), articles {}, story groups {}\nprecision {:.4}\nrecall    {:.4}\nF1        {:.4}\n(predicted same {}, correct {}; {:.2}s)\n",
         r.pairs, r.positives, r.articles, r.story_groups, r.precision, r.recall, r.f1, r.predicted, r.correct, r.seconds
     );
+    for h in &r.halves {
+        out.push_str(&format!(
+            "half {}: {} pairs ({} same story): precision {:.4} recall {:.4} F1 {:.4} (predicted {}, correct {})\n",
+            h.half, h.pairs, h.positives, h.precision, h.recall, h.f1, h.predicted, h.correct
+        ));
+    }
     if r.pairs_filtered > 0 {
         out.push_str(&format!(
             "pairs with an article dropped before story grouping: {} ({} same story; counted as not same; --min-quality 0 keeps low-quality articles)\n",
@@ -415,6 +490,13 @@ pub fn render(r: &StoryEvalResult) -> String {
         out.push_str("false positives by graded label:\n");
         for (band, n) in &r.false_positives_by_overall {
             out.push_str(&format!("  {band}: {n}\n"));
+        }
+    }
+    if !r.errors.is_empty() {
+        out.push_str("wrong decisions (pair, kind, overall):\n");
+        for (id, kind, overall) in &r.errors {
+            let o = overall.map_or_else(|| "-".to_string(), |o| format!("{o:.2}"));
+            out.push_str(&format!("  {id} {kind} {o}\n"));
         }
     }
     if !r.compare.is_empty() {

@@ -8,8 +8,7 @@
 //! get the table's floor. Data: `background_en.tsv` (derived from wordfreq, CC-BY-SA 4.0; see
 //! the header of that file).
 
-use super::terms::term_hash;
-use std::collections::HashMap;
+use super::terms::{term_hash, PreHashedMap};
 use std::sync::OnceLock;
 
 /// Tokens in a typical news article, to turn a word frequency into a document probability.
@@ -22,8 +21,8 @@ fn doc_probability(zipf: f64) -> f64 {
     1.0 - (-per_token * ARTICLE_TOKENS).exp()
 }
 
-fn table() -> &'static HashMap<u64, f32> {
-    static TABLE: OnceLock<HashMap<u64, f32>> = OnceLock::new();
+fn table() -> &'static PreHashedMap<u64, f32> {
+    static TABLE: OnceLock<PreHashedMap<u64, f32>> = OnceLock::new();
     TABLE.get_or_init(|| {
         include_str!("background_en.tsv")
             .lines()

@@ -8,8 +8,33 @@
 //! Scripts written without spaces (Chinese, Japanese, Thai) yield character bigrams.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 use xxhash_rust::xxh3::xxh3_64;
+
+/// Hasher for keys that are already hashes (term hashes are XXH3): the key is its own hash,
+/// so maps keyed by term hash skip SipHash, which was a measurable share of the stage.
+#[derive(Default)]
+pub struct PreHashed(u64);
+
+impl Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxh3_64(bytes);
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+    fn write_u32(&mut self, n: u32) {
+        // 32-bit keys are the high half of a term hash: spread them over the whole word.
+        self.0 = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+/// A map keyed by term hash (or its 32-bit key).
+pub type PreHashedMap<K, V> = HashMap<K, V, BuildHasherDefault<PreHashed>>;
 
 /// The term is capitalised where capitals mean a name.
 pub const NAME: u8 = 1;
@@ -30,13 +55,15 @@ pub struct Term {
 /// `1 / (1 + i / LEAD_TERMS)`, so the tail weighs less without being ignored.
 pub const LEAD_TERMS: f32 = 150.0;
 
-fn stopwords() -> &'static std::collections::HashSet<&'static str> {
-    static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
+/// Hashes of the stop words: a term is looked up by the hash it needs anyway.
+fn stopwords() -> &'static PreHashedMap<u64, ()> {
+    static SET: OnceLock<PreHashedMap<u64, ()>> = OnceLock::new();
     SET.get_or_init(|| {
         include_str!("stopwords_en.txt")
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|w| (term_hash(w), ()))
             .collect()
     })
 }
@@ -56,12 +83,14 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() && !crate::normalize::is_spaceless_char(c)
 }
 
-/// Calls `f(term, kind)` for every term occurrence in `text`, in order. `term` is the normalized
-/// (lower-cased) form.
-pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u8)) {
+/// Calls `f(term, hash, kind)` for every term occurrence in `text`, in order. `term` is the
+/// normalized (lower-cased) form, `hash` its [`term_hash`].
+pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u64, u8)) {
     let mut norm = String::new();
+    let mut chars = Vec::new();
+    let mut tokens = Vec::new();
     for line in text.lines() {
-        let tokens = tokenize_line(line);
+        tokenize_line(line, &mut chars, &mut tokens);
         // Title-case lines (headlines) capitalise every word: capitals there say nothing.
         let words = tokens
             .iter()
@@ -84,7 +113,11 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u8)) {
                 if has_digit && (c == ',' || c == '.') {
                     continue;
                 }
-                norm.extend(c.to_lowercase());
+                if c.is_ascii() {
+                    norm.push(c.to_ascii_lowercase());
+                } else {
+                    norm.extend(c.to_lowercase());
+                }
             }
             if let Some(s) = norm
                 .strip_suffix("'s")
@@ -94,26 +127,27 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u8)) {
                 norm.truncate(n);
             }
             let term = norm.trim_matches(|c: char| !c.is_alphanumeric());
-            let chars = term.chars().count();
+            let chars = term.chars().take(3).count();
             let mut kind = 0;
+            let hash = term_hash(term);
             if has_digit {
                 // Single digits ("2 goals", list numbers) are too common to identify a story.
                 if chars < 2 {
                     continue;
                 }
                 kind |= NUMBER;
-            } else if chars < 3 || stopwords().contains(term) {
+            } else if chars < 3 || stopwords().contains_key(&hash) {
                 continue;
             }
             if first.is_uppercase() && !t.sentence_start && !title_case {
                 kind |= NAME;
             }
-            f(term, kind);
+            f(term, hash, kind);
         }
     }
 }
 
-fn spaceless_bigrams(run: &str, f: &mut impl FnMut(&str, u8)) {
+fn spaceless_bigrams(run: &str, f: &mut impl FnMut(&str, u64, u8)) {
     let idx: Vec<usize> = run
         .char_indices()
         .map(|(i, _)| i)
@@ -123,16 +157,19 @@ fn spaceless_bigrams(run: &str, f: &mut impl FnMut(&str, u8)) {
         return;
     }
     for w in idx.windows(3) {
-        f(&run[w[0]..w[2]], 0);
+        let bigram = &run[w[0]..w[2]];
+        f(bigram, term_hash(bigram), 0);
     }
 }
 
 /// Splits a line into word tokens (letters and digits with inner `-`, `'`, `’`, and `,`/`.`
 /// between digits) and runs of spaceless-script characters, marking sentence starts.
-fn tokenize_line(line: &str) -> Vec<Token<'_>> {
-    let mut out = Vec::new();
+/// `chars` is scratch space and `out` receives the tokens; both are reused across lines.
+fn tokenize_line<'a>(line: &'a str, chars: &mut Vec<(usize, char)>, out: &mut Vec<Token<'a>>) {
+    out.clear();
     let mut sentence_start = true;
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    chars.clear();
+    chars.extend(line.char_indices());
     let mut i = 0;
     while i < chars.len() {
         let (start, c) = chars[i];
@@ -186,16 +223,15 @@ fn tokenize_line(line: &str) -> Vec<Token<'_>> {
         sentence_start = false;
         i = j;
     }
-    out
 }
 
 /// The distinct terms of `text`, sorted by hash. A term is a name or a number if any
 /// occurrence is.
 pub fn doc_terms(text: &str) -> Vec<Term> {
-    let mut map: HashMap<u64, (f32, u8)> = HashMap::new();
+    let mut map: PreHashedMap<u64, (f32, u8)> = PreHashedMap::default();
     let mut position = 0f32;
-    for_each_term(text, |t, kind| {
-        let e = map.entry(term_hash(t)).or_insert((0.0, 0));
+    for_each_term(text, |_, hash, kind| {
+        let e = map.entry(hash).or_insert((0.0, 0));
         e.0 += 1.0 / (1.0 + position / LEAD_TERMS);
         e.1 |= kind;
         position += 1.0;
@@ -216,7 +252,7 @@ pub const SHARED_RUN: usize = 5;
 /// The term sequence of `text`: (hash, kind) of every occurrence, in order.
 pub fn term_sequence(text: &str) -> Vec<(u64, u8)> {
     let mut out = Vec::new();
-    for_each_term(text, |t, kind| out.push((term_hash(t), kind)));
+    for_each_term(text, |_, hash, kind| out.push((hash, kind)));
     out
 }
 
@@ -246,7 +282,7 @@ pub fn outside_shared_wording(a: &[(u64, u8)], b: &[(u64, u8)]) -> (Vec<Term>, V
                 covered[i..i + SHARED_RUN].fill(true);
             }
         }
-        let mut map: HashMap<u64, (f32, u8)> = HashMap::new();
+        let mut map: PreHashedMap<u64, (f32, u8)> = PreHashedMap::default();
         for (position, (t, c)) in s.iter().zip(&covered).enumerate() {
             if !c {
                 let e = map.entry(t.0).or_insert((0.0, 0));
@@ -267,8 +303,7 @@ pub fn outside_shared_wording(a: &[(u64, u8)], b: &[(u64, u8)]) -> (Vec<Term>, V
 /// The normalized form of the terms of `text` whose hash `wanted` accepts, by hash.
 pub fn spellings(text: &str, wanted: impl Fn(u64) -> bool) -> HashMap<u64, String> {
     let mut out = HashMap::new();
-    for_each_term(text, |t, _| {
-        let h = term_hash(t);
+    for_each_term(text, |t, h, _| {
         if wanted(h) {
             out.entry(h).or_insert_with(|| t.to_string());
         }
@@ -282,7 +317,7 @@ mod tests {
 
     fn terms(text: &str) -> Vec<(String, u8)> {
         let mut v = Vec::new();
-        for_each_term(text, |t, k| v.push((t.to_string(), k)));
+        for_each_term(text, |t, _, k| v.push((t.to_string(), k)));
         v
     }
 

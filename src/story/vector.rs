@@ -2,8 +2,7 @@
 //! article, and the similarities compared in `copydesk eval story --compare` (weighted cosine of
 //! top-k vectors, weighted SimHash, the unweighted `simhash` crate).
 
-use super::terms::{Term, NAME, NUMBER};
-use std::collections::HashMap;
+use super::terms::{PreHashedMap, Term, NAME, NUMBER};
 
 /// Document frequencies with bounded memory. Exact while the table holds fewer than `cap`
 /// terms; beyond that the rarest terms are pruned (lossy counting) and a missing term is taken
@@ -11,7 +10,7 @@ use std::collections::HashMap;
 /// falls where it does not matter.
 #[derive(Debug, Clone)]
 pub struct DocFreq {
-    counts: HashMap<u64, u32>,
+    counts: PreHashedMap<u64, u32>,
     docs: u64,
     floor: u32,
     cap: usize,
@@ -22,7 +21,7 @@ pub struct DocFreq {
 impl DocFreq {
     pub fn new(cap: usize, prior_docs: f64) -> Self {
         DocFreq {
-            counts: HashMap::new(),
+            counts: PreHashedMap::default(),
             docs: 0,
             floor: 0,
             cap: cap.max(1024),
@@ -128,8 +127,13 @@ pub struct TopTerms {
 /// The `k` heaviest terms (ties by hash, so the choice is deterministic), sorted by key.
 pub fn top_k(weighted: &[(u64, f32, u8)], k: usize) -> TopTerms {
     let mut v: Vec<&(u64, f32, u8)> = weighted.iter().filter(|t| t.1 > 0.0).collect();
-    v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    v.truncate(k);
+    let heavier =
+        |a: &&(u64, f32, u8), b: &&(u64, f32, u8)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+    // Only the k heaviest are wanted (their order does not matter: they are sorted by key).
+    if v.len() > k {
+        v.select_nth_unstable_by(k, heavier);
+        v.truncate(k);
+    }
     let mut items: Vec<(u32, f32, u8)> = v.iter().map(|t| (key32(t.0), t.1, t.2)).collect();
     items.sort_by_key(|t| t.0);
     items.dedup_by_key(|t| t.0);
@@ -151,15 +155,24 @@ pub struct Overlap {
     pub shared_facts: usize,
 }
 
+/// Euclidean norm of a weight vector.
+pub fn norm(w: &[f32]) -> f64 {
+    w.iter()
+        .map(|&x| (x as f64) * (x as f64))
+        .sum::<f64>()
+        .sqrt()
+}
+
+/// A vector as (sorted keys, weights, kinds) slices.
+pub type View<'a> = (&'a [u32], &'a [f32], &'a [u8]);
+
 /// Compares two vectors given as (sorted keys, weights, kinds) slices.
-pub fn overlap(a: (&[u32], &[f32], &[u8]), b: (&[u32], &[f32], &[u8])) -> Overlap {
-    let norm = |w: &[f32]| {
-        w.iter()
-            .map(|&x| (x as f64) * (x as f64))
-            .sum::<f64>()
-            .sqrt()
-    };
-    let (na, nb) = (norm(a.1), norm(b.1));
+pub fn overlap(a: View, b: View) -> Overlap {
+    overlap_normed((a, norm(a.1)), (b, norm(b.1)))
+}
+
+/// [`overlap`] with the norms of the two vectors already known.
+pub fn overlap_normed((a, na): (View, f64), (b, nb): (View, f64)) -> Overlap {
     let (mut i, mut j) = (0, 0);
     let mut out = Overlap::default();
     let mut dot = 0.0f64;
