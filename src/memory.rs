@@ -2,8 +2,10 @@
 //! three kinds, and the budget governs each differently:
 //! - **in-flight batches** (records being parsed, scored or written): sized from the budget, so
 //!   a small budget means smaller batches, never more memory;
-//! - **work that can go to disk**: a band's LSH column is sorted in runs that fit the budget and
-//!   merged from disk ([`crate::dedup::bands`]); texts always live in spill files;
+//! - **work that can go to disk or be redone**: a band's LSH column is sorted in runs that fit
+//!   the budget and merged from disk ([`crate::dedup::bands`]); texts always live in spill
+//!   files; the story stage keeps term lists between its passes only up to its share, and
+//!   tokenizes again beyond it;
 //! - **compact per-record state** (offsets, hashes, scores, story terms: a few hundred bytes per
 //!   record, [`RESIDENT_BYTES_PER_RECORD`]) plus fixed tables ([`FIXED_BYTES`]): this cannot
 //!   spill, so once the records are counted the run checks that it fits and, when it cannot,
@@ -86,6 +88,9 @@ pub struct Plan {
     /// `(key, document)` band entries sorted in memory at once; a longer column is sorted in
     /// runs on disk and merged.
     pub band_run_entries: usize,
+    /// Bytes of story term lists kept between the story stage's two passes (beyond them,
+    /// texts are tokenized again: slower, same result).
+    pub story_cache_bytes: usize,
 }
 
 impl Plan {
@@ -97,6 +102,7 @@ impl Plan {
                 batch_records: DEFAULT_BATCH_RECORDS,
                 batch_bytes: DEFAULT_BATCH_BYTES,
                 band_run_entries: DEFAULT_BAND_RUN,
+                story_cache_bytes: crate::story::TERM_CACHE_BYTES,
             });
         };
         let limit = parse_size(text)?;
@@ -116,11 +122,14 @@ impl Plan {
         // A sixteenth of the budget for in-flight batches, an eighth for one band's sort run.
         let batch_bytes = (limit / 16 / BATCH_COPIES).clamp(1 << 20, DEFAULT_BATCH_BYTES as u64);
         let band_run = (limit / 8 / 8).clamp(1 << 16, DEFAULT_BAND_RUN as u64);
+        // An eighth for the story stage's term cache.
+        let story_cache = (limit / 8).min(crate::story::TERM_CACHE_BYTES as u64);
         Plan {
             limit: Some(limit),
             batch_records: DEFAULT_BATCH_RECORDS.min((batch_bytes / 1024).max(64) as usize),
             batch_bytes: batch_bytes as usize,
             band_run_entries: band_run as usize,
+            story_cache_bytes: story_cache as usize,
         }
     }
 
@@ -131,6 +140,7 @@ impl Plan {
             + FIXED_BYTES
             + self.batch_bytes as u64 * BATCH_COPIES
             + self.band_run_entries as u64 * 8
+            + self.story_cache_bytes as u64
     }
 
     /// Checks, once the records are counted, that their resident state fits the budget.
@@ -180,6 +190,7 @@ mod tests {
         assert!(small.batch_bytes < big.batch_bytes);
         assert!(small.band_run_entries < big.band_run_entries);
         assert!(small.batch_records <= big.batch_records);
+        assert!(small.story_cache_bytes < big.story_cache_bytes);
         assert_eq!(Plan::new(None).unwrap().limit, None);
         assert!(Plan::new(Some("64M")).is_err());
     }

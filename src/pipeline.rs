@@ -818,7 +818,7 @@ fn group_pass(
         });
     }
     // Story level: after copy clusters, which it never changes.
-    let mut stories = group_stories(scored, raw, &out, &cluster_of, opts)?;
+    let mut stories = group_stories(scored, raw, &out, &cluster_of, opts, plan)?;
     // The names most articles of a story agree on expose the article that mangles them: its
     // quality drops, and the story's best article is chosen again.
     let story_requality = rescore_with_story_names(&stories, scored, opts)?;
@@ -858,6 +858,7 @@ fn group_stories(
     clusters: &[OutCluster],
     cluster_of: &[Option<u32>],
     opts: &Options,
+    plan: &memory::Plan,
 ) -> Result<crate::story::Stories> {
     let docs = &scored.docs;
     let reps: Vec<u32> = (0..docs.len() as u32)
@@ -877,6 +878,7 @@ fn group_stories(
                 .map(|f| f.to_vec())
                 .unwrap_or_default())
         },
+        plan.story_cache_bytes,
         &opts.story,
     )?;
     stories.extend_to(|d| story_rep(d, docs, clusters, cluster_of));

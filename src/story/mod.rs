@@ -112,7 +112,7 @@ pub const INDEX_TERMS: usize = 16;
 /// Pass A keeps the term lists of articles for pass B up to this many bytes (about 90,000
 /// news-sized articles); beyond, pass B tokenizes the cleaned text again. The result is the
 /// same either way.
-const TERM_CACHE_BYTES: usize = 256 << 20;
+pub const TERM_CACHE_BYTES: usize = 256 << 20;
 /// Evidence terms listed per group.
 const EVIDENCE_TERMS: usize = 12;
 
@@ -128,7 +128,10 @@ fn cleaned_text(spill: &SpillReader, at: u64) -> Result<String> {
 /// Runs the stage over `reps` (record indices in increasing order, one per copy cluster, none
 /// filtered). `clean_at` gives a record's offset in the cleaned spill, `rank` its quality and
 /// cleaned length (for choosing the best of a group), `original` its original JSON record (for
-/// the date fields). `n_docs` is the number of records.
+/// the date fields). `n_docs` is the number of records. Term lists are kept between the two
+/// passes up to `term_cache_bytes` (the memory budget's share; [`TERM_CACHE_BYTES`] without
+/// one).
+#[allow(clippy::too_many_arguments)]
 pub fn group(
     spill: &SpillReader,
     n_docs: usize,
@@ -136,6 +139,7 @@ pub fn group(
     clean_at: impl Fn(u32) -> u64 + Sync,
     rank: impl Fn(u32) -> (f64, u64),
     original: impl Fn(u32) -> Result<Vec<u8>> + Sync,
+    term_cache_bytes: usize,
     opts: &StoryOptions,
 ) -> Result<Stories> {
     let mut out = Stories {
@@ -172,7 +176,7 @@ pub fn group(
             days.push(day);
             if caching {
                 cache_bytes += t.len() * std::mem::size_of::<terms::Term>() + 24;
-                caching = cache_bytes <= TERM_CACHE_BYTES;
+                caching = cache_bytes <= term_cache_bytes;
                 if caching {
                     cache.push(t);
                 }
