@@ -402,23 +402,23 @@ pub fn evaluate(
     acc
 }
 
-const WS: u8 = 1;
-const LETTER: u8 = 2;
-const NON_ASCII: u8 = 4;
-const IN_WORD: u8 = 8;
+// Byte classes for [`whitespace_word_stats`].
+const C_WS: u8 = 0;
+const C_LETTER: u8 = 1;
+const C_NON_ASCII: u8 = 2;
+const C_OTHER: u8 = 3;
 
-/// Byte classes for [`whitespace_word_stats`].
 const BYTE_CLASS: [u8; 256] = {
-    let mut t = [IN_WORD; 256];
+    let mut t = [C_OTHER; 256];
     let mut c = 0;
     while c < 256 {
         let b = c as u8;
         if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0C) {
-            t[c] = WS;
+            t[c] = C_WS;
         } else if b.is_ascii_alphabetic() {
-            t[c] = IN_WORD | LETTER;
+            t[c] = C_LETTER;
         } else if b >= 0x80 {
-            t[c] = IN_WORD | NON_ASCII;
+            t[c] = C_NON_ASCII;
         }
         c += 1;
     }
@@ -426,37 +426,50 @@ const BYTE_CLASS: [u8; 256] = {
 };
 
 /// (whitespace-separated words, those with a letter, Gopher symbols: `#`, `...`
-/// (non-overlapping) and `…`). One table-driven pass over the bytes for the words; the symbols
-/// are counted with SIMD substring search.
+/// (non-overlapping) and `…`). One table-driven pass over the bytes for the words (a word
+/// holds a letter when it has an ASCII letter, or else a non-ASCII alphabetic character): once
+/// a word's first letter is seen, the rest of it is only scanned for its end. The symbols are
+/// counted with SIMD substring search.
 fn whitespace_word_stats(text: &str) -> (usize, usize, usize) {
     let b = text.as_bytes();
+    let n = b.len();
+    let class = |i: usize| BYTE_CLASS[b[i] as usize];
     let (mut words, mut with_letter) = (0usize, 0usize);
-    let mut cur = 0u8;
-    let mut word_start = 0usize;
-    let mut finish = |from: usize, to: usize, cur: u8| {
+    let mut i = 0usize;
+    while i < n {
+        while i < n && class(i) == C_WS {
+            i += 1;
+        }
+        if i == n {
+            break;
+        }
         words += 1;
-        if cur & LETTER != 0
-            || (cur & NON_ASCII != 0 && text[from..to].chars().any(char::is_alphabetic))
+        let start = i;
+        let mut non_ascii = false;
+        let mut letter = false;
+        while i < n {
+            let k = class(i);
+            if k == C_WS {
+                break;
+            }
+            i += 1;
+            if k == C_LETTER {
+                letter = true;
+                while i < n && class(i) != C_WS {
+                    i += 1;
+                }
+                break;
+            }
+            non_ascii |= k == C_NON_ASCII;
+        }
+        if letter
+            || (non_ascii
+                && text
+                    .get(start..i)
+                    .is_some_and(|w| w.chars().any(char::is_alphabetic)))
         {
             with_letter += 1;
         }
-    };
-    for (i, &c) in b.iter().enumerate() {
-        let k = BYTE_CLASS[c as usize];
-        if k == WS {
-            if cur != 0 {
-                finish(word_start, i, cur);
-                cur = 0;
-            }
-        } else {
-            if cur == 0 {
-                word_start = i;
-            }
-            cur |= k;
-        }
-    }
-    if cur != 0 {
-        finish(word_start, b.len(), cur);
     }
     let symbols = memchr::memchr_iter(b'#', b).count()
         + memchr::memmem::find_iter(b, b"...").count()

@@ -239,6 +239,20 @@ impl WordHasher {
             self.shift = 0;
         }
     }
+    /// Feeds eight bytes at once (only at a multiple of eight bytes).
+    #[inline(always)]
+    pub fn push_word(&mut self, w: u64) {
+        self.h = fold_mul(self.h ^ w, HASH_MUL);
+    }
+    /// Finishes with the last `len % 8` bytes packed little-endian in `tail` (nothing pushed
+    /// byte by byte).
+    #[inline(always)]
+    pub fn finish_with(self, tail: u64, len: usize) -> u64 {
+        fold_mul(
+            self.h ^ tail ^ (len as u64).wrapping_mul(HASH_MUL),
+            HASH_FIN,
+        )
+    }
     #[inline(always)]
     pub fn finish(self, len: usize) -> u64 {
         fold_mul(

@@ -181,6 +181,12 @@ fn split_block(
                 continue;
             }
         }
+        if tok_from.is_none() && BYTE_CLASS[bytes[i] as usize] == B_PLAIN {
+            // Space, comma and the like: nothing to do but end the word run.
+            prev_word = false;
+            i += 1;
+            continue;
+        }
         let (c, len) = char_at(s, i);
         let is_word = word_char(c);
         if is_word {
@@ -295,18 +301,22 @@ fn ascii_token(
     let n = bytes.len();
     let mut j = i;
     let mut run_start = i;
-    let (mut upper, mut digit, mut joined) = (false, false, false);
-    let mut h = WordHasher::new();
-    while j < n {
-        let c = bytes[j];
-        if c.is_ascii_alphanumeric() {
-            upper |= c.is_ascii_uppercase();
-            digit |= c.is_ascii_digit();
-            // `| 0x20` lower-cases letters and leaves digits, ' and - unchanged.
-            h.push(c | 0x20);
+    let mut seen = 0u8;
+    let mut joined = false;
+    loop {
+        // A run of ASCII letters and digits, classified by one table look-up per byte.
+        while j < n {
+            let k = BYTE_CLASS[bytes[j] as usize];
+            if k & B_ALNUM == 0 {
+                break;
+            }
+            seen |= k;
             j += 1;
-            continue;
         }
+        if j >= n {
+            break;
+        }
+        let c = bytes[j];
         if c >= 0x80 {
             return None;
         }
@@ -315,9 +325,8 @@ fn ascii_token(
             if d >= 0x80 {
                 return None;
             }
-            if d.is_ascii_alphanumeric() {
+            if BYTE_CLASS[d as usize] & B_ALNUM != 0 {
                 joined = true;
-                h.push(c);
                 j += 1;
                 run_start = j;
                 continue;
@@ -332,14 +341,14 @@ fn ascii_token(
     if bytes[i].is_ascii_uppercase() {
         flags |= CAP;
     }
-    if !upper {
+    if seen & B_UPPER == 0 {
         flags |= LOWER;
     }
     if joined {
         flags |= JOINED;
     }
-    let hash = h.finish(j - i);
-    let zipf = if digit {
+    let hash = hash_ascii_lower(bytes, i, j);
+    let zipf = if seen & B_DIGIT != 0 {
         0
     } else {
         flags |= ALPHA;
@@ -354,6 +363,68 @@ fn ascii_token(
         flags,
     });
     Some((j, run_start))
+}
+
+const B_ALNUM: u8 = 1;
+const B_UPPER: u8 = 2;
+const B_DIGIT: u8 = 4;
+/// ASCII, not a letter or digit, not a sentence mark and not a joiner: ends a token and
+/// otherwise means nothing to the splitter.
+const B_PLAIN: u8 = 8;
+
+/// Byte classes for the tokenizer's ASCII fast paths.
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_uppercase() {
+            B_ALNUM | B_UPPER
+        } else if b.is_ascii_lowercase() {
+            B_ALNUM
+        } else if b.is_ascii_digit() {
+            B_ALNUM | B_DIGIT
+        } else if matches!(b, b'.' | b'!' | b'?' | b'\'' | b'-') {
+            0
+        } else {
+            B_PLAIN
+        };
+        c += 1;
+    }
+    t
+};
+
+/// [`WordHasher`] over the ASCII token `bytes[from..to]`, each byte `| 0x20` (lower-cases
+/// letters and leaves digits, ' and - unchanged), eight bytes at a time.
+#[inline(always)]
+fn hash_ascii_lower(bytes: &[u8], from: usize, to: usize) -> u64 {
+    const LOW: u64 = 0x2020_2020_2020_2020;
+    let load = |k: usize| -> u64 {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&bytes[k..k + 8]);
+        u64::from_le_bytes(w)
+    };
+    let mut h = WordHasher::new();
+    let mut k = from;
+    while k + 8 <= to {
+        h.push_word(load(k) | LOW);
+        k += 8;
+    }
+    let r = to - k;
+    let tail = if r == 0 {
+        0
+    } else if k + 8 <= bytes.len() {
+        // Eight bytes are readable: keep the token's `r` of them.
+        let keep = u64::MAX >> (8 * (8 - r));
+        (load(k) | LOW) & keep
+    } else {
+        let mut w = 0u64;
+        for (n, &c) in bytes[k..to].iter().enumerate() {
+            w |= u64::from(c | 0x20) << (8 * n);
+        }
+        w
+    };
+    h.finish_with(tail, to - from)
 }
 
 /// Records the sentence `start..end` over the tokens pushed since the previous one, unless it
@@ -461,6 +532,35 @@ mod tests {
                 "Visit bbc.co.uk now."
             ]
         );
+    }
+
+    #[test]
+    fn chunked_hash_equals_the_word_hash() {
+        for w in [
+            "",
+            "a",
+            "Ab",
+            "don't",
+            "ABCDEFG",
+            "abcdefgh",
+            "Okonkwo-Lindqvist's",
+            "x1-2y",
+            "abcdefghijklmnopq",
+        ] {
+            let lower = w.to_ascii_lowercase();
+            // Also inside a longer buffer, where the tail is read eight bytes at once.
+            let padded = format!("{w} and more text");
+            assert_eq!(
+                hash_ascii_lower(padded.as_bytes(), 0, w.len()),
+                super::super::lexicon::hash_word(lower.as_bytes()),
+                "{w}"
+            );
+            assert_eq!(
+                hash_ascii_lower(w.as_bytes(), 0, w.len()),
+                super::super::lexicon::hash_word(lower.as_bytes()),
+                "{w}"
+            );
+        }
     }
 
     #[test]
