@@ -189,7 +189,9 @@ pub mod chars {
     pub fn is_alphabetic(c: char) -> bool {
         match c as u32 {
             0..=0x7f => c.is_ascii_alphabetic(),
-            0x400..=0x481 => true,
+            // Latin-1 letters and Latin Extended-A/B (accented Latin text).
+            0xd7 | 0xf7 => false,
+            0xc0..=0x24f | 0x400..=0x481 => true,
             0x2000..=0x206f => false,
             _ => c.is_alphabetic(),
         }
@@ -199,7 +201,8 @@ pub mod chars {
     pub fn is_alphanumeric(c: char) -> bool {
         match c as u32 {
             0..=0x7f => c.is_ascii_alphanumeric(),
-            0x400..=0x481 => true,
+            0xd7 | 0xf7 => false,
+            0xc0..=0x24f | 0x400..=0x481 => true,
             0x2000..=0x206f => false,
             _ => c.is_alphanumeric(),
         }
@@ -681,42 +684,44 @@ pub fn shape_mixed(line: &str, lex: &Lexicon, buf: &mut String) -> (Shape, bool,
     let mut cjk = 0u32;
     let mut glued = false;
     let mut invariant = true;
-    let mut prev: Option<char> = None;
+    // The glue test of `lower_split_into`, from the previous character's class.
+    let (mut p_lower, mut p_digit) = (false, false);
     let mut lower_run = 0usize;
     for c in line.chars() {
         if c.is_ascii() {
-            s.letters += u32::from(c.is_ascii_alphabetic());
-            s.digits += u32::from(c.is_ascii_digit());
-            s.has_quote |= c == '"';
-        } else {
-            invariant &= lower_invariant(c);
-            if is_cjk(c) {
-                s.letters += 1;
-                cjk += 1;
-            } else if chars::is_alphabetic(c) {
-                s.letters += 1;
-            } else if chars::is_numeric(c) {
-                s.digits += 1;
-            } else if matches!(c, '“' | '”' | '«' | '»' | '„') {
-                s.has_quote = true;
-            } else if c == '©' {
-                s.has_copyright = true;
-            }
+            let k = BYTE_CLASS[c as usize];
+            s.letters += u32::from(k & ALPHA != 0);
+            s.digits += u32::from(k & DIGIT != 0);
+            s.has_quote |= k & QUOTE != 0;
+            s.visible += u32::from(k & SPACE == 0);
+            let (lower, upper) = (k & LOWER != 0, k & UPPER != 0);
+            // An ASCII letter that is not upper case is lower case.
+            glued |= (p_lower && upper && lower_run >= 2) || (p_digit && lower);
+            lower_run = if lower { lower_run + 1 } else { 0 };
+            (p_lower, p_digit) = (lower, k & DIGIT != 0);
+            continue;
+        }
+        invariant &= lower_invariant(c);
+        if is_cjk(c) {
+            s.letters += 1;
+            cjk += 1;
+        } else if chars::is_alphabetic(c) {
+            s.letters += 1;
+        } else if chars::is_numeric(c) {
+            s.digits += 1;
+        } else if matches!(c, '“' | '”' | '«' | '»' | '„') {
+            s.has_quote = true;
+        } else if c == '©' {
+            s.has_copyright = true;
         }
         if !c.is_whitespace() {
             s.visible += 1;
         }
-        // The glue test of `lower_split_into`.
-        if let Some(p) = prev {
-            glued |= (chars::is_lowercase(p) && chars::is_uppercase(c) && lower_run >= 2)
-                || (p.is_ascii_digit() && chars::is_alphabetic(c) && !chars::is_uppercase(c));
-        }
-        lower_run = if chars::is_lowercase(c) {
-            lower_run + 1
-        } else {
-            0
-        };
-        prev = Some(c);
+        let (lower, upper) = (chars::is_lowercase(c), chars::is_uppercase(c));
+        glued |=
+            (p_lower && upper && lower_run >= 2) || (p_digit && chars::is_alphabetic(c) && !upper);
+        lower_run = if lower { lower_run + 1 } else { 0 };
+        (p_lower, p_digit) = (lower, false);
     }
     // Lower-casing maps whitespace to itself and nothing else to whitespace, character by
     // character (`lower_into`): each token's lower-case form is the lower-cased token.
