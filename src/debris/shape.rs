@@ -502,7 +502,7 @@ impl TokenPass<'_> {
         // word-wide operations that the rest of it is lower-case letters ("NewsWorld", "MORE",
         // "U.S." take the general path).
         let w = load_le(&t[..n]);
-        let rest = ((1u128 << (8 * n)) - 1) & !0xff;
+        let rest = REST_MASK[n];
         if !all_lower_ascii(w & rest, rest) {
             return false;
         }
@@ -514,7 +514,9 @@ impl TokenPass<'_> {
         // Without punctuation the lower-case token is all letters: `token`'s fast path, which
         // neither looks for links nor exempts capitalised "-ed" words.
         let plain = !punct;
+        // (Most punctuated words hold no 'h': skip the window search for them.)
         if !plain
+            && (first | 0x20 == b'h' || t[1..n].contains(&b'h'))
             && ((0..n.saturating_sub(3))
                 .any(|i| [low(i), low(i + 1), low(i + 2), low(i + 3)] == *b"http")
                 || t == b"www.")
@@ -835,6 +837,18 @@ fn load_le(t: &[u8]) -> u128 {
             .fold(0, |k, (i, &c)| k | u128::from(c) << (8 * i))
     }
 }
+
+/// For a word of `n` bytes (at most `MAX_WORD`), the mask of its bytes 1 to `n - 1` in
+/// [`load_le`]'s layout (a table: variable `u128` shifts are slow).
+const REST_MASK: [u128; MAX_WORD + 1] = {
+    let mut t = [0u128; MAX_WORD + 1];
+    let mut n = 1;
+    while n <= MAX_WORD {
+        t[n] = ((1u128 << (8 * n)) - 1) & !0xff;
+        n += 1;
+    }
+    t
+};
 
 /// Every byte of `w` under `mask` (whole bytes of 0xff) is an ASCII lower-case letter (bytes
 /// outside `mask` must be zero).
@@ -1287,6 +1301,9 @@ mod tests {
         for n in 1..=16usize {
             let t: Vec<u8> = (0..n as u8).map(|i| b'a' + i).collect();
             assert_eq!(load_le(&t), pack(&t[..n.min(16)]), "{n}");
+        }
+        for (n, &m) in REST_MASK.iter().enumerate().skip(1) {
+            assert_eq!(m, ((1u128 << (8 * n)) - 1) & !0xff, "{n}");
         }
         for w in [
             "ab",
