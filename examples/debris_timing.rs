@@ -2,6 +2,10 @@
 //! FILE.jsonl[.gz] [REPS]` (statistics over the file's `text` fields, then `strip` on each,
 //! best of REPS runs, CPU time of the thread). Small enough to run under
 //! `valgrind --tool=callgrind` for repeatable instruction counts on a shared machine.
+//!
+//! `debris_timing FILE --dump OUT` writes every `strip` result instead (one JSON line per
+//! document: text, removed list, character counts), to check that an optimisation leaves the
+//! output byte-identical (`cmp` two dumps).
 
 use copydesk::config::Options;
 use copydesk::debris::{Debris, LineStatsBuilder};
@@ -18,7 +22,15 @@ fn main() -> anyhow::Result<()> {
     let path = args
         .next()
         .ok_or_else(|| anyhow::anyhow!("usage: debris_timing FILE [REPS]"))?;
-    let reps: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(3);
+    let second = args.next();
+    let dump = match second.as_deref() {
+        Some("--dump") => Some(
+            args.next()
+                .ok_or_else(|| anyhow::anyhow!("usage: debris_timing FILE --dump OUT"))?,
+        ),
+        _ => None,
+    };
+    let reps: usize = second.and_then(|r| r.parse().ok()).unwrap_or(3);
     let mut docs = Vec::new();
     for s in &copydesk::input::discover(&[path.into()])? {
         for line in copydesk::input::open(s)?.lines() {
@@ -37,6 +49,23 @@ fn main() -> anyhow::Result<()> {
     }
     let stats = b.finish();
     let debris = Debris::new(&opts.debris)?;
+    if let Some(out) = dump {
+        use std::io::Write;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&out)?);
+        for (t, site) in &docs {
+            let s = debris.strip(t, site.as_deref(), &stats);
+            let rec = serde_json::json!({
+                "text": s.text,
+                "removed": s.removed,
+                "debris_chars": s.debris_chars,
+                "total_chars": s.total_chars,
+            });
+            writeln!(w, "{rec}")?;
+        }
+        w.flush()?;
+        println!("{} docs dumped to {out}", docs.len());
+        return Ok(());
+    }
     let mut best = f64::INFINITY;
     let mut removed = 0usize;
     for _ in 0..reps.max(1) {

@@ -234,23 +234,28 @@ impl Debris {
                     self.phrases.scan(t)
                 };
                 (sh, hits)
-            } else if t.len() <= phrases::FULL_SCAN_MAX_BYTES {
-                // Without glued words the split form is the plain lower-case form: one pass.
-                let glued = shape::lower_split_into(t, &mut scratch.split);
-                let lower = if glued {
-                    shape::lower_into(t, &mut scratch.lower);
-                    &scratch.lower
-                } else {
-                    &scratch.split
-                };
-                let mut sh = shape::shape(t, lower, &self.lex);
-                sh.glued = glued;
-                (sh, self.phrases.scan(&scratch.split))
             } else {
-                // No glue splitting on long lines: offsets are those of `lower`.
-                shape::lower_into(t, &mut scratch.lower);
-                let sh = shape::shape(t, &scratch.lower, &self.lex);
-                let hits = self.phrases.scan_inline(&scratch.lower, sh.weight);
+                // Shape without a lower-case copy; the phrase scan needs one only when
+                // lower-casing changes more than ASCII case (see `shape::shape_mixed`).
+                let (mut sh, glued, invariant) =
+                    shape::shape_mixed(t, &self.lex, &mut scratch.lower);
+                let hits = if t.len() > phrases::FULL_SCAN_MAX_BYTES {
+                    // No glue splitting on long lines: offsets are those of the lower-case form.
+                    if invariant {
+                        self.phrases.scan_inline(t, sh.weight)
+                    } else {
+                        shape::lower_into(t, &mut scratch.lower);
+                        self.phrases.scan_inline(&scratch.lower, sh.weight)
+                    }
+                } else {
+                    sh.glued = glued;
+                    if invariant && !glued {
+                        self.phrases.scan(t)
+                    } else {
+                        shape::lower_split_into(t, &mut scratch.split);
+                        self.phrases.scan(&scratch.split)
+                    }
+                };
                 (sh, hits)
             };
             for (tot, n) in stop_total.iter_mut().zip(sh.stop) {

@@ -223,13 +223,11 @@ impl PhraseSet {
         }
         if n_cov > 0 && n_cov < covered.len() {
             let ranges = &covered[..n_cov];
-            let uncovered = lower
-                .char_indices()
-                .filter(|&(i, c)| {
-                    chars::is_alphabetic(c) && !ranges.iter().any(|&(s, e)| i >= s && i < e)
-                })
-                .count();
-            if uncovered == 0 {
+            // Stops at the first uncovered letter (most lines with a phrase have one early).
+            let uncovered = lower.char_indices().any(|(i, c)| {
+                chars::is_alphabetic(c) && !ranges.iter().any(|&(s, e)| i >= s && i < e)
+            });
+            if !uncovered {
                 hits.whole_line = Some(longest_reason);
             } else {
                 hits.marker = false;

@@ -189,7 +189,9 @@ pub mod chars {
     pub fn is_alphabetic(c: char) -> bool {
         match c as u32 {
             0..=0x7f => c.is_ascii_alphabetic(),
-            0x400..=0x481 => true,
+            // Latin-1 letters and Latin Extended-A/B (accented Latin text).
+            0xd7 | 0xf7 => false,
+            0xc0..=0x24f | 0x400..=0x481 => true,
             0x2000..=0x206f => false,
             _ => c.is_alphabetic(),
         }
@@ -199,7 +201,8 @@ pub mod chars {
     pub fn is_alphanumeric(c: char) -> bool {
         match c as u32 {
             0..=0x7f => c.is_ascii_alphanumeric(),
-            0x400..=0x481 => true,
+            0xd7 | 0xf7 => false,
+            0xc0..=0x24f | 0x400..=0x481 => true,
             0x2000..=0x206f => false,
             _ => c.is_alphanumeric(),
         }
@@ -495,15 +498,15 @@ impl TokenPass<'_> {
         if !(first_upper || first.is_ascii_lowercase()) {
             return false;
         }
-        // The lower-cased word packed as the lexicon's key, while checking that the rest of
-        // it is lower-case letters ("NewsWorld", "MORE", "U.S." take the general path).
-        let mut key = u128::from(first | 0x20);
-        for (i, &c) in t[1..n].iter().enumerate() {
-            if !c.is_ascii_lowercase() {
-                return false;
-            }
-            key |= u128::from(c) << (8 * (i + 1));
+        // The lower-cased word packed as the lexicon's key (see `pack`), checking with a few
+        // word-wide operations that the rest of it is lower-case letters ("NewsWorld", "MORE",
+        // "U.S." take the general path).
+        let w = load_le(&t[..n]);
+        let rest = REST_MASK[n];
+        if !all_lower_ascii(w & rest, rest) {
+            return false;
         }
+        let key = (w & !0xff) | u128::from(first | 0x20);
         let low = |i: usize| if i == 0 { first | 0x20 } else { t[i] };
         let s = &mut self.s;
         s.words += 1;
@@ -511,7 +514,9 @@ impl TokenPass<'_> {
         // Without punctuation the lower-case token is all letters: `token`'s fast path, which
         // neither looks for links nor exempts capitalised "-ed" words.
         let plain = !punct;
+        // (Most punctuated words hold no 'h': skip the window search for them.)
         if !plain
+            && (first | 0x20 == b'h' || t[1..n].contains(&b'h'))
             && ((0..n.saturating_sub(3))
                 .any(|i| [low(i), low(i + 1), low(i + 2), low(i + 3)] == *b"http")
                 || t == b"www.")
@@ -668,6 +673,91 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
     s
 }
 
+/// A non-ASCII line's shape without its lower-case form, with two facts the caller needs to
+/// scan the line itself for phrases instead of its lower-case form: `glued` (what
+/// [`lower_split_into`] returns) and whether lower-casing changes only ASCII letters (every
+/// other character is its own lower case), so the ASCII-case-insensitive automata see the
+/// same text. Same `Shape` as [`shape`] with the line's lower-case form, except `glued`, left
+/// false as [`shape`] leaves it (most non-ASCII news lines are ASCII but for a few quotes or
+/// accented letters, and their lower-casing dominated profiles).
+pub fn shape_mixed(line: &str, lex: &Lexicon, buf: &mut String) -> (Shape, bool, bool) {
+    let mut pass = TokenPass::new(lex);
+    let s = &mut pass.s;
+    let mut cjk = 0u32;
+    let mut glued = false;
+    let mut invariant = true;
+    // The glue test of `lower_split_into`, from the previous character's class.
+    let (mut p_lower, mut p_digit) = (false, false);
+    let mut lower_run = 0usize;
+    for c in line.chars() {
+        if c.is_ascii() {
+            let k = BYTE_CLASS[c as usize];
+            s.letters += u32::from(k & ALPHA != 0);
+            s.digits += u32::from(k & DIGIT != 0);
+            s.has_quote |= k & QUOTE != 0;
+            s.visible += u32::from(k & SPACE == 0);
+            let (lower, upper) = (k & LOWER != 0, k & UPPER != 0);
+            // An ASCII letter that is not upper case is lower case.
+            glued |= (p_lower && upper && lower_run >= 2) || (p_digit && lower);
+            lower_run = if lower { lower_run + 1 } else { 0 };
+            (p_lower, p_digit) = (lower, k & DIGIT != 0);
+            continue;
+        }
+        invariant &= lower_invariant(c);
+        if is_cjk(c) {
+            s.letters += 1;
+            cjk += 1;
+        } else if chars::is_alphabetic(c) {
+            s.letters += 1;
+        } else if chars::is_numeric(c) {
+            s.digits += 1;
+        } else if matches!(c, '“' | '”' | '«' | '»' | '„') {
+            s.has_quote = true;
+        } else if c == '©' {
+            s.has_copyright = true;
+        }
+        if !c.is_whitespace() {
+            s.visible += 1;
+        }
+        let (lower, upper) = (chars::is_lowercase(c), chars::is_uppercase(c));
+        glued |=
+            (p_lower && upper && lower_run >= 2) || (p_digit && chars::is_alphabetic(c) && !upper);
+        lower_run = if lower { lower_run + 1 } else { 0 };
+        (p_lower, p_digit) = (lower, false);
+    }
+    // Lower-casing maps whitespace to itself and nothing else to whitespace, character by
+    // character (`lower_into`): each token's lower-case form is the lower-cased token.
+    for tok in line.split_whitespace() {
+        if tok.is_ascii() && pass.simple_word(tok.as_bytes()) {
+            continue;
+        }
+        lower_into(tok, buf);
+        pass.token(tok, buf);
+    }
+    // Only 'C' and 'c' lower-case to 'c', and the one multi-character lower case ('İ' →
+    // "i̇") leaves a combining dot after its 'i': the lower-case form holds "(c) " or starts
+    // with "copyright" exactly when the line does ignoring ASCII case.
+    let b = line.as_bytes();
+    let copyright =
+        contains_ci(b, b"(c) ") || (b.len() >= 9 && b[..9].eq_ignore_ascii_case(b"copyright"));
+    let mut s = pass.finish(line, copyright, cjk);
+    s.inner_sentences = inner_sentences(b);
+    (s, glued, invariant)
+}
+
+/// `c` is its own lower-case form.
+#[inline]
+fn lower_invariant(c: char) -> bool {
+    match c as u32 {
+        0x430..=0x45f | 0x2000..=0x206f => true,
+        0x400..=0x42f => false,
+        _ => {
+            let mut l = c.to_lowercase();
+            l.next() == Some(c) && l.next().is_none()
+        }
+    }
+}
+
 /// [`shape`] of an ASCII line, without its lower-case form (tokens are lower-cased one at a
 /// time into `buf`, and only when they hold an upper-case letter).
 pub fn shape_ascii(line: &str, lex: &Lexicon, buf: &mut String) -> Shape {
@@ -699,10 +789,14 @@ pub fn shape_ascii(line: &str, lex: &Lexicon, buf: &mut String) -> Shape {
     s.digits = digits;
     s.has_quote = quotes > 0;
     s.visible = b.len() as u32 - spaces;
-    for tok in line.split_ascii_whitespace() {
-        if pass.simple_word(tok.as_bytes()) {
+    for tok in AsciiTokens::new(b) {
+        if pass.simple_word(tok) {
             continue;
         }
+        // Tokens are cut at ASCII whitespace of an ASCII line: whole characters.
+        let Ok(tok) = std::str::from_utf8(tok) else {
+            continue;
+        };
         if tok.bytes().any(|c| c.is_ascii_uppercase()) {
             buf.clear();
             buf.push_str(tok);
@@ -718,6 +812,96 @@ pub fn shape_ascii(line: &str, lex: &Lexicon, buf: &mut String) -> Shape {
     s.inner_sentences = inner_sentences(b);
     s.glued = glue;
     s
+}
+
+/// The bytes of `t` (1 to 16 of them) as a little-endian `u128`, zero above: [`pack`] with
+/// overlapping word loads instead of a byte loop.
+#[inline]
+fn load_le(t: &[u8]) -> u128 {
+    let n = t.len();
+    let u64_at = |i: usize| t[i..i + 8].try_into().map_or(0, u64::from_le_bytes);
+    let u32_at = |i: usize| t[i..i + 4].try_into().map_or(0, u32::from_le_bytes);
+    if n >= 8 {
+        let hi = if n > 8 {
+            u64_at(n - 8) >> (8 * (16 - n))
+        } else {
+            0
+        };
+        u128::from(u64_at(0)) | u128::from(hi) << 64
+    } else if n >= 4 {
+        let hi = u64::from(u32_at(n - 4)) >> (8 * (8 - n));
+        u128::from(u64::from(u32_at(0)) | hi << 32)
+    } else {
+        t.iter()
+            .enumerate()
+            .fold(0, |k, (i, &c)| k | u128::from(c) << (8 * i))
+    }
+}
+
+/// For a word of `n` bytes (at most `MAX_WORD`), the mask of its bytes 1 to `n - 1` in
+/// [`load_le`]'s layout (a table: variable `u128` shifts are slow).
+const REST_MASK: [u128; MAX_WORD + 1] = {
+    let mut t = [0u128; MAX_WORD + 1];
+    let mut n = 1;
+    while n <= MAX_WORD {
+        t[n] = ((1u128 << (8 * n)) - 1) & !0xff;
+        n += 1;
+    }
+    t
+};
+
+/// Every byte of `w` under `mask` (whole bytes of 0xff) is an ASCII lower-case letter (bytes
+/// outside `mask` must be zero).
+#[inline]
+fn all_lower_ascii(w: u128, mask: u128) -> bool {
+    const ONES: u128 = u128::MAX / 255;
+    const HIGH: u128 = ONES * 0x80;
+    // Below 0x80, adding 0x1f (0x05) sets a byte's high bit exactly when it is at least b'a'
+    // (above b'z'), without carrying into the next byte.
+    w & HIGH == 0
+        && (w + ONES * 0x1f) & HIGH & mask == HIGH & mask
+        && (w + ONES * 0x05) & HIGH & mask == 0
+}
+
+/// The tokens of `str::split_ascii_whitespace` (separators: space, tab, line feed, form feed,
+/// carriage return; not vertical tab), as byte slices, from a plain byte loop.
+struct AsciiTokens<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> AsciiTokens<'a> {
+    fn new(b: &'a [u8]) -> Self {
+        AsciiTokens { b, i: 0 }
+    }
+}
+
+#[inline]
+fn is_split_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r')
+}
+
+impl<'a> Iterator for AsciiTokens<'a> {
+    type Item = &'a [u8];
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a [u8]> {
+        let b = self.b;
+        let mut i = self.i;
+        while i < b.len() && is_split_space(b[i]) {
+            i += 1;
+        }
+        if i == b.len() {
+            self.i = i;
+            return None;
+        }
+        let start = i;
+        while i < b.len() && !is_split_space(b[i]) {
+            i += 1;
+        }
+        self.i = i;
+        Some(&b[start..i])
+    }
 }
 
 // Byte classes for `shape_ascii`: the low four bits index `COUNT_LANES`.
@@ -1064,6 +1248,103 @@ mod tests {
             }
             (new.visible, new.glued, new.more_link) = (0, false, false);
             assert_eq!(format!("{new:?}"), format!("{old:?}"), "{l}");
+        }
+    }
+
+    #[test]
+    fn mixed_shape_matches_shape_with_the_lower_case_form() {
+        let lex = Lexicon::new();
+        let mut lines: Vec<String> = Vec::new();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+        let news = std::fs::read_to_string(dir.join("news.jsonl")).expect("samples");
+        for rec in news.lines() {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(rec) {
+                if let Some(t) = v["text"].as_str() {
+                    lines.extend(t.lines().map(|l| l.trim().to_string()));
+                }
+            }
+        }
+        lines.extend(
+            [
+                "Он сказал, что «всё будет хорошо». Потом ушёл.",
+                "The café’s owner, Zoë, said: “We opened in 2019.” Then she left.",
+                "Ärger in München: Die Stadt (c) hat es — wieder — getan. Weiterlesen",
+                "COPYRİGHT İstanbul (C)\u{a0}2020 K\u{212a} ǅemal",
+                "Top NewsWorld News 0shares café 5é caféWorld",
+                "Seguir leyendo... Leer más",
+                "November\u{a0}18,\u{2009}2019 11:03 PM",
+                "全角テキスト ＡＢＣ 2019年",
+            ]
+            .map(String::from),
+        );
+        let (mut lower, mut split, mut buf) = (String::new(), String::new(), String::new());
+        for l in lines.iter().filter(|l| !l.is_empty() && !l.is_ascii()) {
+            lower_into(l, &mut lower);
+            let old = shape(l, &lower, &lex);
+            let (new, glued, invariant) = shape_mixed(l, &lex, &mut buf);
+            assert_eq!(format!("{new:?}"), format!("{old:?}"), "{l}");
+            assert_eq!(glued, lower_split_into(l, &mut split), "{l}");
+            assert_eq!(
+                invariant,
+                lower.len() == l.len()
+                    && lower
+                        .chars()
+                        .zip(l.chars())
+                        .all(|(a, b)| a == b || (b.is_ascii() && a == b.to_ascii_lowercase())),
+                "{l}"
+            );
+        }
+    }
+
+    #[test]
+    fn word_loads_match_pack_and_the_letter_test() {
+        for n in 1..=16usize {
+            let t: Vec<u8> = (0..n as u8).map(|i| b'a' + i).collect();
+            assert_eq!(load_le(&t), pack(&t[..n.min(16)]), "{n}");
+        }
+        for (n, &m) in REST_MASK.iter().enumerate().skip(1) {
+            assert_eq!(m, ((1u128 << (8 * n)) - 1) & !0xff, "{n}");
+        }
+        for w in [
+            "ab",
+            "abc",
+            "word",
+            "wordy",
+            "letters",
+            "lettersz",
+            "abcdefghijklmn",
+        ] {
+            let m = ((1u128 << (8 * w.len())) - 1) & !0xff;
+            assert!(all_lower_ascii(load_le(w.as_bytes()) & m, m), "{w}");
+        }
+        for w in [
+            "aB",
+            "a`c",
+            "ab{",
+            "abc1",
+            "wordZ",
+            "lette\u{7f}s",
+            "abcdefghijklm@",
+        ] {
+            let m = ((1u128 << (8 * w.len())) - 1) & !0xff;
+            assert!(!all_lower_ascii(load_le(w.as_bytes()) & m, m), "{w}");
+        }
+    }
+
+    #[test]
+    fn ascii_tokens_match_split_ascii_whitespace() {
+        for line in [
+            "",
+            "   ",
+            "a",
+            " two  words ",
+            "tab\tsep\x0bvt\x0cff\r\ncr",
+            "End.",
+            "\x0b",
+        ] {
+            let ours: Vec<&[u8]> = AsciiTokens::new(line.as_bytes()).collect();
+            let std: Vec<&[u8]> = line.split_ascii_whitespace().map(str::as_bytes).collect();
+            assert_eq!(ours, std, "{line:?}");
         }
     }
 
