@@ -14,6 +14,7 @@ pub mod memory;
 pub mod normalize;
 pub mod output;
 pub mod pipeline;
+pub mod prehash;
 pub mod progress;
 pub mod quality;
 pub mod report;

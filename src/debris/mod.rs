@@ -46,7 +46,6 @@
 //!
 //! Removal reasons (the `reason` strings of [`Removed`]) are listed in [`reasons`].
 
-mod hash;
 pub mod lang;
 pub mod phrases;
 pub mod shape;
@@ -929,7 +928,8 @@ fn drop_duplicate_paragraphs(raw: &[&str], lines: &mut [Line], main: Option<(usi
         (next.is_some() && next == key_at(next_nonblank(lines, k)))
             || (prev.is_some() && prev == key_at(prev_nonblank(lines, k)))
     };
-    let mut seen: std::collections::HashMap<u64, usize, hash::PreBuild> = Default::default();
+    let mut seen: std::collections::HashMap<u64, usize, crate::prehash::PreBuild> =
+        Default::default();
     let mut drop = Vec::new();
     for (i, key) in keys.iter().enumerate() {
         let Some(key) = *key else { continue };

@@ -16,8 +16,8 @@
 //! `merge` is commutative and associative: the statistics are identical at any thread count and
 //! in any merge order.
 
-use super::hash::PreBuild;
 use super::shape::chars;
+use crate::prehash::PreBuild;
 use std::collections::HashMap;
 
 type Map = HashMap<u64, u32, PreBuild>;

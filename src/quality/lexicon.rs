@@ -7,11 +7,8 @@
 //!
 //! Lookups take a 64-bit hash of the lower-cased word, so the hot loop never allocates a string.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Read;
 use std::sync::OnceLock;
-use xxhash_rust::xxh3::xxh3_64;
 
 const EN_ZIPF_GZ: &[u8] = include_bytes!("data/en_zipf.txt.gz");
 const ABBREVIATIONS: &str = include_str!("data/abbreviations.txt");
@@ -20,23 +17,7 @@ const FUNCTION_WORDS: &str = include_str!("data/function_words.txt");
 const SUBORDINATORS: &str = include_str!("data/subordinators.txt");
 const FRAGMENT_ENDINGS: &str = include_str!("data/fragment_endings.txt");
 
-/// Hasher for keys that already are well-mixed 64-bit hashes.
-#[derive(Default, Clone, Copy)]
-pub struct PreHashed(u64);
-
-impl Hasher for PreHashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = xxh3_64(bytes);
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-pub type HashMapU64<V> = HashMap<u64, V, BuildHasherDefault<PreHashed>>;
+pub type HashMapU64<V> = crate::prehash::PreHashedMap<u64, V>;
 
 /// Zipf frequency times 10 of a word (0 = not in the table).
 pub type Zipf10 = u8;

@@ -8,33 +8,10 @@
 //! Scripts written without spaces (Chinese, Japanese, Thai) yield character bigrams.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 use xxhash_rust::xxh3::xxh3_64;
 
-/// Hasher for keys that are already hashes (term hashes are XXH3): the key is its own hash,
-/// so maps keyed by term hash skip SipHash, which was a measurable share of the stage.
-#[derive(Default)]
-pub struct PreHashed(u64);
-
-impl Hasher for PreHashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = xxh3_64(bytes);
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-    fn write_u32(&mut self, n: u32) {
-        // 32-bit keys are the high half of a term hash: spread them over the whole word.
-        self.0 = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
-}
-
-/// A map keyed by term hash (or its 32-bit key).
-pub type PreHashedMap<K, V> = HashMap<K, V, BuildHasherDefault<PreHashed>>;
+pub use crate::prehash::PreHashedMap;
 
 /// The term is capitalised where capitals mean a name.
 pub const NAME: u8 = 1;
