@@ -795,16 +795,7 @@ fn group_pass(
     let mut cluster_of = vec![None; docs.len()];
     let mut out = Vec::with_capacity(clusters.len());
     for (ci, c) in clusters.into_iter().enumerate() {
-        let candidates: Vec<Candidate> = c
-            .members
-            .iter()
-            .map(|&d| Candidate {
-                doc: d,
-                quality: docs[d as usize].quality,
-                chars: docs[d as usize].chars,
-            })
-            .collect();
-        let choice = select::choose(&candidates)
+        let choice = choose_among(&c.members, docs)
             .ok_or_else(|| anyhow!("internal error: cluster with fewer than two members"))?;
         for &d in &c.members {
             cluster_of[d as usize] = Some(ci as u32);
@@ -926,19 +917,23 @@ fn rescore_with_story_names(
     Ok(per_group.into_iter().flatten().collect())
 }
 
+/// The keep rule (`select::choose`) over some records, by their quality and length.
+fn choose_among(members: &[u32], docs: &[DocState]) -> Option<select::Choice> {
+    let candidates: Vec<Candidate> = members
+        .iter()
+        .map(|&d| Candidate {
+            doc: d,
+            quality: docs[d as usize].quality,
+            chars: docs[d as usize].chars,
+        })
+        .collect();
+    select::choose(&candidates)
+}
+
 /// Chooses each story's best article again with the qualities as they now stand.
 fn rechoose_story_best(stories: &mut crate::story::Stories, docs: &[DocState]) {
     for g in &mut stories.groups {
-        let candidates: Vec<Candidate> = g
-            .articles
-            .iter()
-            .map(|&d| Candidate {
-                doc: d,
-                quality: docs[d as usize].quality,
-                chars: docs[d as usize].chars,
-            })
-            .collect();
-        if let Some(choice) = select::choose(&candidates) {
+        if let Some(choice) = choose_among(&g.articles, docs) {
             g.kept = choice.kept;
             g.runner_up = choice.runner_up;
             g.decided_by = choice.decided_by;
