@@ -88,13 +88,7 @@ impl Counter {
     /// Adds one to `key` and returns its new count. `reset` must have been called with at
     /// least the number of distinct keys that will be added.
     pub fn inc(&mut self, key: u64) -> u32 {
-        let key = key.max(1);
-        let i = self.slot(key);
-        if self.keys[i] == 0 {
-            self.keys[i] = key;
-            self.used.push(i as u32);
-        }
-        self.vals[i] += 1;
+        let i = self.inc_slot(key);
         self.vals[i]
     }
 
