@@ -205,20 +205,37 @@ fn tokenize_line<'a>(line: &'a str, chars: &mut Vec<(usize, char)>, out: &mut Ve
 /// The distinct terms of `text`, sorted by hash. A term is a name or a number if any
 /// occurrence is.
 pub fn doc_terms(text: &str) -> Vec<Term> {
-    let mut map: PreHashedMap<u64, (f32, u8)> = PreHashedMap::default();
+    let mut counts = TermCounts::default();
     let mut position = 0f32;
     for_each_term(text, |_, hash, kind| {
-        let e = map.entry(hash).or_insert((0.0, 0));
-        e.0 += 1.0 / (1.0 + position / LEAD_TERMS);
-        e.1 |= kind;
+        counts.add(hash, kind, position);
         position += 1.0;
     });
-    let mut out: Vec<Term> = map
-        .into_iter()
-        .map(|(hash, (tf, kind))| Term { hash, tf, kind })
-        .collect();
-    out.sort_unstable_by_key(|t| t.hash);
-    out
+    counts.into_terms()
+}
+
+/// Occurrences of each term, each discounted by its position (see [`LEAD_TERMS`]), and whether
+/// any occurrence is a name or a number.
+#[derive(Default)]
+struct TermCounts(PreHashedMap<u64, (f32, u8)>);
+
+impl TermCounts {
+    fn add(&mut self, hash: u64, kind: u8, position: f32) {
+        let e = self.0.entry(hash).or_insert((0.0, 0));
+        e.0 += 1.0 / (1.0 + position / LEAD_TERMS);
+        e.1 |= kind;
+    }
+
+    /// The distinct terms, sorted by hash.
+    fn into_terms(self) -> Vec<Term> {
+        let mut out: Vec<Term> = self
+            .0
+            .into_iter()
+            .map(|(hash, (tf, kind))| Term { hash, tf, kind })
+            .collect();
+        out.sort_unstable_by_key(|t| t.hash);
+        out
+    }
 }
 
 /// Terms in a row that count as shared wording (see [`outside_shared_wording`]). Five content
@@ -259,20 +276,13 @@ pub fn outside_shared_wording(a: &[(u64, u8)], b: &[(u64, u8)]) -> (Vec<Term>, V
                 covered[i..i + SHARED_RUN].fill(true);
             }
         }
-        let mut map: PreHashedMap<u64, (f32, u8)> = PreHashedMap::default();
+        let mut counts = TermCounts::default();
         for (position, (t, c)) in s.iter().zip(&covered).enumerate() {
             if !c {
-                let e = map.entry(t.0).or_insert((0.0, 0));
-                e.0 += 1.0 / (1.0 + position as f32 / LEAD_TERMS);
-                e.1 |= t.1;
+                counts.add(t.0, t.1, position as f32);
             }
         }
-        let mut out: Vec<Term> = map
-            .into_iter()
-            .map(|(hash, (tf, kind))| Term { hash, tf, kind })
-            .collect();
-        out.sort_unstable_by_key(|t| t.hash);
-        out
+        counts.into_terms()
     };
     (strip(a, &ra, &in_b), strip(b, &rb, &in_a))
 }
