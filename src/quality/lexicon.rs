@@ -140,38 +140,29 @@ impl ZipfTable {
         (hash & !0xFF).max(0x100)
     }
 
-    fn insert(&mut self, hash: u64, z: Zipf10) {
+    /// The slot holding `hash`, or the empty slot where it would go (linear probing).
+    #[inline]
+    fn probe(&self, hash: u64) -> usize {
         let mask = self.slots.len() - 1;
         let tag = Self::tag(hash);
         let mut i = (hash >> 8) as usize & mask;
-        loop {
-            let s = self.slots[i];
-            if s == 0 {
-                self.slots[i] = tag | u64::from(z);
-                return;
-            }
-            if s & !0xFF == tag {
-                return; // first (most frequent) entry wins
-            }
+        while self.slots[i] != 0 && self.slots[i] & !0xFF != tag {
             i = (i + 1) & mask;
+        }
+        i
+    }
+
+    fn insert(&mut self, hash: u64, z: Zipf10) {
+        let i = self.probe(hash);
+        // The first (most frequent) entry of a hash wins.
+        if self.slots[i] == 0 {
+            self.slots[i] = Self::tag(hash) | u64::from(z);
         }
     }
 
     #[inline]
     fn get(&self, hash: u64) -> Zipf10 {
-        let mask = self.slots.len() - 1;
-        let tag = Self::tag(hash);
-        let mut i = (hash >> 8) as usize & mask;
-        loop {
-            let s = self.slots[i];
-            if s == 0 {
-                return 0;
-            }
-            if s & !0xFF == tag {
-                return (s & 0xFF) as Zipf10;
-            }
-            i = (i + 1) & mask;
-        }
+        (self.slots[self.probe(hash)] & 0xFF) as Zipf10
     }
 }
 
