@@ -549,6 +549,8 @@ pub struct ScorePass {
     /// LSH band keys of the records that take part in near-copy detection.
     pub lsh_docs: Vec<u32>,
     pub lsh_keys: dedup::bands::BandStore,
+    /// One similarity sketch per record (zeros for those without band keys).
+    pub sketches: dedup::sketch::SketchReader,
     pub spill: SpillReader,
     pub removed_by_reason: BTreeMap<&'static str, u64>,
     pub removed_lines: HashMap<String, u64>,
@@ -559,6 +561,7 @@ pub struct ScorePass {
 struct Scored {
     state: DocState,
     keys: Vec<u64>,
+    sketch: Vec<u8>,
     entry: Vec<u8>,
     removed: Vec<(&'static str, String)>,
     text_bytes: u64,
@@ -606,14 +609,20 @@ fn score_one(entry: &[u8], debris: &Debris, stats: &LineStats, opts: &Options) -
         None
     };
     let mut keys = Vec::new();
+    let mut sketch = Vec::new();
     if filtered.is_none() && opts.dedup.near {
         let mut sh = Vec::new();
         let k =
             fingerprint::shingle_size(&tokens, opts.dedup.shingle_words, opts.dedup.shingle_chars);
         fingerprint::shingles(&tokens.hashes, k, &mut sh);
+        // Distinct shingles: the set size the sketch records (MinHash ignores repeats).
+        sh.sort_unstable();
+        sh.dedup();
+        let slots = opts.dedup.bands * opts.dedup.rows;
         let mut sig = Vec::new();
-        if fingerprint::minhash(&sh, opts.dedup.bands * opts.dedup.rows, &mut sig) {
+        if fingerprint::minhash(&sh, slots, &mut sig) {
             fingerprint::band_keys(&sig, opts.dedup.rows, &mut keys);
+            dedup::sketch::encode(sh.len(), &sig, slots, &mut sketch);
         }
     }
     let removed = stripped
@@ -641,6 +650,7 @@ fn score_one(entry: &[u8], debris: &Debris, stats: &LineStats, opts: &Options) -
             lang,
         },
         keys,
+        sketch,
         entry,
         removed,
         text_bytes: text.len() as u64,
@@ -661,6 +671,10 @@ fn score_pass(
 ) -> Result<ScorePass> {
     let mut spill = SpillWriter::create(&work.join("cleaned.spill"))?;
     let mut bands = dedup::bands::BandWriter::create(work, opts.dedup.bands)?;
+    let mut sketches = dedup::sketch::SketchWriter::create(
+        &work.join("sketches.bin"),
+        opts.dedup.bands * opts.dedup.rows,
+    )?;
     let mut docs = Vec::with_capacity(read.ids.len());
     let mut lsh_docs = Vec::new();
     let mut removed_by_reason: BTreeMap<&'static str, u64> = BTreeMap::new();
@@ -682,6 +696,7 @@ fn score_pass(
                 lsh_docs.push(index as u32);
                 bands.push(&r.keys)?;
             }
+            sketches.push(&r.sketch)?;
             for (reason, text) in r.removed {
                 *removed_by_reason.entry(reason).or_default() += 1;
                 if text.chars().count() <= 200 {
@@ -707,6 +722,7 @@ fn score_pass(
         docs,
         lsh_docs,
         lsh_keys: bands.finish()?,
+        sketches: sketches.finish()?,
         spill: spill.finish()?,
         removed_by_reason,
         removed_lines,
@@ -774,6 +790,7 @@ fn group_pass(
             &scored.lsh_docs,
             &is_copy,
             &scored.lsh_keys,
+            &scored.sketches,
             plan.band_run_entries,
             &mut uf,
             load,

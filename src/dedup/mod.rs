@@ -14,6 +14,7 @@
 //! [`near_copy_edges`] runs steps 1 and 2 band by band, skipping pairs already joined.
 
 pub mod bands;
+pub mod sketch;
 mod unionfind;
 
 use crate::config::DedupOptions;
@@ -46,6 +47,10 @@ pub struct DedupStats {
     pub candidate_pairs: u64,
     pub verified_pairs: u64,
     pub rejected_low_similarity: u64,
+    /// Of the pairs rejected for low similarity, those refused on their sketches alone
+    /// (`sketch.rs`), without loading their texts.
+    #[serde(default)]
+    pub screened_pairs: u64,
     pub rejected_numbers_differ: u64,
     pub largest_bucket: u64,
     pub capped_buckets: u64,
@@ -120,6 +125,7 @@ pub fn near_copy_edges<F>(
     docs: &[u32],
     skip: &[bool],
     store: &bands::BandStore,
+    sketches: &sketch::SketchReader,
     run_entries: usize,
     uf: &mut UnionFind,
     load: F,
@@ -140,6 +146,10 @@ where
         pairs.dedup();
         pairs.retain(|&(a, b)| !rejected.contains(&pack(a, b)) && uf.find(a) != uf.find(b));
         stats.candidate_pairs += pairs.len() as u64;
+        let screened = screen(&mut pairs, sketches, opts)?;
+        stats.screened_pairs += screened.len() as u64;
+        stats.rejected_low_similarity += screened.len() as u64;
+        rejected.extend(screened.into_iter().map(|(a, b)| pack(a, b)));
         let (found, refused) = verify(&pairs, &load, opts, stats)?;
         for e in &found {
             uf.union(e.a, e.b);
@@ -149,6 +159,40 @@ where
     }
     stats.verified_pairs = edges.len() as u64;
     Ok(edges)
+}
+
+/// Removes from `pairs` those whose sketches show they cannot be copies, and returns them.
+/// Works chunk by chunk, so at most [`VERIFY_CHUNK`] pairs' sketches are in memory.
+fn screen(
+    pairs: &mut Vec<(u32, u32)>,
+    sketches: &sketch::SketchReader,
+    opts: &DedupOptions,
+) -> Result<Vec<(u32, u32)>> {
+    let mut keep = Vec::with_capacity(pairs.len());
+    for chunk in pairs.chunks(VERIFY_CHUNK) {
+        let mut docs: Vec<u32> = chunk.iter().flat_map(|&(a, b)| [a, b]).collect();
+        docs.sort_unstable();
+        docs.dedup();
+        let loaded: Vec<Vec<u8>> = docs
+            .par_iter()
+            .map(|&d| sketches.read(d))
+            .collect::<Result<_>>()?;
+        let of = |d: u32| docs.binary_search(&d).map(|i| loaded[i].as_slice()).ok();
+        keep.par_extend(chunk.par_iter().map(|&(a, b)| match (of(a), of(b)) {
+            (Some(x), Some(y)) => sketch::may_be_copy(x, y, opts),
+            _ => true,
+        }));
+    }
+    let mut refused = Vec::new();
+    let mut verdicts = keep.into_iter();
+    pairs.retain(|&p| {
+        let verify = verdicts.next().unwrap_or(true);
+        if !verify {
+            refused.push(p);
+        }
+        verify
+    });
+    Ok(refused)
 }
 
 fn pack(a: u32, b: u32) -> u64 {
