@@ -57,17 +57,20 @@ struct Token<'a> {
 }
 
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() && !crate::normalize::is_spaceless_char(c)
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric() && !crate::normalize::is_spaceless_char(c)
+    }
 }
 
 /// Calls `f(term, hash, kind)` for every term occurrence in `text`, in order. `term` is the
 /// normalized (lower-cased) form, `hash` its [`term_hash`].
 pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u64, u8)) {
     let mut norm = String::new();
-    let mut chars = Vec::new();
     let mut tokens = Vec::new();
     for line in text.lines() {
-        tokenize_line(line, &mut chars, &mut tokens);
+        tokenize_line(line, &mut tokens);
         // Title-case lines (headlines) capitalise every word: capitals there say nothing.
         let words = tokens
             .iter()
@@ -103,7 +106,7 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u64, u8)) {
                 let n = s.len();
                 norm.truncate(n);
             }
-            let term = norm.trim_matches(|c: char| !c.is_alphanumeric());
+            let term = trim_to_alphanumeric(&norm);
             let chars = term.chars().take(3).count();
             let mut kind = 0;
             let hash = term_hash(term);
@@ -124,6 +127,17 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u64, u8)) {
     }
 }
 
+/// `s` without leading and trailing characters that are not letters or digits.
+fn trim_to_alphanumeric(s: &str) -> &str {
+    if !s.is_ascii() {
+        return s.trim_matches(|c: char| !c.is_alphanumeric());
+    }
+    let b = s.as_bytes();
+    let start = b.iter().position(u8::is_ascii_alphanumeric).unwrap_or(b.len());
+    let end = b.iter().rposition(u8::is_ascii_alphanumeric).map_or(start, |e| e + 1);
+    &s[start..end]
+}
+
 fn spaceless_bigrams(run: &str, f: &mut impl FnMut(&str, u64, u8)) {
     let idx: Vec<usize> = run
         .char_indices()
@@ -141,23 +155,21 @@ fn spaceless_bigrams(run: &str, f: &mut impl FnMut(&str, u64, u8)) {
 
 /// Splits a line into word tokens (letters and digits with inner `-`, `'`, `’`, and `,`/`.`
 /// between digits) and runs of spaceless-script characters, marking sentence starts.
-/// `chars` is scratch space and `out` receives the tokens; both are reused across lines.
-fn tokenize_line<'a>(line: &'a str, chars: &mut Vec<(usize, char)>, out: &mut Vec<Token<'a>>) {
+/// `out` receives the tokens and is reused across lines. Walks the bytes and decodes only
+/// non-ASCII characters: no per-line character buffer.
+fn tokenize_line<'a>(line: &'a str, out: &mut Vec<Token<'a>>) {
     out.clear();
     let mut sentence_start = true;
-    chars.clear();
-    chars.extend(line.char_indices());
     let mut i = 0;
-    while i < chars.len() {
-        let (start, c) = chars[i];
+    while let Some(c) = char_at(line, i) {
         if crate::normalize::is_spaceless_char(c) {
             let mut j = i;
-            while j < chars.len() && crate::normalize::is_spaceless_char(chars[j].1) {
-                j += 1;
+            while let Some(d) = char_at(line, j).filter(|&d| crate::normalize::is_spaceless_char(d))
+            {
+                j += d.len_utf8();
             }
-            let end = chars.get(j).map_or(line.len(), |x| x.0);
             out.push(Token {
-                text: &line[start..end],
+                text: &line[i..j],
                 sentence_start: false,
             });
             i = j;
@@ -167,38 +179,50 @@ fn tokenize_line<'a>(line: &'a str, chars: &mut Vec<(usize, char)>, out: &mut Ve
             if matches!(c, '.' | '!' | '?' | ':' | '"' | '\u{201C}') {
                 sentence_start = true;
             }
-            i += 1;
+            i += c.len_utf8();
             continue;
         }
-        let mut j = i + 1;
-        while j < chars.len() {
-            let c = chars[j].1;
-            if is_word_char(c) {
-                j += 1;
+        let mut prev = c;
+        let mut j = i + c.len_utf8();
+        while let Some(d) = char_at(line, j) {
+            if is_word_char(d) {
+                prev = d;
+                j += d.len_utf8();
                 continue;
             }
-            let joins = matches!(c, '-' | '\'' | '\u{2019}')
-                || (matches!(c, ',' | '.') && chars[j - 1].1.is_ascii_digit());
-            let next_ok = chars.get(j + 1).is_some_and(|n| {
-                if matches!(c, ',' | '.') {
-                    n.1.is_ascii_digit()
+            let joins = matches!(d, '-' | '\'' | '\u{2019}')
+                || (matches!(d, ',' | '.') && prev.is_ascii_digit());
+            let next = char_at(line, j + d.len_utf8()).filter(|&n| {
+                if matches!(d, ',' | '.') {
+                    n.is_ascii_digit()
                 } else {
-                    is_word_char(n.1)
+                    is_word_char(n)
                 }
             });
-            if joins && next_ok {
-                j += 2;
-            } else {
-                break;
+            match next {
+                Some(n) if joins => {
+                    prev = n;
+                    j += d.len_utf8() + n.len_utf8();
+                }
+                _ => break,
             }
         }
-        let end = chars.get(j).map_or(line.len(), |x| x.0);
         out.push(Token {
-            text: &line[start..end],
+            text: &line[i..j],
             sentence_start,
         });
         sentence_start = false;
         i = j;
+    }
+}
+
+/// The character starting at byte `i` of `line` (`i` is a character boundary), if any.
+fn char_at(line: &str, i: usize) -> Option<char> {
+    let b = *line.as_bytes().get(i)?;
+    if b.is_ascii() {
+        Some(char::from(b))
+    } else {
+        line.get(i..)?.chars().next()
     }
 }
 
@@ -360,5 +384,108 @@ mod tests {
     fn spaceless_scripts_give_bigrams() {
         let t = terms("缆车开通");
         assert_eq!(t.len(), 3);
+    }
+
+    /// The previous character-buffer tokenizer: the specification [`tokenize_line`] is tested
+    /// against. Splits a line into word tokens (letters and digits with inner `-`, `'`, `’`, and `,`/`.`
+    /// between digits) and runs of spaceless-script characters, marking sentence starts.
+    /// `chars` is scratch space and `out` receives the tokens; both are reused across lines.
+    fn tokenize_line_reference<'a>(
+        line: &'a str,
+        chars: &mut Vec<(usize, char)>,
+        out: &mut Vec<Token<'a>>,
+    ) {
+        out.clear();
+        let mut sentence_start = true;
+        chars.clear();
+        chars.extend(line.char_indices());
+        let mut i = 0;
+        while i < chars.len() {
+            let (start, c) = chars[i];
+            if crate::normalize::is_spaceless_char(c) {
+                let mut j = i;
+                while j < chars.len() && crate::normalize::is_spaceless_char(chars[j].1) {
+                    j += 1;
+                }
+                let end = chars.get(j).map_or(line.len(), |x| x.0);
+                out.push(Token {
+                    text: &line[start..end],
+                    sentence_start: false,
+                });
+                i = j;
+                continue;
+            }
+            if !is_word_char(c) {
+                if matches!(c, '.' | '!' | '?' | ':' | '"' | '\u{201C}') {
+                    sentence_start = true;
+                }
+                i += 1;
+                continue;
+            }
+            let mut j = i + 1;
+            while j < chars.len() {
+                let c = chars[j].1;
+                if is_word_char(c) {
+                    j += 1;
+                    continue;
+                }
+                let joins = matches!(c, '-' | '\'' | '\u{2019}')
+                    || (matches!(c, ',' | '.') && chars[j - 1].1.is_ascii_digit());
+                let next_ok = chars.get(j + 1).is_some_and(|n| {
+                    if matches!(c, ',' | '.') {
+                        n.1.is_ascii_digit()
+                    } else {
+                        is_word_char(n.1)
+                    }
+                });
+                if joins && next_ok {
+                    j += 2;
+                } else {
+                    break;
+                }
+            }
+            let end = chars.get(j).map_or(line.len(), |x| x.0);
+            out.push(Token {
+                text: &line[start..end],
+                sentence_start,
+            });
+            sentence_start = false;
+            i = j;
+        }
+    }
+
+    /// Characters that exercise every branch of the tokenizer.
+    const TRICKY: &[char] = &[
+        'a', 'B', '7', '0', ' ', '.', ',', '-', '\'', '\u{2019}', '!', '?', ':', '"', '\u{201C}',
+        'é', 'Ü', '中', '文', 'ก', '\u{0301}', '٣', '\u{00A0}',
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn byte_tokenizer_matches_the_character_tokenizer(
+            picks in proptest::collection::vec(0..TRICKY.len(), 0..60)
+        ) {
+            let line: String = picks.iter().map(|&k| TRICKY[k]).collect();
+            let mut fast = Vec::new();
+            tokenize_line(&line, &mut fast);
+            let (mut chars, mut slow) = (Vec::new(), Vec::new());
+            tokenize_line_reference(&line, &mut chars, &mut slow);
+            let view = |t: &[Token]| -> Vec<(String, bool)> {
+                t.iter().map(|x| (x.text.to_string(), x.sentence_start)).collect()
+            };
+            proptest::prop_assert_eq!(view(&fast), view(&slow));
+        }
+
+        #[test]
+        fn byte_tokenizer_matches_on_any_text(line in "\\PC{0,80}") {
+            let mut fast = Vec::new();
+            tokenize_line(&line, &mut fast);
+            let (mut chars, mut slow) = (Vec::new(), Vec::new());
+            tokenize_line_reference(&line, &mut chars, &mut slow);
+            let view = |t: &[Token]| -> Vec<(String, bool)> {
+                t.iter().map(|x| (x.text.to_string(), x.sentence_start)).collect()
+            };
+            proptest::prop_assert_eq!(view(&fast), view(&slow));
+        }
     }
 }
