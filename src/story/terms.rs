@@ -87,18 +87,8 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u64, u8)) {
                 spaceless_bigrams(t.text, &mut f);
                 continue;
             }
-            norm.clear();
-            let has_digit = t.text.chars().any(|c| c.is_ascii_digit());
-            for c in t.text.chars() {
-                if has_digit && (c == ',' || c == '.') {
-                    continue;
-                }
-                if c.is_ascii() {
-                    norm.push(c.to_ascii_lowercase());
-                } else {
-                    norm.extend(c.to_lowercase());
-                }
-            }
+            let has_digit = t.text.bytes().any(|b| b.is_ascii_digit());
+            lower_term(t.text, has_digit, &mut norm);
             if let Some(s) = norm
                 .strip_suffix("'s")
                 .or_else(|| norm.strip_suffix("\u{2019}s"))
@@ -123,6 +113,30 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u64, u8)) {
                 kind |= NAME;
             }
             f(term, hash, kind);
+        }
+    }
+}
+
+/// Writes the lower-case form of a token into `norm` (cleared first), without the `,` and `.`
+/// of a number. ASCII tokens (nearly all) are copied byte by byte.
+fn lower_term(token: &str, has_digit: bool, norm: &mut String) {
+    norm.clear();
+    if token.is_ascii() {
+        norm.push_str(token);
+        norm.make_ascii_lowercase();
+        if has_digit {
+            norm.retain(|c| c != ',' && c != '.');
+        }
+        return;
+    }
+    for c in token.chars() {
+        if has_digit && (c == ',' || c == '.') {
+            continue;
+        }
+        if c.is_ascii() {
+            norm.push(c.to_ascii_lowercase());
+        } else {
+            norm.extend(c.to_lowercase());
         }
     }
 }
