@@ -615,14 +615,13 @@ fn score_one(entry: &[u8], debris: &Debris, stats: &LineStats, opts: &Options) -
         let k =
             fingerprint::shingle_size(&tokens, opts.dedup.shingle_words, opts.dedup.shingle_chars);
         fingerprint::shingles(&tokens.hashes, k, &mut sh);
-        // Distinct shingles: the set size the sketch records (MinHash ignores repeats).
-        sh.sort_unstable();
-        sh.dedup();
         let slots = opts.dedup.bands * opts.dedup.rows;
         let mut sig = Vec::new();
         if fingerprint::minhash(&sh, slots, &mut sig) {
             fingerprint::band_keys(&sig, opts.dedup.rows, &mut keys);
-            dedup::sketch::encode(sh.len(), &sig, slots, &mut sketch);
+            // The sketch records the set size, as verification will count it.
+            let distinct = fingerprint::distinct_count(&sh, &mut Vec::new());
+            dedup::sketch::encode(distinct, &sig, slots, &mut sketch);
         }
     }
     let removed = stripped
