@@ -2,6 +2,7 @@
 //! computed in one pass without allocating.
 
 use super::lang::LISTS;
+use super::swar;
 
 const WORDS: &str = include_str!("words.txt");
 const DATE: u16 = 1 << 8;
@@ -620,7 +621,7 @@ fn inner_sentences(b: &[u8]) -> u32 {
 /// [`lower_split_into`].)
 pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
     if line.is_ascii() && lower.len() == line.len() {
-        return shape_ascii(line, lex, &mut String::new());
+        return shape_ascii(line, lex, &mut String::new(), &mut Vec::new());
     }
     let mut pass = TokenPass::new(lex);
     let s = &mut pass.s;
@@ -759,37 +760,21 @@ fn lower_invariant(c: char) -> bool {
 }
 
 /// [`shape`] of an ASCII line, without its lower-case form (tokens are lower-cased one at a
-/// time into `buf`, and only when they hold an upper-case letter).
-pub fn shape_ascii(line: &str, lex: &Lexicon, buf: &mut String) -> Shape {
+/// time into `buf`, and only when they hold an upper-case letter). `seps` is scratch space for
+/// the line's separator bit map.
+pub fn shape_ascii(line: &str, lex: &Lexicon, buf: &mut String, seps: &mut Vec<u64>) -> Shape {
     debug_assert!(line.is_ascii());
     let mut pass = TokenPass::new(lex);
     let s = &mut pass.s;
     let b = line.as_bytes();
-    let (mut letters, mut digits, mut spaces, mut quotes) = (0u32, 0u32, 0u32, 0u32);
-    let mut glue = false;
-    // Byte classes from a table; the counts are summed in 16-bit lanes of one u64 over chunks
-    // short enough not to overflow them.
-    let (mut c1, mut c2) = (0u8, 0u8); // classes of the two previous bytes
-    for chunk in b.chunks(u16::MAX as usize) {
-        let mut packed = 0u64;
-        for &c in chunk {
-            let k = BYTE_CLASS[c as usize];
-            packed += COUNT_LANES[(k & 0x0f) as usize];
-            // "newsWorld" (two lower-case letters, then upper case) or "0shares" (digit, then
-            // lower case): the glue `lower_split_into` splits.
-            glue |= (c2 & c1 & k >> 1 & LOWER) != 0 || (c1 & DIGIT != 0 && k & LOWER != 0);
-            (c2, c1) = (c1, k);
-        }
-        letters += (packed & 0xffff) as u32;
-        digits += (packed >> 16 & 0xffff) as u32;
-        quotes += (packed >> 32 & 0xffff) as u32;
-        spaces += (packed >> 48) as u32;
-    }
-    s.letters = letters;
-    s.digits = digits;
-    s.has_quote = quotes > 0;
-    s.visible = b.len() as u32 - spaces;
-    for tok in AsciiTokens::new(b) {
+    // Byte classes eight bytes at a time, and where the tokens are.
+    let counts = swar::ascii_counts(b, seps);
+    s.letters = counts.letters;
+    s.digits = counts.digits;
+    s.has_quote = counts.quotes > 0;
+    s.visible = b.len() as u32 - counts.spaces;
+    for (start, end) in swar::BitTokens::new(seps) {
+        let tok = &b[start..end];
         if pass.simple_word(tok) {
             continue;
         }
@@ -810,7 +795,7 @@ pub fn shape_ascii(line: &str, lex: &Lexicon, buf: &mut String) -> Shape {
         contains_ci(b, b"(c) ") || (b.len() >= 9 && b[..9].eq_ignore_ascii_case(b"copyright"));
     let mut s = pass.finish(line, copyright, 0);
     s.inner_sentences = inner_sentences(b);
-    s.glued = glue;
+    s.glued = counts.glue;
     s
 }
 
@@ -863,48 +848,7 @@ fn all_lower_ascii(w: u128, mask: u128) -> bool {
         && (w + ONES * 0x05) & HIGH & mask == 0
 }
 
-/// The tokens of `str::split_ascii_whitespace` (separators: space, tab, line feed, form feed,
-/// carriage return; not vertical tab), as byte slices, from a plain byte loop.
-struct AsciiTokens<'a> {
-    b: &'a [u8],
-    i: usize,
-}
-
-impl<'a> AsciiTokens<'a> {
-    fn new(b: &'a [u8]) -> Self {
-        AsciiTokens { b, i: 0 }
-    }
-}
-
-#[inline]
-fn is_split_space(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r')
-}
-
-impl<'a> Iterator for AsciiTokens<'a> {
-    type Item = &'a [u8];
-
-    #[inline]
-    fn next(&mut self) -> Option<&'a [u8]> {
-        let b = self.b;
-        let mut i = self.i;
-        while i < b.len() && is_split_space(b[i]) {
-            i += 1;
-        }
-        if i == b.len() {
-            self.i = i;
-            return None;
-        }
-        let start = i;
-        while i < b.len() && !is_split_space(b[i]) {
-            i += 1;
-        }
-        self.i = i;
-        Some(&b[start..i])
-    }
-}
-
-// Byte classes for `shape_ascii`: the low four bits index `COUNT_LANES`.
+// Byte classes for `shape_mixed`.
 const ALPHA: u8 = 1;
 const DIGIT: u8 = 2;
 const QUOTE: u8 = 4;
@@ -933,21 +877,6 @@ const BYTE_CLASS: [u8; 256] = {
             0
         };
         i += 1;
-    }
-    t
-};
-
-/// Per class (`ALPHA`..`SPACE` bits), the increments of the letters, digits, quotes and
-/// spaces lanes.
-const COUNT_LANES: [u64; 16] = {
-    let mut t = [0u64; 16];
-    let mut k = 0;
-    while k < 16 {
-        t[k] = (k as u64 & 1)
-            | ((k as u64 >> 1 & 1) << 16)
-            | ((k as u64 >> 2 & 1) << 32)
-            | ((k as u64 >> 3 & 1) << 48);
-        k += 1;
     }
     t
 };
@@ -1328,23 +1257,6 @@ mod tests {
         ] {
             let m = ((1u128 << (8 * w.len())) - 1) & !0xff;
             assert!(!all_lower_ascii(load_le(w.as_bytes()) & m, m), "{w}");
-        }
-    }
-
-    #[test]
-    fn ascii_tokens_match_split_ascii_whitespace() {
-        for line in [
-            "",
-            "   ",
-            "a",
-            " two  words ",
-            "tab\tsep\x0bvt\x0cff\r\ncr",
-            "End.",
-            "\x0b",
-        ] {
-            let ours: Vec<&[u8]> = AsciiTokens::new(line.as_bytes()).collect();
-            let std: Vec<&[u8]> = line.split_ascii_whitespace().map(str::as_bytes).collect();
-            assert_eq!(ours, std, "{line:?}");
         }
     }
 
