@@ -240,7 +240,7 @@ impl Debris {
                 // Shape without a lower-case copy; the phrase scan needs one only when
                 // lower-casing changes more than ASCII case (see `shape::shape_mixed`).
                 let (mut sh, glued, invariant) =
-                    shape::shape_mixed(t, &self.lex, &mut scratch.lower);
+                    shape::shape_mixed(t, &self.lex, &mut scratch.lower, &mut scratch.seps);
                 let hits = if t.len() > phrases::FULL_SCAN_MAX_BYTES {
                     // No glue splitting on long lines: offsets are those of the lower-case form.
                     if invariant {
@@ -621,23 +621,44 @@ fn collapse_repeated_headline(raw: &[&str], lines: &mut [Line]) {
     }
 }
 
-/// An ASCII line's bytes without whitespace, lower-cased (what `eq_fold` compares).
-fn folded_ascii(s: &str) -> impl Iterator<Item = u8> + '_ {
-    s.bytes()
-        .filter(|c| !(c.is_ascii_whitespace() || *c == 0x0b))
-        .map(|c| c.to_ascii_lowercase())
-}
-
+/// `a` and `b` are equal ignoring whitespace and case (compared lower-cased, character by
+/// character). Their ASCII parts are compared byte by byte; at the first non-ASCII byte the
+/// rest is compared with the full lower-case mapping (most lines differ long before).
 fn eq_fold(a: &str, b: &str) -> bool {
-    if a.is_ascii() && b.is_ascii() {
-        return folded_ascii(a).eq(folded_ascii(b));
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    // ASCII whitespace as `char::is_whitespace` sees it (tab to carriage return, space).
+    let space = |c: u8| c == b' ' || (b'\t'..=b'\r').contains(&c);
+    loop {
+        while i < x.len() && space(x[i]) {
+            i += 1;
+        }
+        while j < y.len() && space(y[j]) {
+            j += 1;
+        }
+        match (x.get(i), y.get(j)) {
+            (None, None) => return true,
+            (Some(&c), Some(&d)) if c.is_ascii() && d.is_ascii() => {
+                if !c.eq_ignore_ascii_case(&d) {
+                    return false;
+                }
+                i += 1;
+                j += 1;
+            }
+            // A non-ASCII character, or the end of one side only: the general comparison.
+            _ => break,
+        }
     }
-    a.split_whitespace()
-        .flat_map(str::chars)
+    // Both positions follow ASCII bytes: character boundaries.
+    let (Some(a), Some(b)) = (a.get(i..), b.get(j..)) else {
+        return false;
+    };
+    a.chars()
+        .filter(|c| !c.is_whitespace())
         .flat_map(char::to_lowercase)
         .eq(b
-            .split_whitespace()
-            .flat_map(str::chars)
+            .chars()
+            .filter(|c| !c.is_whitespace())
             .flat_map(char::to_lowercase))
 }
 
@@ -1025,7 +1046,7 @@ fn is_headline(lines: &[Line], i: usize, first_good: Option<usize>) -> bool {
 
 /// Joins kept lines, collapsing the runs of blank lines that removed lines leave behind.
 fn tidy_blank_lines(lines: &[std::borrow::Cow<'_, str>]) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 2).sum());
     let mut blank_run = 0;
     for line in lines {
         if line.trim().is_empty() {

@@ -274,12 +274,13 @@ pub fn lower_split_into(line: &str, out: &mut String) -> bool {
     out.clear();
     let mut glued = false;
     if line.is_ascii() {
+        // Copied in runs between the glue points, then lower-cased in place (the inserted
+        // spaces are unaffected).
         let b = line.as_bytes();
-        // Most lines have no glue: then a bulk copy and lower-casing does.
-        let mut lower_run = 0usize;
-        let mut any_glue = false;
-        for w in b.windows(2) {
-            let (p, c) = (w[0], w[1]);
+        out.reserve(line.len() + 8);
+        let (mut lower_run, mut start) = (0usize, 0usize);
+        for i in 1..b.len() {
+            let (p, c) = (b[i - 1], b[i]);
             lower_run = if p.is_ascii_lowercase() {
                 lower_run + 1
             } else {
@@ -288,33 +289,14 @@ pub fn lower_split_into(line: &str, out: &mut String) -> bool {
             if (p.is_ascii_lowercase() && c.is_ascii_uppercase() && lower_run >= 2)
                 || (p.is_ascii_digit() && c.is_ascii_lowercase())
             {
-                any_glue = true;
-                break;
-            }
-        }
-        if !any_glue {
-            out.push_str(line);
-            out.make_ascii_lowercase();
-            return false;
-        }
-        let mut lower_run = 0usize;
-        let mut p = 0u8;
-        for (i, &c) in b.iter().enumerate() {
-            if i > 0
-                && ((p.is_ascii_lowercase() && c.is_ascii_uppercase() && lower_run >= 2)
-                    || (p.is_ascii_digit() && c.is_ascii_lowercase()))
-            {
+                out.push_str(&line[start..i]);
                 out.push(' ');
+                start = i;
                 glued = true;
             }
-            lower_run = if c.is_ascii_lowercase() {
-                lower_run + 1
-            } else {
-                0
-            };
-            out.push(c.to_ascii_lowercase() as char);
-            p = c;
         }
+        out.push_str(&line[start..]);
+        out.make_ascii_lowercase();
         return glued;
     }
     let mut prev: Option<char> = None;
@@ -681,27 +663,53 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
 /// same text. Same `Shape` as [`shape`] with the line's lower-case form, except `glued`, left
 /// false as [`shape`] leaves it (most non-ASCII news lines are ASCII but for a few quotes or
 /// accented letters, and their lower-casing dominated profiles).
-pub fn shape_mixed(line: &str, lex: &Lexicon, buf: &mut String) -> (Shape, bool, bool) {
+pub fn shape_mixed(
+    line: &str,
+    lex: &Lexicon,
+    buf: &mut String,
+    seps: &mut Vec<u64>,
+) -> (Shape, bool, bool) {
     let mut pass = TokenPass::new(lex);
     let s = &mut pass.s;
+    let b = line.as_bytes();
     let mut cjk = 0u32;
-    let mut glued = false;
+    let mut glue = swar::Glue::default();
     let mut invariant = true;
-    // The glue test of `lower_split_into`, from the previous character's class.
-    let (mut p_lower, mut p_digit) = (false, false);
-    let mut lower_run = 0usize;
-    for c in line.chars() {
+    // Separators of `split_whitespace`, as a bit map.
+    swar::clear_bits(seps, b.len());
+    let mut i = 0;
+    while i < b.len() {
+        // Most of a mixed line is ASCII (a few quotes, accents or currency signs): eight ASCII
+        // bytes at a time, other characters one at a time.
+        if let Some(w) = b.get(i..i + 8).map(swar::load8) {
+            if !swar::has_high(w) {
+                let k = swar::Classes::of(w);
+                s.letters += swar::count(k.lower | k.upper);
+                s.digits += swar::count(k.digit);
+                s.has_quote |= k.quote != 0;
+                s.visible += 8 - swar::count(k.space);
+                glue.word(&k);
+                swar::or_bits(seps, i, u64::from(swar::to_bits(k.space)));
+                i += 8;
+                continue;
+            }
+        }
+        let Some(c) = line.get(i..).and_then(|r| r.chars().next()) else {
+            break;
+        };
+        if c.is_whitespace() {
+            swar::or_bits(seps, i, (1 << c.len_utf8()) - 1);
+        }
         if c.is_ascii() {
             let k = BYTE_CLASS[c as usize];
             s.letters += u32::from(k & ALPHA != 0);
             s.digits += u32::from(k & DIGIT != 0);
             s.has_quote |= k & QUOTE != 0;
             s.visible += u32::from(k & SPACE == 0);
-            let (lower, upper) = (k & LOWER != 0, k & UPPER != 0);
             // An ASCII letter that is not upper case is lower case.
-            glued |= (p_lower && upper && lower_run >= 2) || (p_digit && lower);
-            lower_run = if lower { lower_run + 1 } else { 0 };
-            (p_lower, p_digit) = (lower, k & DIGIT != 0);
+            let (lower, upper) = (k & LOWER != 0, k & UPPER != 0);
+            glue.char(lower, upper, k & DIGIT != 0, lower);
+            i += 1;
             continue;
         }
         invariant &= lower_invariant(c);
@@ -721,14 +729,17 @@ pub fn shape_mixed(line: &str, lex: &Lexicon, buf: &mut String) -> (Shape, bool,
             s.visible += 1;
         }
         let (lower, upper) = (chars::is_lowercase(c), chars::is_uppercase(c));
-        glued |=
-            (p_lower && upper && lower_run >= 2) || (p_digit && chars::is_alphabetic(c) && !upper);
-        lower_run = if lower { lower_run + 1 } else { 0 };
-        (p_lower, p_digit) = (lower, false);
+        glue.char(lower, upper, false, chars::is_alphabetic(c) && !upper);
+        i += c.len_utf8();
     }
+    swar::seal(seps, b.len());
     // Lower-casing maps whitespace to itself and nothing else to whitespace, character by
     // character (`lower_into`): each token's lower-case form is the lower-cased token.
-    for tok in line.split_whitespace() {
+    for (start, end) in swar::BitTokens::new(seps) {
+        // Separators are whole characters: tokens are too.
+        let Some(tok) = line.get(start..end) else {
+            continue;
+        };
         if tok.is_ascii() && pass.simple_word(tok.as_bytes()) {
             continue;
         }
@@ -738,12 +749,11 @@ pub fn shape_mixed(line: &str, lex: &Lexicon, buf: &mut String) -> (Shape, bool,
     // Only 'C' and 'c' lower-case to 'c', and the one multi-character lower case ('İ' →
     // "i̇") leaves a combining dot after its 'i': the lower-case form holds "(c) " or starts
     // with "copyright" exactly when the line does ignoring ASCII case.
-    let b = line.as_bytes();
     let copyright =
         contains_ci(b, b"(c) ") || (b.len() >= 9 && b[..9].eq_ignore_ascii_case(b"copyright"));
     let mut s = pass.finish(line, copyright, cjk);
     s.inner_sentences = inner_sentences(b);
-    (s, glued, invariant)
+    (s, glue.glued, invariant)
 }
 
 /// `c` is its own lower-case form.
@@ -1210,7 +1220,7 @@ mod tests {
         for l in lines.iter().filter(|l| !l.is_empty() && !l.is_ascii()) {
             lower_into(l, &mut lower);
             let old = shape(l, &lower, &lex);
-            let (new, glued, invariant) = shape_mixed(l, &lex, &mut buf);
+            let (new, glued, invariant) = shape_mixed(l, &lex, &mut buf, &mut Vec::new());
             assert_eq!(format!("{new:?}"), format!("{old:?}"), "{l}");
             assert_eq!(glued, lower_split_into(l, &mut split), "{l}");
             assert_eq!(

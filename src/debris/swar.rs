@@ -129,6 +129,73 @@ pub fn ascii_counts(b: &[u8], seps: &mut Vec<u64>) -> AsciiCounts {
     out
 }
 
+/// Clears a separator bit map for a line of `len` bytes (see [`or_bits`], [`seal`]).
+pub fn clear_bits(seps: &mut Vec<u64>, len: usize) {
+    seps.clear();
+    seps.resize(len / 64 + 2, 0);
+}
+
+/// Sets bits `at..` of a bit map from the low bits of `bits` (at most 8 of them).
+#[inline]
+pub fn or_bits(seps: &mut [u64], at: usize, bits: u64) {
+    let (i, k) = (at / 64, at % 64);
+    if let Some(x) = seps.get_mut(i) {
+        *x |= bits << k;
+    }
+    if k > 56 {
+        if let Some(x) = seps.get_mut(i + 1) {
+            *x |= bits >> (64 - k);
+        }
+    }
+}
+
+/// Marks every position from `len` on as a separator, so that every token ends.
+pub fn seal(seps: &mut [u64], len: usize) {
+    let (i, k) = (len / 64, len % 64);
+    for (j, x) in seps.iter_mut().enumerate().skip(i) {
+        *x |= if j == i { u64::MAX << k } else { u64::MAX };
+    }
+}
+
+/// The glue test of `shape::lower_split_into` carried from character to character: two
+/// lower-case letters then an upper-case one, or a digit then a lower-case letter.
+#[derive(Default, Clone, Copy)]
+pub struct Glue {
+    /// The previous character is lower case, the one before it too, the previous one a digit.
+    pub lower1: bool,
+    pub lower2: bool,
+    pub digit1: bool,
+    pub glued: bool,
+}
+
+impl Glue {
+    /// Eight ASCII bytes at once.
+    #[inline]
+    pub fn word(&mut self, c: &Classes) {
+        let (l1, l2, d1) = (
+            u64::from(self.lower1),
+            u64::from(self.lower2),
+            u64::from(self.digit1),
+        );
+        let lower1 = c.lower << 8 | l1 << 7;
+        let lower2 = c.lower << 16 | l1 << 15 | l2 << 7;
+        let digit1 = c.digit << 8 | d1 << 7;
+        self.glued |= (lower2 & lower1 & c.upper) | (digit1 & c.lower) != 0;
+        self.lower1 = c.lower >> 63 != 0;
+        self.lower2 = c.lower >> 55 & 1 != 0;
+        self.digit1 = c.digit >> 63 != 0;
+    }
+
+    /// One character: `alpha_not_upper` is what follows a digit in "0shares".
+    #[inline]
+    pub fn char(&mut self, lower: bool, upper: bool, digit: bool, alpha_not_upper: bool) {
+        self.glued |= (self.lower1 && self.lower2 && upper) || (self.digit1 && alpha_not_upper);
+        self.lower2 = self.lower1;
+        self.lower1 = lower;
+        self.digit1 = digit;
+    }
+}
+
 /// The tokens of a line as byte ranges between separators of a bit map (see [`ascii_counts`]).
 pub struct BitTokens<'a> {
     seps: &'a [u64],
