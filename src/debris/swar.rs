@@ -69,14 +69,25 @@ pub struct Classes {
 impl Classes {
     #[inline]
     pub fn of(w: u64) -> Classes {
-        let space = in_range(w, b'\t', b'\r') | in_range(w, b' ', b' ');
+        // One range test for letters: setting bit 0x20 folds upper case onto lower case; a
+        // letter is upper case when its own 0x20 bit (moved to the high bit) is clear.
+        let alpha = in_range(w | ONES * 0x20, b'a', b'z');
+        let upper = alpha & !(w << 2);
+        let blank = in_range(w, b' ', b' ');
+        // Control characters are rare: the tab-to-carriage-return test only when present.
+        let (space, split) = if in_range(w, 1, 0x1f) == 0 {
+            (blank, blank)
+        } else {
+            let space = in_range(w, b'\t', b'\r') | blank;
+            (space, space & !in_range(w, 0x0b, 0x0b))
+        };
         Classes {
-            lower: in_range(w, b'a', b'z'),
-            upper: in_range(w, b'A', b'Z'),
+            lower: alpha & !upper,
+            upper,
             digit: in_range(w, b'0', b'9'),
             quote: in_range(w, b'"', b'"'),
             space,
-            split: space & !in_range(w, 0x0b, 0x0b),
+            split,
         }
     }
 }
@@ -86,6 +97,7 @@ impl Classes {
 pub struct AsciiCounts {
     pub letters: u32,
     pub digits: u32,
+    /// Quotes in any one word position: non-zero exactly when the line has a quote.
     pub quotes: u32,
     pub spaces: u32,
     /// Two lower-case letters then an upper-case one ("newsWorld"), or a digit then a
@@ -99,33 +111,45 @@ pub fn ascii_counts(b: &[u8], seps: &mut Vec<u64>) -> AsciiCounts {
     let mut out = AsciiCounts::default();
     seps.clear();
     let (mut prev_lower, mut prev_digit) = (0u64, 0u64);
-    let mut glue = 0u64;
-    for block in b.chunks(64) {
-        let mut bits = 0u64;
-        for (k, word) in block.chunks(8).enumerate() {
-            let c = Classes::of(load8(word));
-            out.letters += count(c.lower | c.upper);
+    let (mut glue, mut quote) = (0u64, 0u64);
+    let mut word = |w: u64| -> u8 {
+        let c = Classes::of(w);
+        out.letters += count(c.lower | c.upper);
+        out.spaces += count(c.space);
+        if c.digit != 0 {
             out.digits += count(c.digit);
-            out.quotes += count(c.quote);
-            out.spaces += count(c.space);
-            // The classes of the one and two bytes before each byte (from the previous word
-            // across the boundary).
-            let lower1 = c.lower << 8 | prev_lower >> 56;
-            let lower2 = c.lower << 16 | prev_lower >> 48;
-            let digit1 = c.digit << 8 | prev_digit >> 56;
-            glue |= (lower2 & lower1 & c.upper) | (digit1 & c.lower);
-            (prev_lower, prev_digit) = (c.lower, c.digit);
-            bits |= u64::from(to_bits(c.split)) << (8 * k);
         }
-        // Past the end of the line counts as a separator.
-        if block.len() < 64 {
-            bits |= u64::MAX << block.len();
+        quote |= c.quote;
+        // The classes of the one and two bytes before each byte (from the previous word
+        // across the boundary).
+        let lower1 = c.lower << 8 | prev_lower >> 56;
+        let lower2 = c.lower << 16 | prev_lower >> 48;
+        let digit1 = c.digit << 8 | prev_digit >> 56;
+        glue |= (lower2 & lower1 & c.upper) | (digit1 & c.lower);
+        (prev_lower, prev_digit) = (c.lower, c.digit);
+        to_bits(c.split)
+    };
+    let mut blocks = b.chunks_exact(64);
+    for block in blocks.by_ref() {
+        let mut bits = 0u64;
+        for (k, w) in block.chunks_exact(8).enumerate() {
+            bits |= u64::from(word(load8(w))) << (8 * k);
         }
         seps.push(bits);
+    }
+    let rest = blocks.remainder();
+    if !rest.is_empty() {
+        let mut bits = 0u64;
+        for (k, w) in rest.chunks(8).enumerate() {
+            bits |= u64::from(word(load8(w))) << (8 * k);
+        }
+        // Past the end of the line counts as a separator.
+        seps.push(bits | u64::MAX << rest.len());
     }
     // A sentinel word of separators, for lines whose length is a multiple of 64.
     seps.push(u64::MAX);
     out.glue = glue != 0;
+    out.quotes = count(quote);
     out
 }
 
@@ -314,7 +338,7 @@ mod tests {
             let want = AsciiCounts {
                 letters: b.iter().filter(|c| c.is_ascii_alphabetic()).count() as u32,
                 digits: b.iter().filter(|c| c.is_ascii_digit()).count() as u32,
-                quotes: b.iter().filter(|&&c| c == b'"').count() as u32,
+                quotes: u32::from(b.contains(&b'"')),
                 spaces: b.iter().filter(|&&c| (c as char).is_whitespace()).count() as u32,
                 glue,
             };
