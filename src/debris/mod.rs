@@ -172,6 +172,8 @@ enum Class {
 
 #[derive(Debug, Clone, Copy)]
 struct Line {
+    /// The trimmed line is ASCII (its characters are its bytes).
+    ascii: bool,
     class: Class,
     reason: Option<&'static str>,
     shape: Shape,
@@ -216,6 +218,7 @@ impl Debris {
             let t = r.trim();
             if t.is_empty() {
                 lines.push(Line {
+                    ascii: true,
                     class: Class::Blank,
                     reason: None,
                     shape: Shape::default(),
@@ -223,7 +226,8 @@ impl Debris {
                 });
                 continue;
             }
-            let (sh, hits) = if t.is_ascii() {
+            let ascii = t.is_ascii();
+            let (sh, hits) = if ascii {
                 // ASCII (most news text): no lower-case copy of the line. The phrase automata
                 // ignore ASCII case; only a line with glued words is scanned in its split form.
                 let sh = shape::shape_ascii(t, &self.lex, &mut scratch.lower, &mut scratch.seps);
@@ -266,6 +270,7 @@ impl Debris {
             words_total += sh.words;
             let reason = self.line_reason(t, &sh, &hits, site, stats, &mut scratch);
             lines.push(Line {
+                ascii,
                 class: if reason.is_some() {
                     Class::Bad
                 } else {
@@ -441,7 +446,12 @@ impl Debris {
         for (i, (r, l)) in raw.iter().zip(lines).enumerate() {
             let r = r.strip_suffix('\r').unwrap_or(r);
             let trimmed = r.trim();
-            let chars = trimmed.chars().count();
+            // (`trimmed` is the line `strip` classified: `\r` is whitespace to `trim`.)
+            let chars = if l.ascii {
+                trimmed.len()
+            } else {
+                trimmed.chars().count()
+            };
             out.total_chars += chars;
             if l.class == Class::Blank {
                 kept.push(r.into());

@@ -403,7 +403,7 @@ impl TokenPass<'_> {
             s.capitalised += 1;
         }
         s.more_link |= tok == "MORE";
-        if ltok.contains("http")
+        if contains_http(ltok.as_bytes())
             || ltok.starts_with("www.")
             || (ltok.contains('@') && ltok.contains('.'))
         {
@@ -847,11 +847,19 @@ const REST_MASK: [u128; MAX_WORD + 1] = {
 };
 
 /// Every byte of `w` under `mask` (whole bytes of 0xff) is an ASCII lower-case letter (bytes
-/// outside `mask` must be zero).
+/// outside `mask` must be zero). Checked in 64-bit halves, the upper one only for words of
+/// more than eight bytes (the byte tests never carry across bytes, so halves are independent).
 #[inline]
 fn all_lower_ascii(w: u128, mask: u128) -> bool {
-    const ONES: u128 = u128::MAX / 255;
-    const HIGH: u128 = ONES * 0x80;
+    let hi_mask = (mask >> 64) as u64;
+    all_lower_ascii64(w as u64, mask as u64)
+        && (hi_mask == 0 || all_lower_ascii64((w >> 64) as u64, hi_mask))
+}
+
+#[inline]
+fn all_lower_ascii64(w: u64, mask: u64) -> bool {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES * 0x80;
     // Below 0x80, adding 0x1f (0x05) sets a byte's high bit exactly when it is at least b'a'
     // (above b'z'), without carrying into the next byte.
     w & HIGH == 0
@@ -891,6 +899,13 @@ const BYTE_CLASS: [u8; 256] = {
     }
     t
 };
+
+/// `b` contains "http" (a plain window search: tokens are short, and `str::contains` set up a
+/// substring searcher for each).
+#[inline]
+fn contains_http(b: &[u8]) -> bool {
+    b.windows(4).any(|w| w == b"http")
+}
 
 /// `hay` contains `needle` (lower-case ASCII) ignoring ASCII case.
 fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
