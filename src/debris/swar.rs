@@ -71,7 +71,7 @@ impl Classes {
     pub fn of(w: u64) -> Classes {
         // One range test for letters: setting bit 0x20 folds upper case onto lower case; a
         // letter is upper case when its own 0x20 bit (moved to the high bit) is clear.
-        let alpha = in_range(w | ONES * 0x20, b'a', b'z');
+        let alpha = in_range(w | (ONES * 0x20), b'a', b'z');
         let upper = alpha & !(w << 2);
         let blank = in_range(w, b' ', b' ');
         // Control characters are rare: the tab-to-carriage-return test only when present.
