@@ -95,7 +95,8 @@ impl Lexicon {
         if w.is_empty() || w.len() > MAX_WORD {
             return 0;
         }
-        self.flags_key(pack(w))
+        // `pack` with word loads (no `memcpy` call).
+        self.flags_key(load_le(w))
     }
 
     /// Flags of a word already packed (see `pack`).
@@ -572,6 +573,14 @@ fn ends_lower(tail: &str, x: &str) -> bool {
     if !last.to_lowercase().eq(std::iter::once(want)) {
         return false;
     }
+    // ...and the character before it to a form ending in the one before that in `x` ("s"
+    // ends many lines; "ás" few).
+    if let Some(want2) = x.chars().rev().nth(1) {
+        let before = tail.chars().rev().nth(1);
+        if !before.is_some_and(|c| c.to_lowercase().last() == Some(want2)) {
+            return false;
+        }
+    }
     let n = x.chars().count();
     let mut rev = tail.chars().rev().take(n).collect::<Vec<_>>();
     if rev.len() < n {
@@ -782,7 +791,7 @@ pub fn shape_ascii(line: &str, lex: &Lexicon, buf: &mut String, seps: &mut Vec<u
     let counts = swar::ascii_counts(b, seps);
     s.letters = counts.letters;
     s.digits = counts.digits;
-    s.has_quote = counts.quotes > 0;
+    s.has_quote = counts.quote;
     s.visible = b.len() as u32 - counts.spaces;
     for (start, end) in swar::BitTokens::new(seps) {
         let tok = &b[start..end];

@@ -97,8 +97,8 @@ impl Classes {
 pub struct AsciiCounts {
     pub letters: u32,
     pub digits: u32,
-    /// Quotes in any one word position: non-zero exactly when the line has a quote.
-    pub quotes: u32,
+    /// The line holds a straight double quote.
+    pub quote: bool,
     pub spaces: u32,
     /// Two lower-case letters then an upper-case one ("newsWorld"), or a digit then a
     /// lower-case letter ("0shares"): the glue `shape::lower_split_into` splits.
@@ -149,7 +149,7 @@ pub fn ascii_counts(b: &[u8], seps: &mut Vec<u64>) -> AsciiCounts {
     // A sentinel word of separators, for lines whose length is a multiple of 64.
     seps.push(u64::MAX);
     out.glue = glue != 0;
-    out.quotes = count(quote);
+    out.quote = quote != 0;
     out
 }
 
@@ -338,7 +338,7 @@ mod tests {
             let want = AsciiCounts {
                 letters: b.iter().filter(|c| c.is_ascii_alphabetic()).count() as u32,
                 digits: b.iter().filter(|c| c.is_ascii_digit()).count() as u32,
-                quotes: u32::from(b.contains(&b'"')),
+                quote: b.contains(&b'"'),
                 spaces: b.iter().filter(|&&c| (c as char).is_whitespace()).count() as u32,
                 glue,
             };
