@@ -2,6 +2,7 @@
 //! computed in one pass without allocating.
 
 use super::lang::LISTS;
+use super::swar;
 
 const WORDS: &str = include_str!("words.txt");
 const DATE: u16 = 1 << 8;
@@ -94,7 +95,8 @@ impl Lexicon {
         if w.is_empty() || w.len() > MAX_WORD {
             return 0;
         }
-        self.flags_key(pack(w))
+        // `pack` with word loads (no `memcpy` call).
+        self.flags_key(load_le(w))
     }
 
     /// Flags of a word already packed (see `pack`).
@@ -273,12 +275,13 @@ pub fn lower_split_into(line: &str, out: &mut String) -> bool {
     out.clear();
     let mut glued = false;
     if line.is_ascii() {
+        // Copied in runs between the glue points, then lower-cased in place (the inserted
+        // spaces are unaffected).
         let b = line.as_bytes();
-        // Most lines have no glue: then a bulk copy and lower-casing does.
-        let mut lower_run = 0usize;
-        let mut any_glue = false;
-        for w in b.windows(2) {
-            let (p, c) = (w[0], w[1]);
+        out.reserve(line.len() + 8);
+        let (mut lower_run, mut start) = (0usize, 0usize);
+        for i in 1..b.len() {
+            let (p, c) = (b[i - 1], b[i]);
             lower_run = if p.is_ascii_lowercase() {
                 lower_run + 1
             } else {
@@ -287,33 +290,14 @@ pub fn lower_split_into(line: &str, out: &mut String) -> bool {
             if (p.is_ascii_lowercase() && c.is_ascii_uppercase() && lower_run >= 2)
                 || (p.is_ascii_digit() && c.is_ascii_lowercase())
             {
-                any_glue = true;
-                break;
-            }
-        }
-        if !any_glue {
-            out.push_str(line);
-            out.make_ascii_lowercase();
-            return false;
-        }
-        let mut lower_run = 0usize;
-        let mut p = 0u8;
-        for (i, &c) in b.iter().enumerate() {
-            if i > 0
-                && ((p.is_ascii_lowercase() && c.is_ascii_uppercase() && lower_run >= 2)
-                    || (p.is_ascii_digit() && c.is_ascii_lowercase()))
-            {
+                out.push_str(&line[start..i]);
                 out.push(' ');
+                start = i;
                 glued = true;
             }
-            lower_run = if c.is_ascii_lowercase() {
-                lower_run + 1
-            } else {
-                0
-            };
-            out.push(c.to_ascii_lowercase() as char);
-            p = c;
         }
+        out.push_str(&line[start..]);
+        out.make_ascii_lowercase();
         return glued;
     }
     let mut prev: Option<char> = None;
@@ -420,7 +404,7 @@ impl TokenPass<'_> {
             s.capitalised += 1;
         }
         s.more_link |= tok == "MORE";
-        if ltok.contains("http")
+        if contains_http(ltok.as_bytes())
             || ltok.starts_with("www.")
             || (ltok.contains('@') && ltok.contains('.'))
         {
@@ -482,8 +466,9 @@ impl TokenPass<'_> {
 
     /// An ASCII word of letters, maybe capitalised, maybe followed by one of `,.;:!?` (most
     /// tokens of prose), handled from its bytes exactly as [`Self::token`] would; false (and
-    /// nothing done) for any other token.
-    #[inline]
+    /// nothing done) for any other token. Inlined into the token loops: it runs for almost
+    /// every word of the corpus.
+    #[inline(always)]
     fn simple_word(&mut self, t: &[u8]) -> bool {
         let (n, punct) = match t.split_last() {
             Some((b',' | b'.' | b';' | b':' | b'!' | b'?', rest)) => (rest.len(), true),
@@ -588,6 +573,14 @@ fn ends_lower(tail: &str, x: &str) -> bool {
     if !last.to_lowercase().eq(std::iter::once(want)) {
         return false;
     }
+    // ...and the character before it to a form ending in the one before that in `x` ("s"
+    // ends many lines; "ás" few).
+    if let Some(want2) = x.chars().rev().nth(1) {
+        let before = tail.chars().rev().nth(1);
+        if !before.is_some_and(|c| c.to_lowercase().last() == Some(want2)) {
+            return false;
+        }
+    }
     let n = x.chars().count();
     let mut rev = tail.chars().rev().take(n).collect::<Vec<_>>();
     if rev.len() < n {
@@ -620,7 +613,7 @@ fn inner_sentences(b: &[u8]) -> u32 {
 /// [`lower_split_into`].)
 pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
     if line.is_ascii() && lower.len() == line.len() {
-        return shape_ascii(line, lex, &mut String::new());
+        return shape_ascii(line, lex, &mut String::new(), &mut Vec::new());
     }
     let mut pass = TokenPass::new(lex);
     let s = &mut pass.s;
@@ -680,27 +673,53 @@ pub fn shape(line: &str, lower: &str, lex: &Lexicon) -> Shape {
 /// same text. Same `Shape` as [`shape`] with the line's lower-case form, except `glued`, left
 /// false as [`shape`] leaves it (most non-ASCII news lines are ASCII but for a few quotes or
 /// accented letters, and their lower-casing dominated profiles).
-pub fn shape_mixed(line: &str, lex: &Lexicon, buf: &mut String) -> (Shape, bool, bool) {
+pub fn shape_mixed(
+    line: &str,
+    lex: &Lexicon,
+    buf: &mut String,
+    seps: &mut Vec<u64>,
+) -> (Shape, bool, bool) {
     let mut pass = TokenPass::new(lex);
     let s = &mut pass.s;
+    let b = line.as_bytes();
     let mut cjk = 0u32;
-    let mut glued = false;
+    let mut glue = swar::Glue::default();
     let mut invariant = true;
-    // The glue test of `lower_split_into`, from the previous character's class.
-    let (mut p_lower, mut p_digit) = (false, false);
-    let mut lower_run = 0usize;
-    for c in line.chars() {
+    // Separators of `split_whitespace`, as a bit map.
+    swar::clear_bits(seps, b.len());
+    let mut i = 0;
+    while i < b.len() {
+        // Most of a mixed line is ASCII (a few quotes, accents or currency signs): eight ASCII
+        // bytes at a time, other characters one at a time.
+        if let Some(w) = b.get(i..i + 8).map(swar::load8) {
+            if !swar::has_high(w) {
+                let k = swar::Classes::of(w);
+                s.letters += swar::count(k.lower | k.upper);
+                s.digits += swar::count(k.digit);
+                s.has_quote |= k.quote != 0;
+                s.visible += 8 - swar::count(k.space);
+                glue.word(&k);
+                swar::or_bits(seps, i, u64::from(swar::to_bits(k.space)));
+                i += 8;
+                continue;
+            }
+        }
+        let Some(c) = line.get(i..).and_then(|r| r.chars().next()) else {
+            break;
+        };
+        if c.is_whitespace() {
+            swar::or_bits(seps, i, (1 << c.len_utf8()) - 1);
+        }
         if c.is_ascii() {
             let k = BYTE_CLASS[c as usize];
             s.letters += u32::from(k & ALPHA != 0);
             s.digits += u32::from(k & DIGIT != 0);
             s.has_quote |= k & QUOTE != 0;
             s.visible += u32::from(k & SPACE == 0);
-            let (lower, upper) = (k & LOWER != 0, k & UPPER != 0);
             // An ASCII letter that is not upper case is lower case.
-            glued |= (p_lower && upper && lower_run >= 2) || (p_digit && lower);
-            lower_run = if lower { lower_run + 1 } else { 0 };
-            (p_lower, p_digit) = (lower, k & DIGIT != 0);
+            let (lower, upper) = (k & LOWER != 0, k & UPPER != 0);
+            glue.char(lower, upper, k & DIGIT != 0, lower);
+            i += 1;
             continue;
         }
         invariant &= lower_invariant(c);
@@ -720,14 +739,17 @@ pub fn shape_mixed(line: &str, lex: &Lexicon, buf: &mut String) -> (Shape, bool,
             s.visible += 1;
         }
         let (lower, upper) = (chars::is_lowercase(c), chars::is_uppercase(c));
-        glued |=
-            (p_lower && upper && lower_run >= 2) || (p_digit && chars::is_alphabetic(c) && !upper);
-        lower_run = if lower { lower_run + 1 } else { 0 };
-        (p_lower, p_digit) = (lower, false);
+        glue.char(lower, upper, false, chars::is_alphabetic(c) && !upper);
+        i += c.len_utf8();
     }
+    swar::seal(seps, b.len());
     // Lower-casing maps whitespace to itself and nothing else to whitespace, character by
     // character (`lower_into`): each token's lower-case form is the lower-cased token.
-    for tok in line.split_whitespace() {
+    for (start, end) in swar::BitTokens::new(seps) {
+        // Separators are whole characters: tokens are too.
+        let Some(tok) = line.get(start..end) else {
+            continue;
+        };
         if tok.is_ascii() && pass.simple_word(tok.as_bytes()) {
             continue;
         }
@@ -737,12 +759,11 @@ pub fn shape_mixed(line: &str, lex: &Lexicon, buf: &mut String) -> (Shape, bool,
     // Only 'C' and 'c' lower-case to 'c', and the one multi-character lower case ('İ' →
     // "i̇") leaves a combining dot after its 'i': the lower-case form holds "(c) " or starts
     // with "copyright" exactly when the line does ignoring ASCII case.
-    let b = line.as_bytes();
     let copyright =
         contains_ci(b, b"(c) ") || (b.len() >= 9 && b[..9].eq_ignore_ascii_case(b"copyright"));
     let mut s = pass.finish(line, copyright, cjk);
     s.inner_sentences = inner_sentences(b);
-    (s, glued, invariant)
+    (s, glue.glued, invariant)
 }
 
 /// `c` is its own lower-case form.
@@ -759,37 +780,21 @@ fn lower_invariant(c: char) -> bool {
 }
 
 /// [`shape`] of an ASCII line, without its lower-case form (tokens are lower-cased one at a
-/// time into `buf`, and only when they hold an upper-case letter).
-pub fn shape_ascii(line: &str, lex: &Lexicon, buf: &mut String) -> Shape {
+/// time into `buf`, and only when they hold an upper-case letter). `seps` is scratch space for
+/// the line's separator bit map.
+pub fn shape_ascii(line: &str, lex: &Lexicon, buf: &mut String, seps: &mut Vec<u64>) -> Shape {
     debug_assert!(line.is_ascii());
     let mut pass = TokenPass::new(lex);
     let s = &mut pass.s;
     let b = line.as_bytes();
-    let (mut letters, mut digits, mut spaces, mut quotes) = (0u32, 0u32, 0u32, 0u32);
-    let mut glue = false;
-    // Byte classes from a table; the counts are summed in 16-bit lanes of one u64 over chunks
-    // short enough not to overflow them.
-    let (mut c1, mut c2) = (0u8, 0u8); // classes of the two previous bytes
-    for chunk in b.chunks(u16::MAX as usize) {
-        let mut packed = 0u64;
-        for &c in chunk {
-            let k = BYTE_CLASS[c as usize];
-            packed += COUNT_LANES[(k & 0x0f) as usize];
-            // "newsWorld" (two lower-case letters, then upper case) or "0shares" (digit, then
-            // lower case): the glue `lower_split_into` splits.
-            glue |= (c2 & c1 & k >> 1 & LOWER) != 0 || (c1 & DIGIT != 0 && k & LOWER != 0);
-            (c2, c1) = (c1, k);
-        }
-        letters += (packed & 0xffff) as u32;
-        digits += (packed >> 16 & 0xffff) as u32;
-        quotes += (packed >> 32 & 0xffff) as u32;
-        spaces += (packed >> 48) as u32;
-    }
-    s.letters = letters;
-    s.digits = digits;
-    s.has_quote = quotes > 0;
-    s.visible = b.len() as u32 - spaces;
-    for tok in AsciiTokens::new(b) {
+    // Byte classes eight bytes at a time, and where the tokens are.
+    let counts = swar::ascii_counts(b, seps);
+    s.letters = counts.letters;
+    s.digits = counts.digits;
+    s.has_quote = counts.quote;
+    s.visible = b.len() as u32 - counts.spaces;
+    for (start, end) in swar::BitTokens::new(seps) {
+        let tok = &b[start..end];
         if pass.simple_word(tok) {
             continue;
         }
@@ -810,7 +815,7 @@ pub fn shape_ascii(line: &str, lex: &Lexicon, buf: &mut String) -> Shape {
         contains_ci(b, b"(c) ") || (b.len() >= 9 && b[..9].eq_ignore_ascii_case(b"copyright"));
     let mut s = pass.finish(line, copyright, 0);
     s.inner_sentences = inner_sentences(b);
-    s.glued = glue;
+    s.glued = counts.glue;
     s
 }
 
@@ -832,9 +837,9 @@ fn load_le(t: &[u8]) -> u128 {
         let hi = u64::from(u32_at(n - 4)) >> (8 * (8 - n));
         u128::from(u64::from(u32_at(0)) | hi << 32)
     } else {
-        t.iter()
-            .enumerate()
-            .fold(0, |k, (i, &c)| k | u128::from(c) << (8 * i))
+        // One to three bytes: first, middle and last (overlapping for short words).
+        let at = |i: usize| t.get(i).map_or(0, |&c| u128::from(c) << (8 * i));
+        at(0) | at(n / 2) | at(n.wrapping_sub(1))
     }
 }
 
@@ -851,11 +856,19 @@ const REST_MASK: [u128; MAX_WORD + 1] = {
 };
 
 /// Every byte of `w` under `mask` (whole bytes of 0xff) is an ASCII lower-case letter (bytes
-/// outside `mask` must be zero).
+/// outside `mask` must be zero). Checked in 64-bit halves, the upper one only for words of
+/// more than eight bytes (the byte tests never carry across bytes, so halves are independent).
 #[inline]
 fn all_lower_ascii(w: u128, mask: u128) -> bool {
-    const ONES: u128 = u128::MAX / 255;
-    const HIGH: u128 = ONES * 0x80;
+    let hi_mask = (mask >> 64) as u64;
+    all_lower_ascii64(w as u64, mask as u64)
+        && (hi_mask == 0 || all_lower_ascii64((w >> 64) as u64, hi_mask))
+}
+
+#[inline]
+fn all_lower_ascii64(w: u64, mask: u64) -> bool {
+    const ONES: u64 = u64::MAX / 255;
+    const HIGH: u64 = ONES * 0x80;
     // Below 0x80, adding 0x1f (0x05) sets a byte's high bit exactly when it is at least b'a'
     // (above b'z'), without carrying into the next byte.
     w & HIGH == 0
@@ -863,48 +876,7 @@ fn all_lower_ascii(w: u128, mask: u128) -> bool {
         && (w + ONES * 0x05) & HIGH & mask == 0
 }
 
-/// The tokens of `str::split_ascii_whitespace` (separators: space, tab, line feed, form feed,
-/// carriage return; not vertical tab), as byte slices, from a plain byte loop.
-struct AsciiTokens<'a> {
-    b: &'a [u8],
-    i: usize,
-}
-
-impl<'a> AsciiTokens<'a> {
-    fn new(b: &'a [u8]) -> Self {
-        AsciiTokens { b, i: 0 }
-    }
-}
-
-#[inline]
-fn is_split_space(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\n' | b'\x0c' | b'\r')
-}
-
-impl<'a> Iterator for AsciiTokens<'a> {
-    type Item = &'a [u8];
-
-    #[inline]
-    fn next(&mut self) -> Option<&'a [u8]> {
-        let b = self.b;
-        let mut i = self.i;
-        while i < b.len() && is_split_space(b[i]) {
-            i += 1;
-        }
-        if i == b.len() {
-            self.i = i;
-            return None;
-        }
-        let start = i;
-        while i < b.len() && !is_split_space(b[i]) {
-            i += 1;
-        }
-        self.i = i;
-        Some(&b[start..i])
-    }
-}
-
-// Byte classes for `shape_ascii`: the low four bits index `COUNT_LANES`.
+// Byte classes for `shape_mixed`.
 const ALPHA: u8 = 1;
 const DIGIT: u8 = 2;
 const QUOTE: u8 = 4;
@@ -937,20 +909,12 @@ const BYTE_CLASS: [u8; 256] = {
     t
 };
 
-/// Per class (`ALPHA`..`SPACE` bits), the increments of the letters, digits, quotes and
-/// spaces lanes.
-const COUNT_LANES: [u64; 16] = {
-    let mut t = [0u64; 16];
-    let mut k = 0;
-    while k < 16 {
-        t[k] = (k as u64 & 1)
-            | ((k as u64 >> 1 & 1) << 16)
-            | ((k as u64 >> 2 & 1) << 32)
-            | ((k as u64 >> 3 & 1) << 48);
-        k += 1;
-    }
-    t
-};
+/// `b` contains "http" (a plain window search: tokens are short, and `str::contains` set up a
+/// substring searcher for each).
+#[inline]
+fn contains_http(b: &[u8]) -> bool {
+    b.windows(4).any(|w| w == b"http")
+}
 
 /// `hay` contains `needle` (lower-case ASCII) ignoring ASCII case.
 fn contains_ci(hay: &[u8], needle: &[u8]) -> bool {
@@ -1281,7 +1245,7 @@ mod tests {
         for l in lines.iter().filter(|l| !l.is_empty() && !l.is_ascii()) {
             lower_into(l, &mut lower);
             let old = shape(l, &lower, &lex);
-            let (new, glued, invariant) = shape_mixed(l, &lex, &mut buf);
+            let (new, glued, invariant) = shape_mixed(l, &lex, &mut buf, &mut Vec::new());
             assert_eq!(format!("{new:?}"), format!("{old:?}"), "{l}");
             assert_eq!(glued, lower_split_into(l, &mut split), "{l}");
             assert_eq!(
@@ -1328,23 +1292,6 @@ mod tests {
         ] {
             let m = ((1u128 << (8 * w.len())) - 1) & !0xff;
             assert!(!all_lower_ascii(load_le(w.as_bytes()) & m, m), "{w}");
-        }
-    }
-
-    #[test]
-    fn ascii_tokens_match_split_ascii_whitespace() {
-        for line in [
-            "",
-            "   ",
-            "a",
-            " two  words ",
-            "tab\tsep\x0bvt\x0cff\r\ncr",
-            "End.",
-            "\x0b",
-        ] {
-            let ours: Vec<&[u8]> = AsciiTokens::new(line.as_bytes()).collect();
-            let std: Vec<&[u8]> = line.split_ascii_whitespace().map(str::as_bytes).collect();
-            assert_eq!(ours, std, "{line:?}");
         }
     }
 

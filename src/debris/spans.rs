@@ -8,8 +8,8 @@ use super::shape::chars;
 /// no space: the widget text is cut from the start of its sentence through the timestamp.
 pub fn glued_timestamp(line: &str) -> Option<(usize, usize)> {
     let b = line.as_bytes();
-    // Most lines hold no colon at all: jump to the first one (a memchr search).
-    let mut i = line.find(':')?;
+    // Most lines hold no colon at all: jump to the first one (a vector search).
+    let mut i = memchr::memchr(b':', b)?;
     while i < b.len() {
         if b[i] != b':' {
             i += 1;

@@ -200,7 +200,9 @@ fn normalize<'b>(line: &str, buf: &'b mut String) -> Option<&'b str> {
     }
     if line.is_ascii() {
         // Same result as the general loop below, byte by byte (`char::is_whitespace` on ASCII
-        // is tab to carriage return and space).
+        // is tab to carriage return and space), written into the buffer's bytes: each word is
+        // copied whole, then folded in place.
+        let mut out = std::mem::take(buf).into_bytes();
         let words = line
             .as_bytes()
             .split(|b| matches!(b, b' ' | b'\t'..=b'\r'))
@@ -208,21 +210,26 @@ fn normalize<'b>(line: &str, buf: &'b mut String) -> Option<&'b str> {
         for word in words {
             chars += word.len();
             if chars > MAX_LINE_CHARS {
+                *buf = String::from_utf8(out).unwrap_or_default();
                 return None;
             }
-            if !buf.is_empty() {
-                buf.push(' ');
+            if !out.is_empty() {
+                out.push(b' ');
             }
-            for &b in word {
+            let start = out.len();
+            out.extend_from_slice(word);
+            for b in &mut out[start..] {
                 if b.is_ascii_digit() {
-                    buf.push('0');
+                    *b = b'0';
                     alnum = true;
                 } else {
                     alnum |= b.is_ascii_alphabetic();
-                    buf.push(char::from(b.to_ascii_lowercase()));
+                    b.make_ascii_lowercase();
                 }
             }
         }
+        // ASCII in, ASCII out: the conversion cannot fail (and would only empty the buffer).
+        *buf = String::from_utf8(out).unwrap_or_default();
         return alnum.then_some(buf.as_str());
     }
     for word in line.split_whitespace() {
