@@ -30,6 +30,7 @@
 pub mod background;
 pub mod cluster;
 pub mod dates;
+pub mod event;
 pub mod terms;
 pub mod vector;
 
@@ -221,6 +222,7 @@ pub fn group(
         index_terms: INDEX_TERMS.min(opts.top_terms),
         min_shared_terms: opts.min_shared_terms.max(1),
         min_similarity: opts.min_similarity,
+        support_similarity: opts.support_similarity,
         min_shared_facts: opts.min_shared_facts,
         max_days_apart: opts.max_days_apart,
     };
@@ -228,12 +230,20 @@ pub fn group(
     let edges = cluster::verified_edges(&arena, &days, &rules, &mut counts);
     // Own-wording check: the pair must stay similar once the runs of words it shares are set
     // aside (templated reports of different events share their similarity through them).
+    // Event days: a pair whose texts name weekdays, none in common, is two events.
     let min_own = opts.min_similarity * OWN_WORDING_SHARE;
     let own: Vec<f64> = edges
         .par_iter()
         .map(|e| {
-            let a = terms::term_sequence(&cleaned_text(spill, clean_at(reps[e.a as usize]))?);
-            let b = terms::term_sequence(&cleaned_text(spill, clean_at(reps[e.b as usize]))?);
+            let text_a = cleaned_text(spill, clean_at(reps[e.a as usize]))?;
+            let text_b = cleaned_text(spill, clean_at(reps[e.b as usize]))?;
+            if opts.compare_weekdays
+                && event::weekdays_disagree(event::weekdays(&text_a), event::weekdays(&text_b))
+            {
+                return Ok(-1.0);
+            }
+            let a = terms::term_sequence(&text_a);
+            let b = terms::term_sequence(&text_b);
             let (ta, tb) = terms::outside_shared_wording(&a, &b);
             let va = vector::top_k(&vector::weigh(&ta, &df, weighting), opts.top_terms);
             let vb = vector::top_k(&vector::weigh(&tb, &df, weighting), opts.top_terms);
@@ -255,7 +265,7 @@ pub fn group(
     out.stats.candidate_pairs = counts.candidates;
     out.stats.verified_pairs = counts.verified;
     out.stats.skipped_keys = counts.skipped_keys;
-    let groups = cluster::cluster(arena.len(), &edges);
+    let groups = cluster::cluster(arena.len(), &edges, opts.min_similarity);
     let mut cos: HashMap<(u32, u32), f64> = HashMap::new();
     for e in &edges {
         cos.insert((e.a, e.b), e.overlap.cosine);
