@@ -7,6 +7,10 @@
 //! says nothing either way, and one shared weekday is enough to agree, so the rule only acts on
 //! an outright disagreement (and more text only makes it more cautious).
 //!
+//! A weekday next to a word that puts it in the future ("update coming Friday", "next Monday",
+//! "vendredi prochain") is a plan, not the day of the reported event, and is not counted: an
+//! article about Thursday's briefing that announces an update for Friday is not Friday's story.
+//!
 //! Weekday names are language data: the table covers English, German, French, Spanish,
 //! Italian, Portuguese, Dutch, Polish, Russian (nominative and accusative forms), Arabic, and,
 //! by substring, Chinese and Japanese. Turkish is left out (`pazar` also means "market").
@@ -102,6 +106,28 @@ const WEEKDAY_WORDS: &[(&str, u8)] = &[
     ("الأحد", 6),
 ];
 
+/// Words that, right before or after a weekday, put it in the future (the same languages).
+const FUTURE_MARKERS: &[&str] = &[
+    "next",
+    "coming",
+    "nächsten",
+    "kommenden",
+    "prochain",
+    "prochaine",
+    "próximo",
+    "próxima",
+    "prossimo",
+    "prossima",
+    "volgende",
+    "komende",
+    "przyszły",
+    "przyszłą",
+    "следующий",
+    "следующую",
+    "ближайший",
+    "ближайшую",
+];
+
 /// Weekday names in scripts written without spaces, found as substrings.
 const WEEKDAY_SUBSTRINGS: &[(&str, u8)] = &[
     ("星期一", 0),
@@ -128,16 +154,11 @@ const WEEKDAY_SUBSTRINGS: &[(&str, u8)] = &[
     ("日曜", 6),
 ];
 
-/// The weekdays `text` names, as a bit mask (bit 0 = Monday ... bit 6 = Sunday).
+/// The weekdays `text` names, as a bit mask (bit 0 = Monday ... bit 6 = Sunday), leaving out
+/// weekdays put in the future by a neighbouring word ([`FUTURE_MARKERS`]).
 pub fn weekdays(text: &str) -> u8 {
-    let mut mask = 0u8;
-    let mut word = String::new();
-    for token in text.split(|c: char| !(c.is_alphanumeric() || c == '-')) {
-        let token = token.trim_matches('-');
-        if token.len() < 5 {
-            continue;
-        }
-        word.clear();
+    let lower = |token: &str| -> String {
+        let mut word = String::with_capacity(token.len());
         for c in token.chars() {
             if c.is_ascii() {
                 word.push(c.to_ascii_lowercase());
@@ -145,8 +166,31 @@ pub fn weekdays(text: &str) -> u8 {
                 word.extend(c.to_lowercase());
             }
         }
+        word
+    };
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+        .map(|t| t.trim_matches('-'))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let is_future = |i: usize| {
+        let marker = |j: usize| {
+            words
+                .get(j)
+                .is_some_and(|w| w.len() >= 4 && FUTURE_MARKERS.contains(&lower(w).as_str()))
+        };
+        (i > 0 && marker(i - 1)) || marker(i + 1)
+    };
+    let mut mask = 0u8;
+    for (i, token) in words.iter().enumerate() {
+        if token.len() < 5 {
+            continue;
+        }
+        let word = lower(token);
         if let Some(&(_, d)) = WEEKDAY_WORDS.iter().find(|(w, _)| *w == word) {
-            mask |= 1 << d;
+            if !is_future(i) {
+                mask |= 1 << d;
+            }
         }
     }
     if text.chars().any(crate::normalize::is_spaceless_char) {
@@ -178,6 +222,15 @@ mod tests {
         assert_eq!(weekdays("小组星期四开会。"), 1 << 3);
         assert_eq!(weekdays("Mondays and Fridays"), 0);
         assert_eq!(weekdays("No day at all"), 0);
+    }
+
+    #[test]
+    fn weekdays_in_the_future_are_not_the_event_day() {
+        let a = weekdays("DeWine says update coming Friday. At his Thursday briefing he said");
+        assert_eq!(a, 1 << 3);
+        assert_eq!(weekdays("il reviendra vendredi prochain"), 0);
+        assert_eq!(weekdays("They meet next Monday and met on Tuesday"), 1 << 1);
+        assert!(weekdays_disagree(a, weekdays("DeWine said Friday")));
     }
 
     #[test]
