@@ -193,11 +193,6 @@ pub struct StoryOptions {
     pub min_similarity: f64,
     /// ...and it shares at least this many names or numbers.
     pub min_shared_facts: usize,
-    /// Pairs from this cosine up (below `min_similarity`) never start a group but count towards
-    /// the majority rule when a group grows: a third write-up clearly like one member and fairly
-    /// like the other joins (hysteresis). Set it to `min_similarity` or above to turn it off.
-    /// 0.30: on the SemEval dev pairs anything from 0.26 to 0.34 gives the same groups.
-    pub support_similarity: f64,
     /// A pair whose texts both name weekdays, none in common ("met Thursday" / "said
     /// Wednesday"), reports two events (weekday names of several languages, see
     /// `src/story/event.rs`).
@@ -227,7 +222,6 @@ impl Default for StoryOptions {
             min_shared_terms: 2,
             min_similarity: 0.38,
             min_shared_facts: 1,
-            support_similarity: 0.30,
             compare_weekdays: true,
             date_fields: vec!["published".into(), "date".into(), "meta.published".into()],
             max_days_apart: Some(14),

@@ -12,9 +12,7 @@
 //! * **Clustering** is average linkage on the verified graph with a majority rule: two groups
 //!   merge only when more than half of all cross pairs are verified edges. One article that
 //!   resembles two unrelated stories (two stories about the same agency) cannot join them, which
-//!   plain connected components would do. Merges start from pairs at `min_similarity`; the
-//!   majority counts pairs at the lower `support_similarity` too (hysteresis), so a third write-up
-//!   that is clearly like one member and fairly like the other still joins.
+//!   plain connected components would do.
 
 use super::terms::PreHashedMap;
 use super::vector::{overlap_normed, Overlap, TopTerms};
@@ -75,9 +73,6 @@ pub struct Rules {
     pub index_terms: usize,
     pub min_shared_terms: usize,
     pub min_similarity: f64,
-    /// Pairs from this cosine up (when below `min_similarity`) are verified too, but only count
-    /// towards the majority rule of a merge; they never start one.
-    pub support_similarity: f64,
     pub min_shared_facts: usize,
     /// Articles whose dates are both known and further apart than this many days are not
     /// the same story.
@@ -131,8 +126,7 @@ fn indexed_keys(
     out.sort_unstable();
 }
 
-/// Verified candidate pairs (a < b) from `min(min_similarity, support_similarity)` up; sorted by
-/// decreasing cosine.
+/// Verified candidate pairs (a < b); sorted by decreasing cosine.
 ///
 /// Candidates: every article is listed in an inverted index under its `indexed_keys` (terms in
 /// more than `max_postings` vectors are not keys: they are not distinctive here); a pair is a
@@ -186,7 +180,6 @@ pub fn verified_edges(
         s = e;
     }
     let min_shared = rules.min_shared_terms.max(1);
-    let min_cosine = rules.min_similarity.min(rules.support_similarity);
     let per_doc: Vec<(u64, Vec<Edge>)> = (0..arena.len())
         .into_par_iter()
         .map_init(
@@ -222,7 +215,7 @@ pub fn verified_edges(
                     candidates += 1;
                     let o =
                         overlap_normed((a, na), (arena.get(j as usize), arena.norm(j as usize)));
-                    if o.cosine >= min_cosine
+                    if o.cosine >= rules.min_similarity
                         && o.shared_facts >= rules.min_shared_facts
                         && !far_apart(i, j as usize)
                     {
@@ -258,10 +251,9 @@ pub fn verified_edges(
 const MAX_GROUP: usize = 5000;
 
 /// Average-linkage clustering with a majority rule over `edges` (sorted by decreasing
-/// similarity). Only edges with a cosine of at least `merge_from` start a merge; every edge
-/// counts towards the majority (more than half of all cross pairs). Returns the groups of two
-/// or more articles, each sorted, ordered by their first member.
-pub fn cluster(n: usize, edges: &[Edge], merge_from: f64) -> Vec<Vec<u32>> {
+/// similarity). Returns the groups of two or more articles, each sorted, ordered by their first
+/// member.
+pub fn cluster(n: usize, edges: &[Edge]) -> Vec<Vec<u32>> {
     let mut linked: Vec<u64> = edges
         .iter()
         .map(|e| (e.a as u64) << 32 | e.b as u64)
@@ -274,10 +266,6 @@ pub fn cluster(n: usize, edges: &[Edge], merge_from: f64) -> Vec<Vec<u32>> {
     let mut group_of: Vec<u32> = (0..n as u32).collect();
     let mut members: Vec<Vec<u32>> = (0..n as u32).map(|i| vec![i]).collect();
     for e in edges {
-        if e.overlap.cosine < merge_from {
-            // Sorted by decreasing cosine: only support edges follow.
-            break;
-        }
         let (ga, gb) = (group_of[e.a as usize], group_of[e.b as usize]);
         if ga == gb {
             continue;
@@ -341,7 +329,7 @@ mod tests {
             edge(1, 2, 0.5),
             edge(2, 3, 0.5),
         ];
-        let groups = cluster(5, &edges, 0.0);
+        let groups = cluster(5, &edges);
         assert!(groups.iter().all(|g| !(g.contains(&0) && g.contains(&4))));
         assert!(groups.contains(&vec![0, 1]) || groups.contains(&vec![0, 1, 2]));
     }
@@ -359,7 +347,7 @@ mod tests {
             edges.sort_by_key(|e| (e.a, e.b));
             edges.dedup_by_key(|e| (e.a, e.b));
             edges.sort_by(|x, y| y.overlap.cosine.total_cmp(&x.overlap.cosine).then((x.a, x.b).cmp(&(y.a, y.b))));
-            for g in cluster(30, &edges, 0.3) {
+            for g in cluster(30, &edges) {
                 let mut linked = 0;
                 for (i, &a) in g.iter().enumerate() {
                     for &b in &g[i + 1..] {
@@ -388,7 +376,6 @@ mod tests {
             index_terms: 12,
             min_shared_terms: 2,
             min_similarity: 0.5,
-            support_similarity: 0.5,
             min_shared_facts: 1,
             max_days_apart: Some(7),
         };
@@ -402,18 +389,6 @@ mod tests {
     }
 
     #[test]
-    fn a_support_pair_completes_a_majority_but_never_starts_a_merge() {
-        // 0-1 strong, 1-2 strong, 0-2 only at the support level: one group of three.
-        let edges = vec![edge(0, 1, 0.6), edge(1, 2, 0.5), edge(0, 2, 0.32)];
-        assert_eq!(cluster(3, &edges, 0.38), vec![vec![0, 1, 2]]);
-        // Without the support pair, 2 cannot join (one link of two).
-        let strong = vec![edge(0, 1, 0.6), edge(1, 2, 0.5)];
-        assert_eq!(cluster(3, &strong, 0.38), vec![vec![0, 1]]);
-        // A support pair alone forms nothing.
-        assert!(cluster(3, &[edge(0, 2, 0.32)], 0.38).is_empty());
-    }
-
-    #[test]
     fn a_clique_forms_one_group() {
         let mut edges = Vec::new();
         for a in 0..5 {
@@ -421,6 +396,6 @@ mod tests {
                 edges.push(edge(a, b, 0.5));
             }
         }
-        assert_eq!(cluster(6, &edges, 0.5), vec![vec![0, 1, 2, 3, 4]]);
+        assert_eq!(cluster(6, &edges), vec![vec![0, 1, 2, 3, 4]]);
     }
 }

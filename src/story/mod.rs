@@ -222,7 +222,6 @@ pub fn group(
         index_terms: INDEX_TERMS.min(opts.top_terms),
         min_shared_terms: opts.min_shared_terms.max(1),
         min_similarity: opts.min_similarity,
-        support_similarity: opts.support_similarity,
         min_shared_facts: opts.min_shared_facts,
         max_days_apart: opts.max_days_apart,
     };
@@ -265,7 +264,7 @@ pub fn group(
     out.stats.candidate_pairs = counts.candidates;
     out.stats.verified_pairs = counts.verified;
     out.stats.skipped_keys = counts.skipped_keys;
-    let groups = cluster::cluster(arena.len(), &edges, opts.min_similarity);
+    let groups = cluster::cluster(arena.len(), &edges);
     let mut cos: HashMap<(u32, u32), f64> = HashMap::new();
     for e in &edges {
         cos.insert((e.a, e.b), e.overlap.cosine);
