@@ -182,7 +182,8 @@ pub struct StoryOptions {
     pub top_terms: usize,
     /// Weight multiplier of names (capitalised inside a sentence).
     pub name_boost: f32,
-    /// Weight multiplier of numbers and dates.
+    /// Weight multiplier of numbers and dates (not of years such as 2020: every article of a
+    /// period has one; they still count as shared facts).
     pub number_boost: f32,
     /// Terms among the heaviest (indexed) terms of more articles than this are not used to find
     /// candidates.
