@@ -17,6 +17,8 @@
 //!    keep [`OWN_WORDING_SHARE`] × `min_similarity` once the runs of words both texts share are
 //!    set aside, so templated reports of different events (one league's match reports) and
 //!    pages alike only through boilerplate do not count as one story.
+//! 6. **Event days** ([`event`]): a verified pair whose texts both name weekdays, none in
+//!    common (future ones like "coming Friday" left out), reports two events and is dropped.
 //!
 //! Cost: each text is read and tokenized once for document frequencies; its term lists are kept
 //! (up to `TERM_CACHE_BYTES`) to build the vectors, so the second tokenization only happens
