@@ -182,7 +182,8 @@ pub struct StoryOptions {
     pub top_terms: usize,
     /// Weight multiplier of names (capitalised inside a sentence).
     pub name_boost: f32,
-    /// Weight multiplier of numbers and dates.
+    /// Weight multiplier of numbers and dates (not of years such as 2020: every article of a
+    /// period has one; they still count as shared facts).
     pub number_boost: f32,
     /// Terms among the heaviest (indexed) terms of more articles than this are not used to find
     /// candidates.
@@ -193,6 +194,10 @@ pub struct StoryOptions {
     pub min_similarity: f64,
     /// ...and it shares at least this many names or numbers.
     pub min_shared_facts: usize,
+    /// A pair whose texts both name weekdays, none in common ("met Thursday" / "said
+    /// Wednesday"), reports two events (weekday names of several languages, see
+    /// `src/story/event.rs`).
+    pub compare_weekdays: bool,
     /// Record fields (dotted paths) holding an ISO 8601 publication date, tried in order.
     pub date_fields: Vec<String>,
     /// Articles with known dates further apart than this many days are never the same story
@@ -218,6 +223,7 @@ impl Default for StoryOptions {
             min_shared_terms: 2,
             min_similarity: 0.38,
             min_shared_facts: 1,
+            compare_weekdays: true,
             date_fields: vec!["published".into(), "date".into(), "meta.published".into()],
             max_days_apart: Some(14),
             df_table_terms: 4 << 20,

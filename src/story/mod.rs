@@ -17,6 +17,8 @@
 //!    keep [`OWN_WORDING_SHARE`] × `min_similarity` once the runs of words both texts share are
 //!    set aside, so templated reports of different events (one league's match reports) and
 //!    pages alike only through boilerplate do not count as one story.
+//! 6. **Event days** ([`event`]): a verified pair whose texts both name weekdays, none in
+//!    common (future ones like "coming Friday" left out), reports two events and is dropped.
 //!
 //! Cost: each text is read and tokenized once for document frequencies; its term lists are kept
 //! (up to `TERM_CACHE_BYTES`) to build the vectors, so the second tokenization only happens
@@ -30,6 +32,7 @@
 pub mod background;
 pub mod cluster;
 pub mod dates;
+pub mod event;
 pub mod terms;
 pub mod vector;
 
@@ -228,12 +231,20 @@ pub fn group(
     let edges = cluster::verified_edges(&arena, &days, &rules, &mut counts);
     // Own-wording check: the pair must stay similar once the runs of words it shares are set
     // aside (templated reports of different events share their similarity through them).
+    // Event days: a pair whose texts name weekdays, none in common, is two events.
     let min_own = opts.min_similarity * OWN_WORDING_SHARE;
     let own: Vec<f64> = edges
         .par_iter()
         .map(|e| {
-            let a = terms::term_sequence(&cleaned_text(spill, clean_at(reps[e.a as usize]))?);
-            let b = terms::term_sequence(&cleaned_text(spill, clean_at(reps[e.b as usize]))?);
+            let text_a = cleaned_text(spill, clean_at(reps[e.a as usize]))?;
+            let text_b = cleaned_text(spill, clean_at(reps[e.b as usize]))?;
+            if opts.compare_weekdays
+                && event::weekdays_disagree(event::weekdays(&text_a), event::weekdays(&text_b))
+            {
+                return Ok(-1.0);
+            }
+            let a = terms::term_sequence(&text_a);
+            let b = terms::term_sequence(&text_b);
             let (ta, tb) = terms::outside_shared_wording(&a, &b);
             let va = vector::top_k(&vector::weigh(&ta, &df, weighting), opts.top_terms);
             let vb = vector::top_k(&vector::weigh(&tb, &df, weighting), opts.top_terms);

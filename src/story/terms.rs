@@ -17,6 +17,9 @@ pub use crate::prehash::PreHashedMap;
 pub const NAME: u8 = 1;
 /// The term contains a digit.
 pub const NUMBER: u8 = 2;
+/// The number is a year (four digits, 1900–2099): it says when in history, not which event
+/// (every article of a period has it), so it is not weighted up like other numbers.
+pub const YEAR: u8 = 4;
 
 /// One distinct term of a document.
 #[derive(Debug, Clone, PartialEq)]
@@ -106,6 +109,13 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u64, u8)) {
                     continue;
                 }
                 kind |= NUMBER;
+                let b = term.as_bytes();
+                if b.len() == 4
+                    && b.iter().all(u8::is_ascii_digit)
+                    && (b.starts_with(b"19") || b.starts_with(b"20"))
+                {
+                    kind |= YEAR;
+                }
             } else if chars < 3 || stopwords().contains_key(&hash) {
                 continue;
             }
@@ -241,15 +251,47 @@ fn char_at(line: &str, i: usize) -> Option<char> {
 }
 
 /// The distinct terms of `text`, sorted by hash. A term is a name or a number if any
-/// occurrence is.
+/// occurrence is. A run of terms repeated back to back ([`stutter`]) counts once.
 pub fn doc_terms(text: &str) -> Vec<Term> {
+    let seq = term_sequence(text);
+    let repeated = stutter(&seq);
     let mut counts = TermCounts::default();
-    let mut position = 0f32;
-    for_each_term(text, |_, hash, kind| {
-        counts.add(hash, kind, position);
-        position += 1.0;
-    });
+    for (position, ((hash, kind), r)) in seq.iter().zip(&repeated).enumerate() {
+        if !r {
+            counts.add(*hash, *kind, position as f32);
+        }
+    }
     counts.into_terms()
+}
+
+/// Shortest and longest run (in terms) that [`stutter`] looks for.
+const STUTTER_MIN: usize = 3;
+const STUTTER_MAX: usize = 24;
+
+/// Occurrences that repeat the run of terms right before them (3 to 24 terms): a scraped
+/// headline printed five times in a row, a caption doubled. Such a run says nothing new the
+/// second time; counted every time it made one headline outweigh the article (two press
+/// releases of one agency, each with its headline five times over, looked like one story).
+/// Repeats further apart (a name in several sentences) are not touched.
+pub fn stutter(seq: &[(u64, u8)]) -> Vec<bool> {
+    let n = seq.len();
+    let mut out = vec![false; n];
+    let mut i = 0;
+    while i < n {
+        let hit = (STUTTER_MIN..=STUTTER_MAX)
+            .filter(|&l| l <= i && i + l <= n)
+            .find(|&l| {
+                seq[i - l].0 == seq[i].0 && (0..l).all(|k| seq[i - l + k].0 == seq[i + k].0)
+            });
+        match hit {
+            Some(l) => {
+                out[i..i + l].fill(true);
+                i += l;
+            }
+            None => i += 1,
+        }
+    }
+    out
 }
 
 /// Occurrences of each term, each discounted by its position (see [`LEAD_TERMS`]), and whether
@@ -308,7 +350,8 @@ pub fn outside_shared_wording(a: &[(u64, u8)], b: &[(u64, u8)]) -> (Vec<Term>, V
     let in_a: std::collections::HashSet<u64> = ra.iter().copied().collect();
     let in_b: std::collections::HashSet<u64> = rb.iter().copied().collect();
     let strip = |s: &[(u64, u8)], r: &[u64], other: &std::collections::HashSet<u64>| {
-        let mut covered = vec![false; s.len()];
+        // Back-to-back repeats count once, as in `doc_terms`.
+        let mut covered = stutter(s);
         for (i, h) in r.iter().enumerate() {
             if other.contains(h) {
                 covered[i..i + SHARED_RUN].fill(true);
@@ -362,6 +405,30 @@ mod tests {
         let c = term_sequence("Kestrel fixtures website tables league");
         let (ta, _) = outside_shared_wording(&a, &c);
         assert_eq!(ta, doc_terms("Rovers beat Kestrel at Quayside Park. Full tables, fixtures and match statistics are available on the league website."));
+    }
+
+    #[test]
+    fn a_headline_repeated_back_to_back_counts_once() {
+        let once = doc_terms("Kestrel opens harbour bridge. The mayor cut the ribbon.");
+        let thrice = doc_terms(
+            "Kestrel opens harbour bridge Kestrel opens harbour bridge Kestrel opens harbour bridge. The mayor cut the ribbon.",
+        );
+        let tf = |t: &[Term], w: &str| t.iter().find(|x| x.hash == term_hash(w)).map(|x| x.tf);
+        assert_eq!(once.len(), thrice.len());
+        assert_eq!(tf(&thrice, "bridge"), tf(&once, "bridge"));
+        // A name recurring across sentences is not a stutter.
+        let seq = term_sequence("Varga spoke. Varga left. Varga returned.");
+        assert!(stutter(&seq).iter().all(|r| !r));
+    }
+
+    #[test]
+    fn years_are_numbers_but_marked() {
+        let t = terms("in 2020 about 2,800 people and 1999 and 3060 and 1836");
+        assert!(t.contains(&("2020".into(), NUMBER | YEAR)));
+        assert!(t.contains(&("1999".into(), NUMBER | YEAR)));
+        assert!(t.contains(&("1836".into(), NUMBER)));
+        assert!(t.contains(&("2800".into(), NUMBER)));
+        assert!(t.contains(&("3060".into(), NUMBER)));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! article, and the similarities compared in `copydesk eval story --compare` (weighted cosine of
 //! top-k vectors, weighted SimHash, the unweighted `simhash` crate).
 
-use super::terms::{PreHashedMap, Term, NAME, NUMBER};
+use super::terms::{PreHashedMap, Term, NAME, NUMBER, YEAR};
 
 /// Document frequencies with bounded memory. Exact while the table holds fewer than `cap`
 /// terms; beyond that the rarest terms are pruned (lossy counting) and a missing term is taken
@@ -103,7 +103,9 @@ pub fn weigh(terms: &[Term], df: &DocFreq, w: Weighting) -> Vec<(u64, f32, u8)> 
             if t.kind & NAME != 0 {
                 x *= w.name_boost;
             }
-            if t.kind & NUMBER != 0 {
+            // Years are facts (they count as shared facts) but not weighted up: every article
+            // of a period has one.
+            if t.kind & NUMBER != 0 && t.kind & YEAR == 0 {
                 x *= w.number_boost;
             }
             (t.hash, x, t.kind)
