@@ -255,5 +255,4 @@ mod tests {
             proptest::prop_assert_eq!(distinct_count(&hashes, &mut table), sorted.len());
         }
     }
-
 }

@@ -91,6 +91,10 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u64, u8)) {
                 continue;
             }
             let has_digit = t.text.bytes().any(|b| b.is_ascii_digit());
+            if !has_digit && t.text.len() < 3 {
+                // Under three bytes is under three characters, the shortest word term.
+                continue;
+            }
             lower_term(t.text, has_digit, &mut norm);
             if let Some(s) = norm
                 .strip_suffix("'s")
@@ -157,8 +161,14 @@ fn trim_to_alphanumeric(s: &str) -> &str {
         return s.trim_matches(|c: char| !c.is_alphanumeric());
     }
     let b = s.as_bytes();
-    let start = b.iter().position(u8::is_ascii_alphanumeric).unwrap_or(b.len());
-    let end = b.iter().rposition(u8::is_ascii_alphanumeric).map_or(start, |e| e + 1);
+    let start = b
+        .iter()
+        .position(u8::is_ascii_alphanumeric)
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(u8::is_ascii_alphanumeric)
+        .map_or(start, |e| e + 1);
     &s[start..end]
 }
 
@@ -275,14 +285,35 @@ const STUTTER_MAX: usize = 24;
 /// Repeats further apart (a name in several sentences) are not touched.
 pub fn stutter(seq: &[(u64, u8)]) -> Vec<bool> {
     let n = seq.len();
+    // previous[i]: the last position before `i` holding the same term. Walking this chain
+    // visits exactly the run lengths whose first term matches, shortest first.
+    let mut last: PreHashedMap<u64, u32> = PreHashedMap::default();
+    let previous: Vec<Option<u32>> = seq
+        .iter()
+        .enumerate()
+        .map(|(i, &(h, _))| last.insert(h, i as u32))
+        .collect();
     let mut out = vec![false; n];
     let mut i = 0;
     while i < n {
-        let hit = (STUTTER_MIN..=STUTTER_MAX)
-            .filter(|&l| l <= i && i + l <= n)
-            .find(|&l| {
-                seq[i - l].0 == seq[i].0 && (0..l).all(|k| seq[i - l + k].0 == seq[i + k].0)
-            });
+        let mut hit = None;
+        let mut p = previous[i];
+        while let Some(q) = p.map(|q| q as usize) {
+            let l = i - q;
+            if l > STUTTER_MAX || l > n - i {
+                break;
+            }
+            if l >= STUTTER_MIN
+                && seq[q..i]
+                    .iter()
+                    .zip(&seq[i..i + l])
+                    .all(|(a, b)| a.0 == b.0)
+            {
+                hit = Some(l);
+                break;
+            }
+            p = previous[q];
+        }
         match hit {
             Some(l) => {
                 out[i..i + l].fill(true);
@@ -567,6 +598,39 @@ mod tests {
                 t.iter().map(|x| (x.text.to_string(), x.sentence_start)).collect()
             };
             proptest::prop_assert_eq!(view(&fast), view(&slow));
+        }
+    }
+
+    /// The first implementation of [`stutter`], the specification it is tested against.
+    fn stutter_reference(seq: &[(u64, u8)]) -> Vec<bool> {
+        let n = seq.len();
+        let mut out = vec![false; n];
+        let mut i = 0;
+        while i < n {
+            let hit = (STUTTER_MIN..=STUTTER_MAX)
+                .filter(|&l| l <= i && i + l <= n)
+                .find(|&l| {
+                    seq[i - l].0 == seq[i].0 && (0..l).all(|k| seq[i - l + k].0 == seq[i + k].0)
+                });
+            match hit {
+                Some(l) => {
+                    out[i..i + l].fill(true);
+                    i += l;
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn stutter_matches_its_reference(
+            picks in proptest::collection::vec(0u64..4, 0..120)
+        ) {
+            // Four distinct terms: runs repeat often.
+            let seq: Vec<(u64, u8)> = picks.iter().map(|&h| (h, 0)).collect();
+            proptest::prop_assert_eq!(stutter(&seq), stutter_reference(&seq));
         }
     }
 }
