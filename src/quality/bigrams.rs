@@ -1,0 +1,265 @@
+//! Word-pair evidence: adjacent words that books almost never put side by side although both
+//! are frequent ("the wrote", "of expect", "will law"). A content word swapped for another word
+//! of similar frequency (spinning, bad machine translation) keeps the text fluent-looking word by
+//! word, but usually breaks the pairs around it.
+//!
+//! `data/en_bigrams.txt.gz` (derived by `scripts/derive_bigram_table.py` from the SymSpell
+//! frequency lists shipped in `symspellpy`; Google Books Ngram counts, see `data/README.md`)
+//! holds, per word, its Google Books count (log10 × 10) and the frequent word pairs (the source
+//! list keeps pairs seen at least ~6.4 million times). A pair missing from the list says
+//! something only when it would be expected often if the two words were independent:
+//! `count(a) × count(b) / total ≥ 10^4.5`. Such a pair is *checked*; a checked pair that is
+//! missing costs `log10(expected / 10^4.5)`, so a missing "the" + frequent word costs more than
+//! a missing pair of two middling words.
+//!
+//! Document statistic: the summed cost over the checked pairs, divided by the number of
+//! checked pairs (at least 30). Clean BBC news: median about 0.04; a document with swapped
+//! words goes higher. Look-ups take the tokens' pre-computed hashes; nothing is allocated per
+//! token.
+
+use super::lexicon::{fold_mul, hash_word};
+use super::text::{Segmented, ALPHA, CAP, CHARS_ASCII, INITIAL, JOINED, LOWER};
+use std::io::Read;
+use std::sync::OnceLock;
+
+const EN_BIGRAMS_GZ: &[u8] = include_bytes!("data/en_bigrams.txt.gz");
+
+/// Pairs expected at least 10^4.5 times (in tenths of log10) are checked.
+const MIN_EXPECTED10: i32 = 45;
+/// The statistic is averaged over at least this many checked pairs.
+const MIN_PAIRS: u32 = 30;
+
+/// The word-pair table.
+pub struct Bigrams {
+    /// Word hash (upper 56 bits) | log10 count × 10 (low byte); open addressing.
+    words: Vec<u64>,
+    /// 31-bit fingerprints of the pair hashes (never 0); open addressing.
+    pairs: Vec<u32>,
+    /// log10 of the total unigram count × 10.
+    total10: i32,
+}
+
+/// What the pair check found in one document.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PairStats {
+    /// Pairs frequent enough to be checked.
+    pub checked: u32,
+    /// Checked pairs missing from the table.
+    pub unseen: u32,
+    /// Summed cost of the missing pairs, in tenths of log10.
+    pub cost10: u32,
+    /// Summed log10 expected count (above 10^4.5) of the checked pairs, in tenths.
+    pub expected10: u32,
+}
+
+impl PairStats {
+    /// Mean cost per checked pair (at least [`MIN_PAIRS`] in the denominator).
+    pub fn surprise(&self) -> f64 {
+        f64::from(self.cost10) / 10.0 / f64::from(self.checked.max(MIN_PAIRS))
+    }
+
+    /// Mean log10 expected count of the checked pairs (how common the words that form pairs
+    /// are), `None` under [`MIN_PAIRS`] checked pairs.
+    pub fn mean_expected(&self) -> Option<f64> {
+        (self.checked >= MIN_PAIRS).then(|| {
+            f64::from(self.expected10) / 10.0 / f64::from(self.checked)
+                + f64::from(MIN_EXPECTED10) / 10.0
+        })
+    }
+}
+
+#[inline(always)]
+fn pair_hash(a: u64, b: u64) -> u64 {
+    fold_mul(a ^ b.rotate_left(29), 0x9E37_79B9_7F4A_7C15)
+}
+
+#[inline(always)]
+fn fingerprint(h: u64) -> u32 {
+    ((h >> 32) as u32) | 1
+}
+
+impl Bigrams {
+    /// The process-wide English table (decoded once, on first use).
+    pub fn en() -> &'static Bigrams {
+        static TABLE: OnceLock<Bigrams> = OnceLock::new();
+        TABLE.get_or_init(Bigrams::load)
+    }
+
+    fn load() -> Bigrams {
+        let mut text = String::new();
+        // Compiled in; a decoding failure would be a build defect, and an empty table then only
+        // disables the pair check (no pair is ever checked).
+        let _ = flate2::read::GzDecoder::new(EN_BIGRAMS_GZ).read_to_string(&mut text);
+        let mut total10 = i32::MAX / 4;
+        let mut level: u8 = 0;
+        let mut in_pairs = false;
+        let mut words: Vec<(u64, u8)> = Vec::with_capacity(90_000);
+        let mut pair_keys: Vec<u64> = Vec::with_capacity(200_000);
+        for line in text.lines() {
+            if let Some(rest) = line.strip_prefix('#') {
+                if let Some(n) = rest.strip_prefix("N ") {
+                    total10 = n.trim().parse().unwrap_or(total10);
+                } else if rest == "P" {
+                    in_pairs = true;
+                } else {
+                    level = rest.parse().unwrap_or(0);
+                }
+                continue;
+            }
+            if in_pairs {
+                let mut it = line.split(' ');
+                let Some(a) = it.next() else { continue };
+                let ha = hash_word(a.as_bytes());
+                pair_keys.extend(it.map(|b| pair_hash(ha, hash_word(b.as_bytes()))));
+            } else if level > 0 {
+                words.push((hash_word(line.as_bytes()), level));
+            }
+        }
+        let mut wt = vec![0u64; (words.len() * 2).next_power_of_two().max(64)];
+        for (h, l) in words {
+            let i = probe_word(&wt, h);
+            if wt[i] == 0 {
+                wt[i] = word_tag(h) | u64::from(l);
+            }
+        }
+        let mut pt = vec![0u32; (pair_keys.len() * 2).next_power_of_two().max(64)];
+        let mask = pt.len() - 1;
+        for h in pair_keys {
+            let fp = fingerprint(h);
+            let mut i = h as usize & mask;
+            while pt[i] != 0 && pt[i] != fp {
+                i = (i + 1) & mask;
+            }
+            pt[i] = fp;
+        }
+        Bigrams {
+            words: wt,
+            pairs: pt,
+            total10,
+        }
+    }
+
+    /// log10 of the word's Google Books count × 10 (0 = not in the list).
+    #[inline]
+    pub fn level(&self, hash: u64) -> u8 {
+        (self.words[probe_word(&self.words, hash)] & 0xFF) as u8
+    }
+
+    /// Whether the pair (lower-case word hashes) is in the table.
+    #[inline]
+    pub fn has_pair(&self, a: u64, b: u64) -> bool {
+        let h = pair_hash(a, b);
+        let fp = fingerprint(h);
+        let mask = self.pairs.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            let s = self.pairs[i];
+            if s == fp {
+                return true;
+            }
+            if s == 0 {
+                return false;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Checks every pair of adjacent words (a single space apart, same sentence; the second
+    /// in lower case, the first in lower case or capitalised at the start of its sentence).
+    /// `sent_unseen[s]` counts the missing pairs of sentence `s`.
+    pub fn check(&self, text: &str, seg: &Segmented, sent_unseen: &mut [u16]) -> PairStats {
+        let bytes = text.as_bytes();
+        let mut st = PairStats::default();
+        // Previous eligible token: (hash, level, end, sentence).
+        let mut prev: Option<(u64, i32, u32, u32)> = None;
+        for t in &seg.toks {
+            let simple = t.is(ALPHA) && t.is(CHARS_ASCII) && !t.is(JOINED);
+            let lower = simple && t.is(LOWER);
+            let first = simple && !lower && t.is(INITIAL) && t.is(CAP);
+            if !(lower || first) {
+                prev = None;
+                continue;
+            }
+            let l = i32::from(self.level(t.hash));
+            if l == 0 {
+                prev = None;
+                continue;
+            }
+            if let Some((ph, pl, pend, psent)) = prev {
+                if lower
+                    && psent == t.sent
+                    && t.start == pend + 1
+                    && bytes.get(pend as usize) == Some(&b' ')
+                {
+                    let over = pl + l - self.total10 - MIN_EXPECTED10;
+                    if over >= 0 {
+                        st.checked += 1;
+                        st.expected10 += over as u32;
+                        if !self.has_pair(ph, t.hash) {
+                            st.unseen += 1;
+                            st.cost10 += over as u32;
+                            if let Some(c) = sent_unseen.get_mut(t.sent as usize) {
+                                *c = c.saturating_add(1);
+                            }
+                        }
+                    }
+                }
+            }
+            prev = Some((t.hash, l, t.end, t.sent));
+        }
+        st
+    }
+}
+
+#[inline(always)]
+fn word_tag(h: u64) -> u64 {
+    (h & !0xFF).max(0x100)
+}
+
+#[inline(always)]
+fn probe_word(slots: &[u64], h: u64) -> usize {
+    let mask = slots.len() - 1;
+    let tag = word_tag(h);
+    let mut i = (h >> 8) as usize & mask;
+    while slots[i] != 0 && slots[i] & !0xFF != tag {
+        i = (i + 1) & mask;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_knows_frequent_pairs_and_levels() {
+        let b = Bigrams::en();
+        let h = |w: &str| hash_word(w.as_bytes());
+        assert!(b.level(h("the")) > 100);
+        assert_eq!(b.level(h("qzxv")), 0);
+        assert!(b.has_pair(h("of"), h("the")));
+        assert!(b.has_pair(h("new"), h("york")));
+        assert!(!b.has_pair(h("the"), h("wrote")));
+        assert!(!b.has_pair(h("of"), h("expect")));
+        assert!(!b.has_pair(h("will"), h("law")));
+    }
+
+    #[test]
+    fn swapped_words_break_pairs() {
+        let lex = super::super::lexicon::Lexicon::en();
+        let b = Bigrams::en();
+        let mut seg = Segmented::default();
+        let clean = "The government said on Tuesday that the new law would help people who want to buy their first home.";
+        let swapped = "The government said on Tuesday that the wrote law would help people who expect to buy their first home.";
+        super::super::text::segment(clean, lex, &mut seg);
+        let mut per = vec![0u16; seg.sents.len()];
+        let c = b.check(clean, &seg, &mut per);
+        super::super::text::segment(swapped, lex, &mut seg);
+        let mut per = vec![0u16; seg.sents.len()];
+        let s = b.check(swapped, &seg, &mut per);
+        assert!(c.checked > 5, "{c:?}");
+        assert!(s.unseen > c.unseen, "{c:?} vs {s:?}");
+        assert!(s.surprise() > c.surprise());
+        assert!(per[0] > 0);
+    }
+}
