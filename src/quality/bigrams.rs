@@ -170,42 +170,45 @@ impl Bigrams {
     pub fn check(&self, text: &str, seg: &Segmented, sent_unseen: &mut [u16]) -> PairStats {
         let bytes = text.as_bytes();
         let mut st = PairStats::default();
-        // Previous eligible token: (hash, level, end, sentence).
-        let mut prev: Option<(u64, i32, u32, u32)> = None;
+        // The previous eligible token; `prev_end == NONE` when there is none (no token starts
+        // at `NONE + 1`: texts are cut below 4 GiB).
+        const NONE: u32 = u32::MAX - 1;
+        let (mut prev_hash, mut prev_level, mut prev_end, mut prev_sent) = (0u64, 0i32, NONE, 0u32);
+        const LOWER_WORD: u8 = ALPHA | CHARS_ASCII | LOWER | INITIAL;
+        const FIRST_WORD: u8 = ALPHA | CHARS_ASCII | INITIAL | CAP;
+        const MASK: u8 = ALPHA | CHARS_ASCII | LOWER | INITIAL | CAP | JOINED;
         for t in &seg.toks {
-            let simple = t.is(ALPHA) && t.is(CHARS_ASCII) && !t.is(JOINED);
-            let lower = simple && t.is(LOWER);
-            let first = simple && !lower && t.is(INITIAL) && t.is(CAP);
-            if !(lower || first) {
-                prev = None;
+            let f = t.flags & MASK;
+            // Lower-case ASCII word (anywhere), or capitalised first word of its sentence.
+            let lower = f | INITIAL == LOWER_WORD;
+            if !lower && f != FIRST_WORD {
+                prev_end = NONE;
                 continue;
             }
             let l = i32::from(self.level(t.hash));
             if l == 0 {
-                prev = None;
+                prev_end = NONE;
                 continue;
             }
-            if let Some((ph, pl, pend, psent)) = prev {
-                if lower
-                    && psent == t.sent
-                    && t.start == pend + 1
-                    && bytes.get(pend as usize) == Some(&b' ')
-                {
-                    let over = pl + l - self.total10 - MIN_EXPECTED10;
-                    if over >= 0 {
-                        st.checked += 1;
-                        st.expected10 += over as u32;
-                        if !self.has_pair(ph, t.hash) {
-                            st.unseen += 1;
-                            st.cost10 += over as u32;
-                            if let Some(c) = sent_unseen.get_mut(t.sent as usize) {
-                                *c = c.saturating_add(1);
-                            }
+            if lower
+                && t.start == prev_end + 1
+                && prev_sent == t.sent
+                && bytes.get(prev_end as usize) == Some(&b' ')
+            {
+                let over = prev_level + l - self.total10 - MIN_EXPECTED10;
+                if over >= 0 {
+                    st.checked += 1;
+                    st.expected10 += over as u32;
+                    if !self.has_pair(prev_hash, t.hash) {
+                        st.unseen += 1;
+                        st.cost10 += over as u32;
+                        if let Some(c) = sent_unseen.get_mut(t.sent as usize) {
+                            *c = c.saturating_add(1);
                         }
                     }
                 }
             }
-            prev = Some((t.hash, l, t.end, t.sent));
+            (prev_hash, prev_level, prev_end, prev_sent) = (t.hash, l, t.end, t.sent);
         }
         st
     }
