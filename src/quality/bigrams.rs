@@ -29,10 +29,38 @@ const MIN_EXPECTED10: i32 = 45;
 /// The statistic is averaged over at least this many checked pairs.
 const MIN_PAIRS: u32 = 30;
 
+/// The decompressed table (once per process).
+fn decoded() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        let mut text = String::new();
+        // Compiled in; a decoding failure would be a build defect, and an empty table then
+        // only disables the pair check (no word has a level, no pair is checked).
+        let _ = flate2::read::GzDecoder::new(EN_BIGRAMS_GZ).read_to_string(&mut text);
+        text
+    })
+}
+
+/// Each listed word's hash and level (log10 Google Books count × 10); the lexicon stores the
+/// level beside the word's Zipf frequency, so tokens carry it (`Tok::level`).
+pub fn word_levels() -> impl Iterator<Item = (u64, u8)> {
+    let mut level: u8 = 0;
+    decoded()
+        .lines()
+        .take_while(|l| *l != "#P")
+        .filter_map(move |line| {
+            if let Some(rest) = line.strip_prefix('#') {
+                if !rest.starts_with("N ") {
+                    level = rest.parse().unwrap_or(0);
+                }
+                return None;
+            }
+            (level > 0).then(|| (hash_word(line.as_bytes()), level))
+        })
+}
+
 /// The word-pair table.
 pub struct Bigrams {
-    /// Word hash (upper 56 bits) | log10 count × 10 (low byte); open addressing.
-    words: Vec<u64>,
     /// 31-bit fingerprints of the pair hashes (never 0); open addressing.
     pairs: Vec<u32>,
     /// log10 of the total unigram count × 10.
@@ -86,23 +114,15 @@ impl Bigrams {
     }
 
     fn load() -> Bigrams {
-        let mut text = String::new();
-        // Compiled in; a decoding failure would be a build defect, and an empty table then only
-        // disables the pair check (no pair is ever checked).
-        let _ = flate2::read::GzDecoder::new(EN_BIGRAMS_GZ).read_to_string(&mut text);
         let mut total10 = i32::MAX / 4;
-        let mut level: u8 = 0;
         let mut in_pairs = false;
-        let mut words: Vec<(u64, u8)> = Vec::with_capacity(90_000);
         let mut pair_keys: Vec<u64> = Vec::with_capacity(200_000);
-        for line in text.lines() {
+        for line in decoded().lines() {
             if let Some(rest) = line.strip_prefix('#') {
                 if let Some(n) = rest.strip_prefix("N ") {
                     total10 = n.trim().parse().unwrap_or(total10);
                 } else if rest == "P" {
                     in_pairs = true;
-                } else {
-                    level = rest.parse().unwrap_or(0);
                 }
                 continue;
             }
@@ -111,15 +131,6 @@ impl Bigrams {
                 let Some(a) = it.next() else { continue };
                 let ha = hash_word(a.as_bytes());
                 pair_keys.extend(it.map(|b| pair_hash(ha, hash_word(b.as_bytes()))));
-            } else if level > 0 {
-                words.push((hash_word(line.as_bytes()), level));
-            }
-        }
-        let mut wt = vec![0u64; (words.len() * 2).next_power_of_two().max(64)];
-        for (h, l) in words {
-            let i = probe_word(&wt, h);
-            if wt[i] == 0 {
-                wt[i] = word_tag(h) | u64::from(l);
             }
         }
         let mut pt = vec![0u32; (pair_keys.len() * 2).next_power_of_two().max(64)];
@@ -132,17 +143,7 @@ impl Bigrams {
             }
             pt[i] = fp;
         }
-        Bigrams {
-            words: wt,
-            pairs: pt,
-            total10,
-        }
-    }
-
-    /// log10 of the word's Google Books count × 10 (0 = not in the list).
-    #[inline]
-    pub fn level(&self, hash: u64) -> u8 {
-        (self.words[probe_word(&self.words, hash)] & 0xFF) as u8
+        Bigrams { pairs: pt, total10 }
     }
 
     /// Whether the pair (lower-case word hashes) is in the table.
@@ -185,7 +186,7 @@ impl Bigrams {
                 prev_end = NONE;
                 continue;
             }
-            let l = i32::from(self.level(t.hash));
+            let l = i32::from(t.level);
             if l == 0 {
                 prev_end = NONE;
                 continue;
@@ -214,22 +215,6 @@ impl Bigrams {
     }
 }
 
-#[inline(always)]
-fn word_tag(h: u64) -> u64 {
-    (h & !0xFF).max(0x100)
-}
-
-#[inline(always)]
-fn probe_word(slots: &[u64], h: u64) -> usize {
-    let mask = slots.len() - 1;
-    let tag = word_tag(h);
-    let mut i = (h >> 8) as usize & mask;
-    while slots[i] != 0 && slots[i] & !0xFF != tag {
-        i = (i + 1) & mask;
-    }
-    i
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,9 +222,11 @@ mod tests {
     #[test]
     fn table_knows_frequent_pairs_and_levels() {
         let b = Bigrams::en();
+        let lex = super::super::lexicon::Lexicon::en();
         let h = |w: &str| hash_word(w.as_bytes());
-        assert!(b.level(h("the")) > 100);
-        assert_eq!(b.level(h("qzxv")), 0);
+        assert!(lex.zipf_level(h("the")).1 > 100);
+        assert!(lex.zipf_level(h("behavior")).1 > 60);
+        assert_eq!(lex.zipf_level(h("qzxv")), (0, 0));
         assert!(b.has_pair(h("of"), h("the")));
         assert!(b.has_pair(h("new"), h("york")));
         assert!(!b.has_pair(h("the"), h("wrote")));
