@@ -122,7 +122,7 @@ pub struct GarbleOptions {
     pub pair_reference: f64,
     pub pair_weight: f64,
     pub pair_min_factor: f64,
-    /// Common word pairs (English, at least 30 checked pairs): the mean log10 expected count
+    /// Common word pairs (English, at least 60 checked pairs): the mean log10 expected count
     /// of the checked pairs (how common the words that form them are). Above this reference
     /// (about the 75th percentile of clean English news) the score is multiplied by
     /// `exp(-common_pair_weight × excess)`, at least `common_pair_min_factor`; flag
