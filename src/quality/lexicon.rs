@@ -123,8 +123,9 @@ impl Counter {
     }
 }
 
-/// Open-addressing table from word hash to Zipf x10, each slot one `u64` (the hash's upper
-/// 56 bits, the value in the low byte), so a look-up costs one cache miss at most.
+/// Open-addressing table from word hash to Zipf x10 and Google Books level, each slot one
+/// `u64` (the hash's upper 48 bits, the level in the second byte, Zipf x10 in the low byte), so
+/// the tokenizer gets both with one look-up (one cache miss at most).
 struct ZipfTable {
     slots: Vec<u64>,
 }
@@ -137,7 +138,7 @@ impl ZipfTable {
     }
 
     fn tag(hash: u64) -> u64 {
-        (hash & !0xFF).max(0x100)
+        (hash & !0xFFFF).max(0x1_0000)
     }
 
     /// The slot holding `hash`, or the empty slot where it would go (linear probing).
@@ -146,7 +147,7 @@ impl ZipfTable {
         let mask = self.slots.len() - 1;
         let tag = Self::tag(hash);
         let mut i = (hash >> 8) as usize & mask;
-        while self.slots[i] != 0 && self.slots[i] & !0xFF != tag {
+        while self.slots[i] != 0 && self.slots[i] & !0xFFFF != tag {
             i = (i + 1) & mask;
         }
         i
@@ -160,9 +161,25 @@ impl ZipfTable {
         }
     }
 
+    /// Sets the Google Books level of a word (adding it with Zipf 0, "unknown", if the Zipf
+    /// list lacks it).
+    fn set_level(&mut self, hash: u64, level: u8) {
+        let i = self.probe(hash);
+        if self.slots[i] == 0 {
+            self.slots[i] = Self::tag(hash);
+        }
+        self.slots[i] = (self.slots[i] & !0xFF00) | (u64::from(level) << 8);
+    }
+
     #[inline]
     fn get(&self, hash: u64) -> Zipf10 {
         (self.slots[self.probe(hash)] & 0xFF) as Zipf10
+    }
+
+    #[inline]
+    fn get_both(&self, hash: u64) -> (Zipf10, u8) {
+        let s = self.slots[self.probe(hash)];
+        ((s & 0xFF) as Zipf10, ((s >> 8) & 0xFF) as u8)
     }
 }
 
@@ -304,6 +321,9 @@ impl Lexicon {
                 common.push(line);
             }
         }
+        for (h, level) in super::bigrams::word_levels() {
+            zipf.set_level(h, level);
+        }
         let mut deletes = Vec::with_capacity(common.len() * 9);
         let mut scratch = Vec::new();
         for (i, w) in common.iter().enumerate() {
@@ -351,6 +371,13 @@ impl Lexicon {
     #[inline]
     pub fn zipf(&self, hash: u64) -> Zipf10 {
         self.zipf.get(hash)
+    }
+
+    /// Zipf x10 and Google Books level (log10 count x 10, see bigrams.rs; 0 = not in the
+    /// word-pair table's list) of a word given its lower-case hash, in one look-up.
+    #[inline]
+    pub fn zipf_level(&self, hash: u64) -> (Zipf10, u8) {
+        self.zipf.get_both(hash)
     }
 
     pub fn is_function_word(&self, hash: u64) -> bool {

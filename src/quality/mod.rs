@@ -6,12 +6,14 @@
 //! `flags` explain every point lost:
 //!
 //! ```text
-//! quality = heuristics × garble × language × richness
+//! quality = heuristics × garble × language × richness × word pairs
 //! heuristics = product of the penalties of failed Gopher / C4 / FineWeb rules (heuristics.rs)
 //! garble     = exp(-scale × rate),  rate = 100 × Σ weight_c × events_c / max(words, 50)
 //! language   = 0.9 when language identification is unsure (`uncertain_language`), × 0.8
 //!              when over 30% of the checked lines are in another language (`mixed_language`)
 //! richness   = exp(-0.5 × shortfall of lexical richness below 2.2), at least 0.8 (English)
+//! word pairs = exp(-5 × excess of missing-pair cost over 0.04), at least 0.5, ×
+//!              exp(-2 × excess of pair commonness over 6.2), at least 0.8 (English; bigrams.rs)
 //! ```
 //!
 //! The garble cues (garble.rs) and mangled names (names.rs) are counted per sentence; the
@@ -23,6 +25,7 @@
 //! Scoring is a single segmentation pass plus a few linear passes over the tokens; language
 //! identification (whatlang) only sees a bounded prefix and suspicious lines.
 
+pub mod bigrams;
 pub mod garble;
 pub mod heuristics;
 pub mod lexicon;
@@ -111,6 +114,23 @@ pub struct GarbleOptions {
     pub richness_reference: f64,
     pub richness_weight: f64,
     pub richness_min_factor: f64,
+    /// Word pairs (English; see bigrams.rs): the mean cost of adjacent frequent words that
+    /// Google Books almost never puts side by side, per checked pair. Above this reference
+    /// (about the median of clean English news) the score is multiplied by
+    /// `exp(-pair_weight × excess)`, at least `pair_min_factor`; flag `unlikely_word_pairs`
+    /// under 0.9. Catches content words swapped for other words (spinning, bad MT).
+    pub pair_reference: f64,
+    pub pair_weight: f64,
+    pub pair_min_factor: f64,
+    /// Common word pairs (English, at least 60 checked pairs): the mean log10 expected count
+    /// of the checked pairs (how common the words that form them are). Above this reference
+    /// (about the 75th percentile of clean English news) the score is multiplied by
+    /// `exp(-common_pair_weight × excess)`, at least `common_pair_min_factor`; flag
+    /// `common_word_pairs` under 0.95. Machine translation strings together more frequent
+    /// words than human writing (the pair-level form of the richness factor).
+    pub common_pair_reference: f64,
+    pub common_pair_weight: f64,
+    pub common_pair_min_factor: f64,
     /// Language identification below this confidence leaves `lang` empty.
     pub lang_min_confidence: f64,
     /// `mixed_language` when more than this share of checked text is in another language.
@@ -136,6 +156,12 @@ impl Default for GarbleOptions {
             richness_reference: 2.2,
             richness_weight: 0.5,
             richness_min_factor: 0.8,
+            pair_reference: 0.04,
+            pair_weight: 5.0,
+            pair_min_factor: 0.5,
+            common_pair_reference: 6.2,
+            common_pair_weight: 2.0,
+            common_pair_min_factor: 0.8,
             lang_min_confidence: 0.5,
             max_other_language_share: 0.3,
         }
@@ -321,6 +347,30 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
         1.0
     };
 
+    // Word pairs (English): a text with swapped words breaks pairs that books always use.
+    let (pair_factor, common_pair_factor) = if english {
+        let pairs = bigrams::Bigrams::en().check(text, seg, &mut []);
+        let surprise = pairs.surprise();
+        signals.insert("word_pair_surprise", round4(surprise));
+        signals.insert("word_pairs_checked", f64::from(pairs.checked));
+        signals.insert("unseen_word_pairs_per_100w", per100(pairs.unseen));
+        let unlikely = (-g.pair_weight * (surprise - g.pair_reference).max(0.0))
+            .exp()
+            .max(g.pair_min_factor);
+        let common = match pairs.mean_expected() {
+            Some(e) => {
+                signals.insert("word_pair_commonness", round4(e));
+                (-g.common_pair_weight * (e - g.common_pair_reference).max(0.0))
+                    .exp()
+                    .max(g.common_pair_min_factor)
+            }
+            None => 1.0,
+        };
+        (unlikely, common)
+    } else {
+        (1.0, 1.0)
+    };
+
     // Flags a reader understands.
     let c = &cues.counts;
     if c[garble::MANGLED] > 0 {
@@ -363,6 +413,12 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
     if richness_factor < 0.9 {
         flags.push("low_lexical_richness");
     }
+    if pair_factor < 0.9 {
+        flags.push("unlikely_word_pairs");
+    }
+    if common_pair_factor < 0.95 {
+        flags.push("common_word_pairs");
+    }
     if rate >= g.mt_min_rate && kinds >= 2 {
         flags.push("machine_translation_suspected");
     }
@@ -386,7 +442,12 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
         mangled_names: mangled,
         worst_sentences: worst_sentences(text, seg, &cues, 3),
     };
-    let q = heur.factor * garble_factor * lang_factor * richness_factor;
+    let q = heur.factor
+        * garble_factor
+        * lang_factor
+        * richness_factor
+        * pair_factor
+        * common_pair_factor;
     Quality {
         score: round4(q.clamp(0.0, 1.0)),
         signals,

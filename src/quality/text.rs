@@ -13,6 +13,9 @@ pub struct Tok {
     /// Hash of the lower-case form (see [`word_hash`]).
     pub hash: u64,
     pub zipf: Zipf10,
+    /// Google Books level of the lower-case form (log10 count x 10; 0 = not listed), for the
+    /// word-pair check (bigrams.rs).
+    pub level: u8,
     pub flags: u8,
 }
 
@@ -348,11 +351,11 @@ fn ascii_token(
         flags |= JOINED;
     }
     let hash = hash_ascii_lower(bytes, i, j);
-    let zipf = if seen & B_DIGIT != 0 {
-        0
+    let (zipf, level) = if seen & B_DIGIT != 0 {
+        (0, 0)
     } else {
         flags |= ALPHA;
-        lex.zipf(hash)
+        lex.zipf_level(hash)
     };
     out.toks.push(Tok {
         start: (base + i) as u32,
@@ -360,6 +363,7 @@ fn ascii_token(
         sent,
         hash,
         zipf,
+        level,
         flags,
     });
     Some((j, run_start))
@@ -489,13 +493,14 @@ fn push_tok(
     if alpha {
         flags |= ALPHA;
     }
-    let zipf = if alpha { lex.zipf(hash) } else { 0 };
+    let (zipf, level) = if alpha { lex.zipf_level(hash) } else { (0, 0) };
     out.toks.push(Tok {
         start: start as u32,
         end: end as u32,
         sent,
         hash,
         zipf,
+        level,
         flags,
     });
 }

@@ -1,0 +1,255 @@
+//! Word-pair evidence: adjacent words that books almost never put side by side although both
+//! are frequent ("the wrote", "of expect", "will law"). A content word swapped for another word
+//! of similar frequency (spinning, bad machine translation) keeps the text fluent-looking word by
+//! word, but usually breaks the pairs around it.
+//!
+//! `data/en_bigrams.txt.gz` (derived by `scripts/derive_bigram_table.py` from the SymSpell
+//! frequency lists shipped in `symspellpy`; Google Books Ngram counts, see `data/README.md`)
+//! holds, per word, its Google Books count (log10 × 10) and the frequent word pairs (the source
+//! list keeps pairs seen at least ~6.4 million times). A pair missing from the list says
+//! something only when it would be expected often if the two words were independent:
+//! `count(a) × count(b) / total ≥ 10^4.5`. Such a pair is *checked*; a checked pair that is
+//! missing costs `log10(expected / 10^4.5)`, so a missing "the" + frequent word costs more than
+//! a missing pair of two middling words.
+//!
+//! Document statistic: the summed cost over the checked pairs, divided by the number of
+//! checked pairs (at least 60, so a short text's few pairs weigh less). Clean BBC news: median about 0.04; a document with swapped
+//! words goes higher. Look-ups take the tokens' pre-computed hashes; nothing is allocated per
+//! token.
+
+use super::lexicon::{fold_mul, hash_word};
+use super::text::{Segmented, ALPHA, CAP, CHARS_ASCII, INITIAL, JOINED, LOWER};
+use std::io::Read;
+use std::sync::OnceLock;
+
+const EN_BIGRAMS_GZ: &[u8] = include_bytes!("data/en_bigrams.txt.gz");
+
+/// Pairs expected at least 10^4.5 times (in tenths of log10) are checked.
+const MIN_EXPECTED10: i32 = 45;
+/// The statistic is averaged over at least this many checked pairs.
+const MIN_PAIRS: u32 = 60;
+
+/// The decompressed table (once per process).
+fn decoded() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        let mut text = String::new();
+        // Compiled in; a decoding failure would be a build defect, and an empty table then
+        // only disables the pair check (no word has a level, no pair is checked).
+        let _ = flate2::read::GzDecoder::new(EN_BIGRAMS_GZ).read_to_string(&mut text);
+        text
+    })
+}
+
+/// Each listed word's hash and level (log10 Google Books count × 10); the lexicon stores the
+/// level beside the word's Zipf frequency, so tokens carry it (`Tok::level`).
+pub fn word_levels() -> impl Iterator<Item = (u64, u8)> {
+    let mut level: u8 = 0;
+    decoded()
+        .lines()
+        .take_while(|l| *l != "#P")
+        .filter_map(move |line| {
+            if let Some(rest) = line.strip_prefix('#') {
+                if !rest.starts_with("N ") {
+                    level = rest.parse().unwrap_or(0);
+                }
+                return None;
+            }
+            (level > 0).then(|| (hash_word(line.as_bytes()), level))
+        })
+}
+
+/// The word-pair table.
+pub struct Bigrams {
+    /// 31-bit fingerprints of the pair hashes (never 0); open addressing.
+    pairs: Vec<u32>,
+    /// log10 of the total unigram count × 10.
+    total10: i32,
+}
+
+/// What the pair check found in one document.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct PairStats {
+    /// Pairs frequent enough to be checked.
+    pub checked: u32,
+    /// Checked pairs missing from the table.
+    pub unseen: u32,
+    /// Summed cost of the missing pairs, in tenths of log10.
+    pub cost10: u32,
+    /// Summed log10 expected count (above 10^4.5) of the checked pairs, in tenths.
+    pub expected10: u32,
+}
+
+impl PairStats {
+    /// Mean cost per checked pair (at least [`MIN_PAIRS`] in the denominator).
+    pub fn surprise(&self) -> f64 {
+        f64::from(self.cost10) / 10.0 / f64::from(self.checked.max(MIN_PAIRS))
+    }
+
+    /// Mean log10 expected count of the checked pairs (how common the words that form pairs
+    /// are), `None` under [`MIN_PAIRS`] checked pairs.
+    pub fn mean_expected(&self) -> Option<f64> {
+        (self.checked >= MIN_PAIRS).then(|| {
+            f64::from(self.expected10) / 10.0 / f64::from(self.checked)
+                + f64::from(MIN_EXPECTED10) / 10.0
+        })
+    }
+}
+
+#[inline(always)]
+fn pair_hash(a: u64, b: u64) -> u64 {
+    fold_mul(a ^ b.rotate_left(29), 0x9E37_79B9_7F4A_7C15)
+}
+
+#[inline(always)]
+fn fingerprint(h: u64) -> u32 {
+    ((h >> 32) as u32) | 1
+}
+
+impl Bigrams {
+    /// The process-wide English table (decoded once, on first use).
+    pub fn en() -> &'static Bigrams {
+        static TABLE: OnceLock<Bigrams> = OnceLock::new();
+        TABLE.get_or_init(Bigrams::load)
+    }
+
+    fn load() -> Bigrams {
+        let mut total10 = i32::MAX / 4;
+        let mut in_pairs = false;
+        let mut pair_keys: Vec<u64> = Vec::with_capacity(200_000);
+        for line in decoded().lines() {
+            if let Some(rest) = line.strip_prefix('#') {
+                if let Some(n) = rest.strip_prefix("N ") {
+                    total10 = n.trim().parse().unwrap_or(total10);
+                } else if rest == "P" {
+                    in_pairs = true;
+                }
+                continue;
+            }
+            if in_pairs {
+                let mut it = line.split(' ');
+                let Some(a) = it.next() else { continue };
+                let ha = hash_word(a.as_bytes());
+                pair_keys.extend(it.map(|b| pair_hash(ha, hash_word(b.as_bytes()))));
+            }
+        }
+        let mut pt = vec![0u32; (pair_keys.len() * 2).next_power_of_two().max(64)];
+        let mask = pt.len() - 1;
+        for h in pair_keys {
+            let fp = fingerprint(h);
+            let mut i = h as usize & mask;
+            while pt[i] != 0 && pt[i] != fp {
+                i = (i + 1) & mask;
+            }
+            pt[i] = fp;
+        }
+        Bigrams { pairs: pt, total10 }
+    }
+
+    /// Whether the pair (lower-case word hashes) is in the table.
+    #[inline]
+    pub fn has_pair(&self, a: u64, b: u64) -> bool {
+        let h = pair_hash(a, b);
+        let fp = fingerprint(h);
+        let mask = self.pairs.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            let s = self.pairs[i];
+            if s == fp {
+                return true;
+            }
+            if s == 0 {
+                return false;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Checks every pair of adjacent words (a single space apart, same sentence; the second
+    /// in lower case, the first in lower case or capitalised at the start of its sentence).
+    /// `sent_unseen[s]` counts the missing pairs of sentence `s`.
+    pub fn check(&self, text: &str, seg: &Segmented, sent_unseen: &mut [u16]) -> PairStats {
+        let bytes = text.as_bytes();
+        let mut st = PairStats::default();
+        // The previous eligible token; `prev_end == NONE` when there is none (no token starts
+        // at `NONE + 1`: texts are cut below 4 GiB).
+        const NONE: u32 = u32::MAX - 1;
+        let (mut prev_hash, mut prev_level, mut prev_end, mut prev_sent) = (0u64, 0i32, NONE, 0u32);
+        const LOWER_WORD: u8 = ALPHA | CHARS_ASCII | LOWER | INITIAL;
+        const FIRST_WORD: u8 = ALPHA | CHARS_ASCII | INITIAL | CAP;
+        const MASK: u8 = ALPHA | CHARS_ASCII | LOWER | INITIAL | CAP | JOINED;
+        for t in &seg.toks {
+            let f = t.flags & MASK;
+            // Lower-case ASCII word (anywhere), or capitalised first word of its sentence.
+            let lower = f | INITIAL == LOWER_WORD;
+            if !lower && f != FIRST_WORD {
+                prev_end = NONE;
+                continue;
+            }
+            let l = i32::from(t.level);
+            if l == 0 {
+                prev_end = NONE;
+                continue;
+            }
+            if lower
+                && t.start == prev_end + 1
+                && prev_sent == t.sent
+                && bytes.get(prev_end as usize) == Some(&b' ')
+            {
+                let over = prev_level + l - self.total10 - MIN_EXPECTED10;
+                if over >= 0 {
+                    st.checked += 1;
+                    st.expected10 += over as u32;
+                    if !self.has_pair(prev_hash, t.hash) {
+                        st.unseen += 1;
+                        st.cost10 += over as u32;
+                        if let Some(c) = sent_unseen.get_mut(t.sent as usize) {
+                            *c = c.saturating_add(1);
+                        }
+                    }
+                }
+            }
+            (prev_hash, prev_level, prev_end, prev_sent) = (t.hash, l, t.end, t.sent);
+        }
+        st
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_knows_frequent_pairs_and_levels() {
+        let b = Bigrams::en();
+        let lex = super::super::lexicon::Lexicon::en();
+        let h = |w: &str| hash_word(w.as_bytes());
+        assert!(lex.zipf_level(h("the")).1 > 100);
+        assert!(lex.zipf_level(h("behavior")).1 > 60);
+        assert_eq!(lex.zipf_level(h("qzxv")), (0, 0));
+        assert!(b.has_pair(h("of"), h("the")));
+        assert!(b.has_pair(h("new"), h("york")));
+        assert!(!b.has_pair(h("the"), h("wrote")));
+        assert!(!b.has_pair(h("of"), h("expect")));
+        assert!(!b.has_pair(h("will"), h("law")));
+    }
+
+    #[test]
+    fn swapped_words_break_pairs() {
+        let lex = super::super::lexicon::Lexicon::en();
+        let b = Bigrams::en();
+        let mut seg = Segmented::default();
+        let clean = "The government said on Tuesday that the new law would help people who want to buy their first home.";
+        let swapped = "The government said on Tuesday that the wrote law would help people who expect to buy their first home.";
+        super::super::text::segment(clean, lex, &mut seg);
+        let mut per = vec![0u16; seg.sents.len()];
+        let c = b.check(clean, &seg, &mut per);
+        super::super::text::segment(swapped, lex, &mut seg);
+        let mut per = vec![0u16; seg.sents.len()];
+        let s = b.check(swapped, &seg, &mut per);
+        assert!(c.checked > 5, "{c:?}");
+        assert!(s.unseen > c.unseen, "{c:?} vs {s:?}");
+        assert!(s.surprise() > c.surprise());
+        assert!(per[0] > 0);
+    }
+}
