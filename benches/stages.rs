@@ -1,11 +1,13 @@
 //! Per-stage benchmarks on a generated corpus of news-sized articles (`copydesk::bench`):
-//! parse, debris, normalize, fingerprint, quality, candidate generation, verification,
-//! clustering and writing an output line, and the whole pipeline end to end. Run: `cargo bench --bench stages`. Throughput is in bytes of JSONL.
+//! parse, debris, normalize, fingerprint, quality, candidate generation, the sketch screen,
+//! verification, story terms, clustering and writing an output line, and the whole pipeline end to end. Run: `cargo bench --bench stages`. Throughput is in bytes of JSONL.
 
 use copydesk::config::Options;
 use copydesk::debris::{Debris, LineStatsBuilder};
 use copydesk::dedup::{self, DocSets, UnionFind};
-use copydesk::fingerprint::{band_keys, minhash, shingle_set, shingle_size, shingles};
+use copydesk::fingerprint::{
+    band_keys, distinct_count, minhash, shingle_set, shingle_size, shingles,
+};
 use copydesk::normalize::{number_set, tokenize, Tokens};
 use copydesk::pipeline::{run, CleanJob};
 use copydesk::progress::Mode;
@@ -144,6 +146,47 @@ fn stages(c: &mut Criterion) {
                     )
                 })
                 .count()
+        })
+    });
+    // The sketch screen in front of verification: estimated similarity of the same pairs.
+    let sketches: Vec<Vec<u8>> = corpus
+        .texts
+        .iter()
+        .map(|t| {
+            let mut tokens = Tokens::default();
+            tokenize(t, &mut tokens);
+            let (mut sh, mut sig, mut out) = (Vec::new(), Vec::new(), Vec::new());
+            shingles(&tokens.hashes, shingle_size(&tokens, 3, 5), &mut sh);
+            let slots = opts.dedup.bands * opts.dedup.rows;
+            minhash(&sh, slots, &mut sig);
+            let distinct = distinct_count(&sh, &mut Vec::new());
+            dedup::sketch::encode(distinct, &sig, slots, &mut out);
+            out
+        })
+        .collect();
+    g.bench_function("screen_sketches", |b| {
+        b.iter(|| {
+            pairs
+                .iter()
+                .filter(|&&(x, y)| {
+                    dedup::sketch::may_be_copy(
+                        &sketches[x as usize],
+                        &sketches[y as usize],
+                        &opts.dedup,
+                    )
+                })
+                .count()
+        })
+    });
+    // Story terms: the per-article work of the same-story stage (tokens, stop words, names,
+    // numbers, position discount, back-to-back repeats).
+    g.bench_function("story_doc_terms", |b| {
+        b.iter(|| {
+            corpus
+                .texts
+                .iter()
+                .map(|t| copydesk::story::terms::doc_terms(t).len())
+                .sum::<usize>()
         })
     });
     // Candidate generation: every document's band keys written to band files, then every
