@@ -456,12 +456,119 @@ impl TokenPass<'_> {
             {
                 s.date_like = true;
             }
-            if number && is_numeric_date(part, ltok) {
+            if number && is_numeric_date(part.as_bytes(), ltok.as_bytes()) {
                 s.date_like = true;
             }
             self.prev_month = month && part.len() >= 3;
             self.prev_number = number;
         }
+    }
+
+    /// [`Self::token`] for an ASCII token that [`Self::simple_word`] declined (numbers,
+    /// hyphenated, quoted and possessive words: about 6% of words, which cost some 500
+    /// instructions each through `token`'s `char` decoding, closures and substring
+    /// searchers). Same effect as `token` with the token's lower-case form: the token is
+    /// lower-cased into a stack buffer and scanned as bytes (for ASCII, `chars::is_alphanumeric`
+    /// and `chars::is_uppercase` are the ASCII tests). Long tokens (URLs) and plain letter runs
+    /// (`token`'s own fast path) go to `token`, lower-cased into `buf`.
+    fn token_ascii(&mut self, tok: &str, buf: &mut String) {
+        let t = tok.as_bytes();
+        if self.wrapped_word(t) {
+            return;
+        }
+        let mut lower = [0u8; 32];
+        let l = match lower.get_mut(..t.len()) {
+            Some(l) if !t.is_empty() => l,
+            _ => return self.token_lowered(tok, buf),
+        };
+        // Lower-cased, noting the bytes the link tests look for (one pass instead of a
+        // `memchr` call per test).
+        let (mut at, mut dot, mut h) = (false, false, false);
+        for (d, &c) in l.iter_mut().zip(t) {
+            let c = c.to_ascii_lowercase();
+            *d = c;
+            at |= c == b'@';
+            dot |= c == b'.';
+            h |= c == b'h';
+        }
+        let l = &*l;
+        if l.iter().all(u8::is_ascii_lowercase) {
+            return self.token_lowered(tok, buf);
+        }
+        let Some(first) = l.iter().position(u8::is_ascii_alphanumeric) else {
+            return;
+        };
+        let last = l
+            .iter()
+            .rposition(u8::is_ascii_alphanumeric)
+            .unwrap_or(first);
+        let lex = self.lex;
+        let s = &mut self.s;
+        s.words += 1;
+        let upper = t[0].is_ascii_uppercase();
+        s.capitalised += u32::from(upper);
+        s.more_link |= t == b"MORE";
+        if (h && contains_http(l)) || l.starts_with(b"www.") || (at && dot) {
+            s.has_link = true;
+        }
+        let word = &l[first..=last];
+        let flags = lex.flags_bytes(word);
+        count_stop(s, flags);
+        s.site_terms += u32::from(flags & SITE != 0);
+        if flags & VERB != 0 || (word.len() > 4 && word.ends_with(b"ed") && !upper) {
+            s.verbless = false;
+        }
+        if dot
+            && [&b".com"[..], b".org", b".net", b".co.uk", b".html"]
+                .iter()
+                .any(|d| word.ends_with(&d[1..]) && l.windows(d.len()).any(|w| w == *d))
+        {
+            s.has_link = true;
+        }
+        if s.words > 36 {
+            s.time_only = false;
+            return;
+        }
+        for part in l.split(|&c| !c.is_ascii_alphanumeric() && c != b'.') {
+            let part = trim_dots(part);
+            if part.is_empty() {
+                continue;
+            }
+            self.any_token = true;
+            let number = part.iter().all(u8::is_ascii_digit)
+                || (part.len() <= 4
+                    && part[0].is_ascii_digit()
+                    && [b"st", b"nd", b"rd", b"th"]
+                        .iter()
+                        .any(|x| part.ends_with(*x)));
+            let part_flags = if part.len() == word.len() {
+                flags
+            } else {
+                lex.flags_bytes(part)
+            };
+            let month = !number && part_flags & MONTH != 0;
+            if !(number || part_flags & DATE != 0) {
+                s.time_only = false;
+            }
+            if ((month && self.prev_number) || (number && self.prev_month))
+                && (month || part.len() <= 4)
+            {
+                s.date_like = true;
+            }
+            if number && is_numeric_date(part, l) {
+                s.date_like = true;
+            }
+            self.prev_month = month && part.len() >= 3;
+            self.prev_number = number;
+        }
+    }
+
+    /// [`Self::token`] with the token lower-cased into `buf`.
+    fn token_lowered(&mut self, tok: &str, buf: &mut String) {
+        buf.clear();
+        buf.push_str(tok);
+        buf.make_ascii_lowercase();
+        self.token(tok, buf);
     }
 
     /// An ASCII word of letters, maybe capitalised, maybe followed by one of `,.;:!?` (most
@@ -528,6 +635,210 @@ impl TokenPass<'_> {
         }
         self.prev_month = month && n >= 3;
         self.prev_number = false;
+        true
+    }
+
+    /// [`Self::simple_word`] widened to the words it declines most often: a word of letters
+    /// (maybe capitalised) or a number, maybe opened by one of `"('` and closed by any of
+    /// `,.;:!?"')` ("2019,", "\"We", "said,\"", "(the"), which `token` handled at some 500
+    /// instructions each. Handled from its bytes exactly as [`Self::token`] would; false (and
+    /// nothing done) for any other token. Tried only after `simple_word` (the extra tests of
+    /// the wrapping cost every word some 20 instructions when folded into it).
+    ///
+    /// Why the wrapping changes nothing but what is written below: `token` trims
+    /// non-alphanumerics from the ends for the lexicon word, and splits on them (other than
+    /// '.', which it trims from each part) for the date parts, so both are the core word; no
+    /// '.' or '@' comes before the core, so the address tests cannot fire; and the
+    /// capital-letter tests look at the token's first byte, the opening mark if any.
+    fn wrapped_word(&mut self, t: &[u8]) -> bool {
+        let (open, body) = match t {
+            [b'"' | b'(' | b'\'', rest @ ..] => (true, rest),
+            _ => (false, t),
+        };
+        let mut n = body.len();
+        while let Some(b',' | b'.' | b';' | b':' | b'!' | b'?' | b'"' | b'\'' | b')') =
+            body.get(n.wrapping_sub(1))
+        {
+            n -= 1;
+        }
+        if n == 0 || n > MAX_WORD {
+            return false;
+        }
+        let core = &body[..n];
+        let first = core[0];
+        let w = load_le(core);
+        if first.is_ascii_digit() {
+            return self.number_word(w, n, t);
+        }
+        let first_upper = !open && first.is_ascii_uppercase();
+        if !first.is_ascii_alphabetic() {
+            return false;
+        }
+        // The lower-cased word packed as the lexicon's key (see `pack`), checking with a few
+        // word-wide operations that the rest of it is lower-case letters ("NewsWorld", "MORE",
+        // "U.S." take the general path).
+        let rest = REST_MASK[n];
+        if !all_lower_ascii(w & rest, rest) {
+            return false;
+        }
+        let key = (w & !0xff) | u128::from(first | 0x20);
+        let low = |i: usize| if i == 0 { first | 0x20 } else { core[i] };
+        let s = &mut self.s;
+        s.words += 1;
+        s.capitalised += u32::from(first_upper);
+        // A bare word's lower-case form is all letters: `token`'s fast path, which neither
+        // looks for links nor exempts capitalised "-ed" words.
+        let plain = n == t.len();
+        // (Most wrapped words hold no 'h': skip the window search for them.)
+        if !plain
+            && (first | 0x20 == b'h' || core[1..].contains(&b'h'))
+            && (0..n.saturating_sub(3))
+                .any(|i| [low(i), low(i + 1), low(i + 2), low(i + 3)] == *b"http")
+        {
+            s.has_link = true;
+        }
+        // `token`'s "www." test, for the words that used to reach it: those with more than one
+        // closing mark. (A word with one, "www." itself, has always been taken here and never
+        // counted as a link; kept so, for identical output.)
+        if !open
+            && t.len() > n + 1
+            && body.get(n) == Some(&b'.')
+            && key == u128::from_le_bytes(*b"www\0\0\0\0\0\0\0\0\0\0\0\0\0")
+        {
+            s.has_link = true;
+        }
+        let flags = self.lex.flags_key(key);
+        count_stop(s, flags);
+        s.site_terms += u32::from(flags & SITE != 0);
+        let ed = n > 4 && core[n - 2] == b'e' && core[n - 1] == b'd';
+        if flags & VERB != 0 || (ed && (plain || !first_upper)) {
+            s.verbless = false;
+        }
+        if !plain && s.words > 36 {
+            s.time_only = false;
+            return true;
+        }
+        self.any_token = true;
+        let month = flags & MONTH != 0;
+        if flags & DATE == 0 {
+            s.time_only = false;
+        } else if month && self.prev_number {
+            s.date_like = true;
+        }
+        self.prev_month = month && n >= 3;
+        self.prev_number = false;
+        true
+    }
+
+    /// A word of basic Cyrillic letters (U+0400 to U+045F), maybe opened by one of `"('` and
+    /// closed by any of `,.;:!?"')`, handled from its bytes exactly as [`Self::token`] would
+    /// with its lower-case form; false (and nothing done) for any other token. On Russian
+    /// pages these words went through `lower_into` and `token`'s `char` path at some 1,300
+    /// instructions each. Such a word is never a number, link, "-ed" form or `token`'s plain
+    /// ASCII fast path, so only the lexicon flags and the date state remain.
+    fn cyrillic_word(&mut self, t: &[u8]) -> bool {
+        let (open, body) = match t {
+            [b'"' | b'(' | b'\'', rest @ ..] => (true, rest),
+            _ => (false, t),
+        };
+        let mut n = body.len();
+        while let Some(b',' | b'.' | b';' | b':' | b'!' | b'?' | b'"' | b'\'' | b')') =
+            body.get(n.wrapping_sub(1))
+        {
+            n -= 1;
+        }
+        let core = &body[..n];
+        if core.is_empty() || n % 2 != 0 {
+            return false;
+        }
+        // The lower-cased word as the lexicon's key (`pack`), when short enough to be asked.
+        let mut key = [0u8; 16];
+        let mut first_upper = false;
+        for (i, pair) in core.chunks_exact(2).enumerate() {
+            let c = match (pair[0], pair[1]) {
+                (0xd0, b @ 0x80..=0xbf) => 0x400 + u32::from(b - 0x80),
+                (0xd1, b @ 0x80..=0x9f) => 0x440 + u32::from(b - 0x80),
+                _ => return false,
+            };
+            // As `chars::push_lower`.
+            let lower = match c {
+                0x400..=0x40f => c + 0x50,
+                0x410..=0x42f => c + 0x20,
+                _ => c,
+            };
+            if i == 0 {
+                first_upper = c < 0x430;
+            }
+            if let Some(k) = key.get_mut(2 * i..2 * i + 2) {
+                k[0] = 0xc0 | (lower >> 6) as u8;
+                k[1] = 0x80 | (lower & 0x3f) as u8;
+            }
+        }
+        let flags = if n <= MAX_WORD {
+            self.lex.flags_key(u128::from_le_bytes(key))
+        } else {
+            0
+        };
+        let s = &mut self.s;
+        s.words += 1;
+        // `token` looks at the token's first character: the opening mark if any.
+        s.capitalised += u32::from(!open && first_upper);
+        count_stop(s, flags);
+        s.site_terms += u32::from(flags & SITE != 0);
+        if flags & VERB != 0 {
+            s.verbless = false;
+        }
+        if s.words > 36 {
+            s.time_only = false;
+            return true;
+        }
+        self.any_token = true;
+        let month = flags & MONTH != 0;
+        if flags & DATE == 0 {
+            s.time_only = false;
+        } else if month && self.prev_number {
+            s.date_like = true;
+        }
+        self.prev_month = month && n >= 3;
+        self.prev_number = false;
+        true
+    }
+
+    /// [`Self::wrapped_word`] for a core word starting with a digit (`w`: its `n` bytes as
+    /// [`load_le`] packs them; `t`: the whole token): all digits, it is `token`'s number
+    /// (never capitalised, never a link or verb form); anything else ("3pm", "31st") is left
+    /// to `token`.
+    #[inline]
+    fn number_word(&mut self, w: u128, n: usize, t: &[u8]) -> bool {
+        let full = REST_MASK[n] | 0xff;
+        if !all_digits_ascii(w, full) {
+            return false;
+        }
+        let s = &mut self.s;
+        s.words += 1;
+        let flags = self.lex.flags_key(w);
+        count_stop(s, flags);
+        s.site_terms += u32::from(flags & SITE != 0);
+        if flags & VERB != 0 {
+            s.verbless = false;
+        }
+        if s.words > 36 {
+            s.time_only = false;
+            return true;
+        }
+        self.any_token = true;
+        // A number: never `time_only`'s exception, never a month.
+        if (self.prev_month && n <= 4)
+            || (n == 4
+                && (w as u16 == u16::from_le_bytes(*b"19")
+                    || w as u16 == u16::from_le_bytes(*b"20"))
+                && t.len() >= 8
+                && t.iter().filter(|c| matches!(c, b'-' | b'/' | b'.')).count() >= 2)
+        {
+            s.date_like = true;
+        }
+        self.prev_month = false;
+        self.prev_number = true;
         true
     }
 
@@ -750,7 +1061,13 @@ pub fn shape_mixed(
         let Some(tok) = line.get(start..end) else {
             continue;
         };
-        if tok.is_ascii() && pass.simple_word(tok.as_bytes()) {
+        if tok.is_ascii() {
+            if !pass.simple_word(tok.as_bytes()) {
+                pass.token_ascii(tok, buf);
+            }
+            continue;
+        }
+        if pass.cyrillic_word(tok.as_bytes()) {
             continue;
         }
         lower_into(tok, buf);
@@ -799,16 +1116,8 @@ pub fn shape_ascii(line: &str, lex: &Lexicon, buf: &mut String, seps: &mut Vec<u
             continue;
         }
         // Tokens are cut at ASCII whitespace of an ASCII line: whole characters.
-        let Ok(tok) = std::str::from_utf8(tok) else {
-            continue;
-        };
-        if tok.bytes().any(|c| c.is_ascii_uppercase()) {
-            buf.clear();
-            buf.push_str(tok);
-            buf.make_ascii_lowercase();
-            pass.token(tok, buf);
-        } else {
-            pass.token(tok, tok);
+        if let Some(tok) = line.get(start..end) {
+            pass.token_ascii(tok, buf);
         }
     }
     let copyright =
@@ -863,6 +1172,17 @@ fn all_lower_ascii(w: u128, mask: u128) -> bool {
     let hi_mask = (mask >> 64) as u64;
     all_lower_ascii64(w as u64, mask as u64)
         && (hi_mask == 0 || all_lower_ascii64((w >> 64) as u64, hi_mask))
+}
+
+/// Every byte of `w` under `mask` (whole bytes of 0xff, zero bytes outside it) is an ASCII
+/// digit (the same carry-free byte tests as [`all_lower_ascii64`]).
+#[inline]
+fn all_digits_ascii(w: u128, mask: u128) -> bool {
+    const ONES: u128 = u128::MAX / 255;
+    const HIGH: u128 = ONES * 0x80;
+    w & HIGH == 0
+        && (w + ONES * (0x80 - 0x30)) & HIGH & mask == HIGH & mask
+        && (w + ONES * (0x7f - 0x39)) & HIGH & mask == 0
 }
 
 #[inline]
@@ -963,16 +1283,28 @@ fn count_stop(s: &mut Shape, flags: u16) {
     }
 }
 
-fn is_numeric_date(part: &str, token: &str) -> bool {
-    // 2019-11-18, 18.11.2019, 11/18/2019: a 4-digit year inside a token with separators.
+/// A 4-digit year inside a token with separators: 2019-11-18, 18.11.2019, 11/18/2019. (On
+/// bytes: the separators are ASCII, and UTF-8 continuation bytes never equal them.)
+fn is_numeric_date(part: &[u8], token: &[u8]) -> bool {
     part.len() == 4
-        && (part.starts_with("19") || part.starts_with("20"))
+        && (part.starts_with(b"19") || part.starts_with(b"20"))
         && token.len() >= 8
         && token
-            .chars()
-            .filter(|c| matches!(c, '-' | '/' | '.'))
+            .iter()
+            .filter(|c| matches!(c, b'-' | b'/' | b'.'))
             .count()
             >= 2
+}
+
+/// `part` without leading and trailing dots (`str::trim_matches('.')` on bytes).
+fn trim_dots(mut part: &[u8]) -> &[u8] {
+    while let [b'.', rest @ ..] = part {
+        part = rest;
+    }
+    while let [rest @ .., b'.'] = part {
+        part = rest;
+    }
+    part
 }
 
 #[cfg(test)]
@@ -1102,7 +1434,7 @@ mod tests {
                 {
                     s.date_like = true;
                 }
-                if number && is_numeric_date(part, ltok) {
+                if number && is_numeric_date(part.as_bytes(), ltok.as_bytes()) {
                     s.date_like = true;
                 }
                 prev_month = month && part.len() >= 3;
@@ -1238,6 +1570,7 @@ mod tests {
                 "Seguir leyendo... Leer más",
                 "November\u{a0}18,\u{2009}2019 11:03 PM",
                 "全角テキスト ＡＢＣ 2019年",
+                "\"Москва\", (Ёлки) «Новости» ПУТИН Ещё, ещё.\" Он: сказал!) январь 2020 19 января",
             ]
             .map(String::from),
         );
