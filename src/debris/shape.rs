@@ -616,26 +616,8 @@ impl TokenPass<'_> {
             s.has_link = true;
         }
         let flags = self.lex.flags_key(key);
-        count_stop(s, flags);
-        s.site_terms += u32::from(flags & SITE != 0);
         let ed = n > 4 && t[n - 2] == b'e' && t[n - 1] == b'd';
-        if flags & VERB != 0 || (ed && (plain || !first_upper)) {
-            s.verbless = false;
-        }
-        if !plain && s.words > 36 {
-            s.time_only = false;
-            return true;
-        }
-        self.any_token = true;
-        let month = flags & MONTH != 0;
-        if flags & DATE == 0 {
-            s.time_only = false;
-        } else if month && self.prev_number {
-            s.date_like = true;
-        }
-        self.prev_month = month && n >= 3;
-        self.prev_number = false;
-        true
+        self.lexicon_word(flags, ed && (plain || !first_upper), !plain, n)
     }
 
     /// [`Self::simple_word`] widened to the words it declines most often: a word of letters
@@ -708,26 +690,8 @@ impl TokenPass<'_> {
             s.has_link = true;
         }
         let flags = self.lex.flags_key(key);
-        count_stop(s, flags);
-        s.site_terms += u32::from(flags & SITE != 0);
         let ed = n > 4 && core[n - 2] == b'e' && core[n - 1] == b'd';
-        if flags & VERB != 0 || (ed && (plain || !first_upper)) {
-            s.verbless = false;
-        }
-        if !plain && s.words > 36 {
-            s.time_only = false;
-            return true;
-        }
-        self.any_token = true;
-        let month = flags & MONTH != 0;
-        if flags & DATE == 0 {
-            s.time_only = false;
-        } else if month && self.prev_number {
-            s.date_like = true;
-        }
-        self.prev_month = month && n >= 3;
-        self.prev_number = false;
-        true
+        self.lexicon_word(flags, ed && (plain || !first_upper), !plain, n)
     }
 
     /// A word of basic Cyrillic letters (U+0400 to U+045F), maybe opened by one of `"('` and
@@ -783,12 +747,22 @@ impl TokenPass<'_> {
         s.words += 1;
         // `token` looks at the token's first character: the opening mark if any.
         s.capitalised += u32::from(!open && first_upper);
+        self.lexicon_word(flags, false, true, n)
+    }
+
+    /// The bookkeeping every fast word path shares once a word (`n` bytes, counted in
+    /// `words` and `capitalised` by the caller) has its lexicon `flags`: stop words, site
+    /// terms, verbs (`verb_form`: an "-ed" form that counts as one), and the date state.
+    /// `may_stop`: past 36 words the line is settled as not time-only and the rest skipped.
+    #[inline(always)]
+    fn lexicon_word(&mut self, flags: u16, verb_form: bool, may_stop: bool, n: usize) -> bool {
+        let s = &mut self.s;
         count_stop(s, flags);
         s.site_terms += u32::from(flags & SITE != 0);
-        if flags & VERB != 0 {
+        if flags & VERB != 0 || verb_form {
             s.verbless = false;
         }
-        if s.words > 36 {
+        if may_stop && s.words > 36 {
             s.time_only = false;
             return true;
         }
