@@ -599,20 +599,13 @@ impl TokenPass<'_> {
             return false;
         }
         let key = (w & !0xff) | u128::from(first | 0x20);
-        let low = |i: usize| if i == 0 { first | 0x20 } else { t[i] };
         let s = &mut self.s;
         s.words += 1;
         s.capitalised += u32::from(first_upper);
         // Without punctuation the lower-case token is all letters: `token`'s fast path, which
         // neither looks for links nor exempts capitalised "-ed" words.
         let plain = !punct;
-        // (Most punctuated words hold no 'h': skip the window search for them.)
-        if !plain
-            && (first | 0x20 == b'h' || t[1..n].contains(&b'h'))
-            && ((0..n.saturating_sub(3))
-                .any(|i| [low(i), low(i + 1), low(i + 2), low(i + 3)] == *b"http")
-                || t == b"www.")
-        {
+        if !plain && (mentions_http(&t[..n]) || t == b"www.") {
             s.has_link = true;
         }
         let flags = self.lex.flags_key(key);
@@ -633,16 +626,7 @@ impl TokenPass<'_> {
     /// '.' or '@' comes before the core, so the address tests cannot fire; and the
     /// capital-letter tests look at the token's first byte, the opening mark if any.
     fn wrapped_word(&mut self, t: &[u8]) -> bool {
-        let (open, body) = match t {
-            [b'"' | b'(' | b'\'', rest @ ..] => (true, rest),
-            _ => (false, t),
-        };
-        let mut n = body.len();
-        while let Some(b',' | b'.' | b';' | b':' | b'!' | b'?' | b'"' | b'\'' | b')') =
-            body.get(n.wrapping_sub(1))
-        {
-            n -= 1;
-        }
+        let (open, body, n) = unwrap_marks(t);
         if n == 0 || n > MAX_WORD {
             return false;
         }
@@ -664,19 +648,13 @@ impl TokenPass<'_> {
             return false;
         }
         let key = (w & !0xff) | u128::from(first | 0x20);
-        let low = |i: usize| if i == 0 { first | 0x20 } else { core[i] };
         let s = &mut self.s;
         s.words += 1;
         s.capitalised += u32::from(first_upper);
         // A bare word's lower-case form is all letters: `token`'s fast path, which neither
         // looks for links nor exempts capitalised "-ed" words.
         let plain = n == t.len();
-        // (Most wrapped words hold no 'h': skip the window search for them.)
-        if !plain
-            && (first | 0x20 == b'h' || core[1..].contains(&b'h'))
-            && (0..n.saturating_sub(3))
-                .any(|i| [low(i), low(i + 1), low(i + 2), low(i + 3)] == *b"http")
-        {
+        if !plain && mentions_http(core) {
             s.has_link = true;
         }
         // `token`'s "www." test, for the words that used to reach it: those with more than one
@@ -701,16 +679,7 @@ impl TokenPass<'_> {
     /// instructions each. Such a word is never a number, link, "-ed" form or `token`'s plain
     /// ASCII fast path, so only the lexicon flags and the date state remain.
     fn cyrillic_word(&mut self, t: &[u8]) -> bool {
-        let (open, body) = match t {
-            [b'"' | b'(' | b'\'', rest @ ..] => (true, rest),
-            _ => (false, t),
-        };
-        let mut n = body.len();
-        while let Some(b',' | b'.' | b';' | b':' | b'!' | b'?' | b'"' | b'\'' | b')') =
-            body.get(n.wrapping_sub(1))
-        {
-            n -= 1;
-        }
+        let (open, body, n) = unwrap_marks(t);
         let core = &body[..n];
         if core.is_empty() || n % 2 != 0 {
             return false;
@@ -1243,6 +1212,36 @@ fn glued_ascii(b: &[u8]) -> bool {
             || (p.is_ascii_digit() && c.is_ascii_lowercase());
     }
     glue
+}
+
+/// Splits a token into its opening mark (one of `"('`, if any), the rest, and the length of
+/// the core word inside the rest, before any closing marks `,.;:!?"')`.
+#[inline(always)]
+fn unwrap_marks(t: &[u8]) -> (bool, &[u8], usize) {
+    let (open, body) = match t {
+        [b'"' | b'(' | b'\'', rest @ ..] => (true, rest),
+        _ => (false, t),
+    };
+    let mut n = body.len();
+    while let Some(b',' | b'.' | b';' | b':' | b'!' | b'?' | b'"' | b'\'' | b')') =
+        body.get(n.wrapping_sub(1))
+    {
+        n -= 1;
+    }
+    (open, body, n)
+}
+
+/// True when an ASCII word (first letter in any case, the rest lower case) contains "http".
+/// Most words hold no 'h', so the window search is skipped for them.
+#[inline(always)]
+fn mentions_http(word: &[u8]) -> bool {
+    let Some((&first, rest)) = word.split_first() else {
+        return false;
+    };
+    let low = |i: usize| if i == 0 { first | 0x20 } else { word[i] };
+    (first | 0x20 == b'h' || rest.contains(&b'h'))
+        && (0..word.len().saturating_sub(3))
+            .any(|i| [low(i), low(i + 1), low(i + 2), low(i + 3)] == *b"http")
 }
 
 #[inline]
