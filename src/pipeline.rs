@@ -155,16 +155,21 @@ pub fn run(job: &CleanJob) -> Result<Summary> {
         }
     };
 
-    // Pass 1: read.
+    // Pass 1: read. The debris automata and the quality tables are built meanwhile: reading
+    // leaves the workers idle much of the time, and building them is a fixed cost that would
+    // otherwise hold up the first scoring batch.
     let stage = progress.stage("read", None, "records");
-    let read = read_pass(&sources, work.path(), opts, &plan, &stage)?;
+    let (read, debris) = rayon::join(
+        || read_pass(&sources, work.path(), opts, &plan, &stage),
+        || rayon::join(|| Debris::new(&opts.debris), quality::preload).0,
+    );
+    let (read, debris) = (read?, debris?);
     timings.push(timed("read", stage.finish()));
     // The records are counted: stop now, with the figure needed, if their state cannot fit.
     plan.check(read.ids.len() as u64)?;
 
     // Pass 2: strip debris, fingerprint, score.
     let stage = progress.stage("score", Some(read.ids.len() as u64), "records");
-    let debris = Debris::new(&opts.debris)?;
     let mut scored = score_pass(&read, &debris, work.path(), opts, &plan, &stage)?;
     timings.push(timed("score", stage.finish()));
 

@@ -121,21 +121,33 @@ impl PhraseSet {
                 .with_context(|| format!("cannot read phrase file {path}"))?;
             parse_into(&text, path, &mut patterns, &mut phrases)?;
         }
-        let ac = AhoCorasickBuilder::new()
-            .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
-            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-            .build(&patterns)
-            .context("cannot compile debris phrase lists")?;
-        let tiers = [
+        // The four automata are independent; building them is most of the start-up cost,
+        // so they are built on the pool side by side.
+        let full = || {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .ascii_case_insensitive(true)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .build(&patterns)
+                .context("cannot compile debris phrase lists")
+        };
+        let short_lines = || {
             compile_tier(&patterns, &phrases, |p| {
                 matches!(p.mode, Mode::Inline | Mode::Contains)
-            })?,
+            })
+        };
+        let footer_lines = || {
             compile_tier(&patterns, &phrases, |p| {
                 p.mode == Mode::Inline || (p.mode == Mode::Contains && p.reason == reasons::FOOTER)
-            })?,
-            compile_tier(&patterns, &phrases, |p| p.mode == Mode::Inline)?,
-        ];
+            })
+        };
+        let long_lines = || compile_tier(&patterns, &phrases, |p| p.mode == Mode::Inline);
+        let ((ac, t0), (t1, t2)) = rayon::join(
+            || rayon::join(full, short_lines),
+            || rayon::join(footer_lines, long_lines),
+        );
+        let ac = ac?;
+        let tiers = [t0?, t1?, t2?];
         Ok(PhraseSet { ac, phrases, tiers })
     }
 

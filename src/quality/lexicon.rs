@@ -330,7 +330,8 @@ impl Lexicon {
             deletion_hashes(w.as_bytes(), &mut scratch);
             deletes.extend(scratch.iter().map(|&h| (h, i as u32)));
         }
-        deletes.sort_unstable();
+        // Two thirds of the lexicon's load time: sorted on the pool.
+        rayon::slice::ParallelSliceMut::par_sort_unstable(&mut deletes[..]);
         deletes.dedup();
         let mut index = HashMapU64::default();
         index.reserve(deletes.len());

@@ -184,6 +184,20 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
+/// Decodes the compiled-in tables (word frequencies, word pairs) now, on the rayon pool,
+/// instead of on first use: the first scoring batch would otherwise wait for one thread to
+/// decode them all while the others block. Idempotent and cheap once done.
+pub fn preload() {
+    rayon::join(
+        || {
+            Lexicon::en();
+        },
+        || {
+            bigrams::Bigrams::en();
+        },
+    );
+}
+
 /// Scores one cleaned document on its own.
 pub fn score(text: &str, opts: &QualityOptions) -> Quality {
     score_with(text, opts, &NameIndex::default())
