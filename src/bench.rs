@@ -11,7 +11,7 @@
 use crate::config::Options;
 use crate::pipeline::{self, CleanJob};
 use crate::progress::Mode;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -298,6 +298,150 @@ pub fn run(
     })
 }
 
+/// How the pipeline scales from one worker thread to several, set against what this machine
+/// gives independent work. A virtual machine's cores share caches, memory bandwidth and often
+/// physical cores with other tenants, so two single-thread runs side by side may each run
+/// slower than one alone; that ceiling, not 2×, is what a parallel program can reach here.
+/// Each configuration runs as child processes of `exe clean`, interleaved and repeated, and
+/// medians are compared, because such machines also drift by tens of per cent between runs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scaling {
+    pub threads: usize,
+    pub repeats: usize,
+    pub megabytes: f64,
+    /// Wall seconds of `clean --threads 1`, one per repeat.
+    pub one_thread_seconds: Vec<f64>,
+    /// Wall seconds of `clean --threads N`.
+    pub n_threads_seconds: Vec<f64>,
+    /// Wall seconds until N concurrent `clean --threads 1` runs have all finished.
+    pub independent_seconds: Vec<f64>,
+    /// median(one thread) / median(N threads).
+    pub speed_up: f64,
+    /// N × median(one thread) / median(N independent runs): the throughput N independent
+    /// single-thread runs reach together, relative to one.
+    pub machine_ceiling: f64,
+    /// speed_up / machine_ceiling.
+    pub share_of_ceiling: f64,
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut s = v.to_vec();
+    s.sort_by(f64::total_cmp);
+    match s.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => s[n / 2],
+        n => (s[n / 2 - 1] + s[n / 2]) / 2.0,
+    }
+}
+
+/// Measures [`Scaling`] on `input` (generated when `None`): `exe` is this program, `args` the
+/// option flags to pass to each `clean` run.
+pub fn scaling(
+    exe: &Path,
+    args: &[String],
+    input: Option<PathBuf>,
+    articles: usize,
+    seed: u64,
+    threads: usize,
+    repeats: usize,
+) -> Result<Scaling> {
+    let tmp = tempfile::tempdir()?;
+    let input = match input {
+        Some(p) => p,
+        None => {
+            let p = tmp.path().join("corpus.jsonl");
+            generate(&p, articles, seed, Size::News)?;
+            p
+        }
+    };
+    let bytes = std::fs::metadata(&input)
+        .with_context(|| format!("cannot read {}", input.display()))?
+        .len();
+    // Starts one `clean` run into its own output folder.
+    let start = |t: usize, k: usize| -> Result<std::process::Child> {
+        let out = tmp.path().join(format!("out-{k}"));
+        let _ = std::fs::remove_dir_all(&out);
+        std::process::Command::new(exe)
+            .arg("clean")
+            .arg(&input)
+            .arg("--output")
+            .arg(&out)
+            .args(["--quiet", "--threads", &t.to_string()])
+            .args(args)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .with_context(|| format!("cannot start {}", exe.display()))
+    };
+    let finish = |mut c: std::process::Child| -> Result<()> {
+        let status = c.wait()?;
+        // Exit status 1 is a failed report gate: the run itself completed.
+        match status.code() {
+            Some(0) | Some(1) => Ok(()),
+            _ => Err(anyhow::anyhow!("a benchmark run failed ({status})")),
+        }
+    };
+    let timed = |children: Vec<std::process::Child>, started: Instant| -> Result<f64> {
+        for c in children {
+            finish(c)?;
+        }
+        Ok(started.elapsed().as_secs_f64())
+    };
+    let threads = threads.max(2);
+    let (mut one, mut many, mut independent) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..repeats.max(1) {
+        let t0 = Instant::now();
+        one.push(timed(vec![start(1, 0)?], t0)?);
+        let t0 = Instant::now();
+        many.push(timed(vec![start(threads, 0)?], t0)?);
+        let t0 = Instant::now();
+        let runs = (0..threads)
+            .map(|k| start(1, k))
+            .collect::<Result<Vec<_>>>()?;
+        independent.push(timed(runs, t0)?);
+    }
+    let speed_up = median(&one) / median(&many);
+    let machine_ceiling = threads as f64 * median(&one) / median(&independent);
+    Ok(Scaling {
+        threads,
+        repeats: one.len(),
+        megabytes: (bytes as f64 / 1e4).round() / 100.0,
+        one_thread_seconds: one,
+        n_threads_seconds: many,
+        independent_seconds: independent,
+        speed_up,
+        machine_ceiling,
+        share_of_ceiling: speed_up / machine_ceiling,
+    })
+}
+
+/// Human-readable rendering of [`Scaling`].
+pub fn render_scaling(s: &Scaling) -> String {
+    let list = |v: &[f64]| {
+        v.iter()
+            .map(|x| format!("{x:.2}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    format!(
+        "input: {:.1} MB, {} repeats (wall seconds, medians compared)\n\
+         1 thread:                      {}\n\
+         {n} threads:                     {}\n\
+         {n} independent 1-thread runs:   {}\n\
+         speed-up 1 -> {n} threads: {:.2}x\n\
+         machine ceiling ({n} independent runs together vs one): {:.2}x\n\
+         share of the ceiling reached: {:.0}%\n",
+        s.megabytes,
+        s.repeats,
+        list(&s.one_thread_seconds),
+        list(&s.n_threads_seconds),
+        list(&s.independent_seconds),
+        s.speed_up,
+        s.machine_ceiling,
+        s.share_of_ceiling * 100.0,
+        n = s.threads,
+    )
+}
+
 /// Human-readable rendering.
 pub fn render(r: &BenchResult) -> String {
     let mut s = format!(
@@ -323,6 +467,13 @@ pub fn render(r: &BenchResult) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn medians_of_odd_and_even_counts() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert!(median(&[]).is_nan());
+    }
 
     #[test]
     fn generated_corpus_is_deterministic_and_news_sized() {

@@ -47,6 +47,11 @@ enum Command {
         short: bool,
         #[command(flatten)]
         common: CommonArgs,
+        /// Measure parallel scaling instead: REPEATS interleaved rounds of `clean` at one
+        /// thread, at --threads N (default: all cores, at least 2), and N independent
+        /// one-thread runs at once (what this machine gives independent work).
+        #[arg(long, value_name = "REPEATS")]
+        scaling: Option<usize>,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -248,6 +253,46 @@ impl CommonArgs {
         Ok(o)
     }
 
+    /// The option flags as given, for a child `clean` run (not --threads or --quiet).
+    fn clean_args(&self) -> Vec<String> {
+        let mut a: Vec<String> = Vec::new();
+        let mut pair = |flag: &str, v: String| {
+            a.push(flag.to_string());
+            a.push(v);
+        };
+        if let Some(p) = &self.config {
+            pair("--config", p.display().to_string());
+        }
+        if let Some(f) = &self.id_field {
+            pair("--id-field", f.clone());
+        }
+        if let Some(f) = &self.text_field {
+            pair("--text-field", f.clone());
+        }
+        if let Some(q) = self.min_quality {
+            pair("--min-quality", q.to_string());
+        }
+        if !self.lang.is_empty() {
+            pair("--lang", self.lang.join(","));
+        }
+        for g in &self.fail_if {
+            pair("--fail-if", g.clone());
+        }
+        if let Some(m) = &self.memory_limit {
+            pair("--memory-limit", m.clone());
+        }
+        for (on, flag) in [
+            (self.strict, "--strict"),
+            (self.keep_debris, "--keep-debris"),
+            (self.no_debris, "--no-debris"),
+        ] {
+            if on {
+                a.push(flag.to_string());
+            }
+        }
+        a
+    }
+
     fn mode(&self) -> Mode {
         if self.quiet {
             Mode::Quiet
@@ -356,6 +401,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             generate_only,
             short,
             common,
+            scaling,
             json,
         } => {
             if let Some(path) = generate_only {
@@ -370,6 +416,23 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                     path.display()
                 );
                 return Ok(ExitCode::SUCCESS);
+            }
+            if let Some(repeats) = scaling {
+                common.options()?; // the flags are checked here, before any run starts
+                let threads = common
+                    .threads
+                    .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+                let exe = std::env::current_exe()?;
+                let result = copydesk::bench::scaling(
+                    &exe,
+                    &common.clean_args(),
+                    input,
+                    articles,
+                    seed,
+                    threads,
+                    repeats,
+                )?;
+                return emit(json, &result, copydesk::bench::render_scaling);
             }
             let options = common.options()?;
             let result = common
@@ -451,5 +514,52 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 copydesk::eval::boilerplate::render(r, worst)
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clean_common(args: &[&str]) -> CommonArgs {
+        let cli = Cli::try_parse_from(
+            ["copydesk", "clean", "in.jsonl", "--output", "out"]
+                .iter()
+                .chain(args),
+        )
+        .expect("parse");
+        match cli.command {
+            Command::Clean(c) => c.common,
+            _ => unreachable!("parsed a clean command"),
+        }
+    }
+
+    #[test]
+    fn clean_args_give_a_child_run_the_same_options() {
+        let given = clean_common(&[
+            "--text-field",
+            "body.text",
+            "--min-quality",
+            "0.25",
+            "--lang",
+            "en,de",
+            "--keep-debris",
+            "--fail-if",
+            "dup_rate > 0.4",
+            "--memory-limit",
+            "2G",
+            "--threads",
+            "3",
+            "-q",
+        ]);
+        let args = given.clean_args();
+        assert!(!args.iter().any(|a| a == "--threads" || a == "-q"));
+        let child = clean_common(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert_eq!(
+            child.options().expect("options"),
+            given.options().expect("options")
+        );
+        assert_eq!(child.fail_if, given.fail_if);
+        assert!(clean_common(&[]).clean_args().is_empty());
     }
 }
