@@ -1,0 +1,63 @@
+//! `copydesk bench --scaling`: the figures it prints are the ones its runs measured.
+
+mod common;
+use common::bin;
+use serde_json::Value;
+
+#[test]
+fn scaling_reports_medians_of_its_runs() {
+    let out = bin()
+        .args([
+            "bench",
+            "--articles",
+            "60",
+            "--scaling",
+            "1",
+            "--threads",
+            "2",
+        ])
+        .args(["--min-quality", "0.1", "--json"])
+        .output()
+        .expect("run copydesk bench");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(r["threads"], 2);
+    assert_eq!(r["repeats"], 1);
+    let first = |k: &str| {
+        let v = r[k].as_array().expect(k);
+        assert_eq!(v.len(), 1, "{k}");
+        v[0].as_f64().expect("seconds")
+    };
+    let (one, two, independent) = (
+        first("one_thread_seconds"),
+        first("n_threads_seconds"),
+        first("independent_seconds"),
+    );
+    assert!(one > 0.0 && two > 0.0 && independent > 0.0);
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9 * b.abs().max(1.0);
+    let speed_up = r["speed_up"].as_f64().expect("speed_up");
+    let ceiling = r["machine_ceiling"].as_f64().expect("machine_ceiling");
+    assert!(close(speed_up, one / two));
+    assert!(close(ceiling, 2.0 * one / independent));
+    assert!(close(
+        r["share_of_ceiling"].as_f64().expect("share"),
+        speed_up / ceiling
+    ));
+    assert!(r["megabytes"].as_f64().expect("MB") > 0.1);
+}
+
+#[test]
+fn scaling_checks_its_options_before_any_run() {
+    let out = bin()
+        .args(["bench", "--articles", "20", "--scaling", "1"])
+        .args(["--config", "/nonexistent/copydesk.toml"])
+        .output()
+        .expect("run copydesk bench");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("/nonexistent/copydesk.toml"), "{err}");
+}
