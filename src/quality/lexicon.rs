@@ -330,8 +330,9 @@ impl Lexicon {
             deletion_hashes(w.as_bytes(), &mut scratch);
             deletes.extend(scratch.iter().map(|&h| (h, i as u32)));
         }
-        // Two thirds of the lexicon's load time: sorted on the pool.
-        rayon::slice::ParallelSliceMut::par_sort_unstable(&mut deletes[..]);
+        // Not a parallel sort: this runs inside a `OnceLock` initializer, and a rayon join
+        // there lets the waiting thread steal a job that waits on this very `OnceLock`.
+        deletes.sort_unstable();
         deletes.dedup();
         let mut index = HashMapU64::default();
         index.reserve(deletes.len());
