@@ -67,6 +67,19 @@ pub struct Bigrams {
     total10: i32,
 }
 
+/// One checked pair missing from the table (per-sentence evidence: "the wrote").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MissingPair {
+    /// Sentence holding the pair.
+    pub sent: u32,
+    /// Token indices (`Segmented::toks`) of the two words; they are adjacent words a space
+    /// apart, so `text[toks[first].start..toks[second].end]` is the pair as written.
+    pub first: u32,
+    pub second: u32,
+    /// Cost of the pair, in tenths of log10 (see the module docs).
+    pub cost10: u16,
+}
+
 /// What the pair check found in one document.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct PairStats {
@@ -167,10 +180,13 @@ impl Bigrams {
 
     /// Checks every pair of adjacent words (a single space apart, same sentence; the second
     /// in lower case, the first in lower case or capitalised at the start of its sentence).
-    /// `sent_unseen[s]` counts the missing pairs of sentence `s`.
-    pub fn check(&self, text: &str, seg: &Segmented, sent_unseen: &mut [u16]) -> PairStats {
+    /// Every checked pair that is missing from the table is appended to `missing` (cleared
+    /// first), in text order, for the per-sentence evidence.
+    pub fn check(&self, text: &str, seg: &Segmented, missing: &mut Vec<MissingPair>) -> PairStats {
         let bytes = text.as_bytes();
         let mut st = PairStats::default();
+        missing.clear();
+        let mut prev_idx = 0u32;
         // The previous eligible token; `prev_end == NONE` when there is none (no token starts
         // at `NONE + 1`: texts are cut below 4 GiB).
         const NONE: u32 = u32::MAX - 1;
@@ -178,7 +194,7 @@ impl Bigrams {
         const LOWER_WORD: u8 = ALPHA | CHARS_ASCII | LOWER | INITIAL;
         const FIRST_WORD: u8 = ALPHA | CHARS_ASCII | INITIAL | CAP;
         const MASK: u8 = ALPHA | CHARS_ASCII | LOWER | INITIAL | CAP | JOINED;
-        for t in &seg.toks {
+        for (ti, t) in seg.toks.iter().enumerate() {
             let f = t.flags & MASK;
             // Lower-case ASCII word (anywhere), or capitalised first word of its sentence.
             let lower = f | INITIAL == LOWER_WORD;
@@ -203,13 +219,17 @@ impl Bigrams {
                     if !self.has_pair(prev_hash, t.hash) {
                         st.unseen += 1;
                         st.cost10 += over as u32;
-                        if let Some(c) = sent_unseen.get_mut(t.sent as usize) {
-                            *c = c.saturating_add(1);
-                        }
+                        missing.push(MissingPair {
+                            sent: t.sent,
+                            first: prev_idx,
+                            second: ti as u32,
+                            cost10: over.min(i32::from(u16::MAX)) as u16,
+                        });
                     }
                 }
             }
             (prev_hash, prev_level, prev_end, prev_sent) = (t.hash, l, t.end, t.sent);
+            prev_idx = ti as u32;
         }
         st
     }
@@ -241,15 +261,22 @@ mod tests {
         let mut seg = Segmented::default();
         let clean = "The government said on Tuesday that the new law would help people who want to buy their first home.";
         let swapped = "The government said on Tuesday that the wrote law would help people who expect to buy their first home.";
+        let mut missing = Vec::new();
         super::super::text::segment(clean, lex, &mut seg);
-        let mut per = vec![0u16; seg.sents.len()];
-        let c = b.check(clean, &seg, &mut per);
+        let c = b.check(clean, &seg, &mut missing);
         super::super::text::segment(swapped, lex, &mut seg);
-        let mut per = vec![0u16; seg.sents.len()];
-        let s = b.check(swapped, &seg, &mut per);
+        let s = b.check(swapped, &seg, &mut missing);
         assert!(c.checked > 5, "{c:?}");
         assert!(s.unseen > c.unseen, "{c:?} vs {s:?}");
         assert!(s.surprise() > c.surprise());
-        assert!(per[0] > 0);
+        assert_eq!(missing.len() as u32, s.unseen);
+        let pairs: Vec<&str> = missing
+            .iter()
+            .map(|m| {
+                let (a, b) = (&seg.toks[m.first as usize], &seg.toks[m.second as usize]);
+                &swapped[a.start as usize..b.end as usize]
+            })
+            .collect();
+        assert!(pairs.contains(&"the wrote"), "{pairs:?}");
     }
 }

@@ -16,8 +16,9 @@
 //!              exp(-2 × excess of pair commonness over 6.2), at least 0.8 (English; bigrams.rs)
 //! ```
 //!
-//! The garble cues (garble.rs) and mangled names (names.rs) are counted per sentence; the
-//! worst sentences and every suspected mangled name are reported in `evidence`. Weights and
+//! The garble cues (garble.rs), mangled names (names.rs) and missing word pairs (bigrams.rs)
+//! are counted per sentence; the worst sentences (with their cues and unlikely word pairs) and
+//! every suspected mangled name are reported in `evidence`. Weights and
 //! thresholds live in [`GarbleOptions`] and [`HeuristicThresholds`]; their defaults were set by
 //! hand from what each cue means (an event that never happens in clean news costs more), then
 //! checked on the development sets; they were not fitted to them (see the README).
@@ -79,6 +80,11 @@ pub struct SentenceEvidence {
     pub cues: Vec<&'static str>,
     /// Mean word surprisal under the shipped unigram model (English only; 0 otherwise).
     pub fluency: f64,
+    /// Adjacent frequent words that books almost never put side by side, as written ("the
+    /// wrote", "will law"; English; at most five, costliest first): the word-pair evidence
+    /// behind `unlikely_word_pairs`, usually around a swapped word. Omitted when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unlikely_pairs: Vec<String>,
 }
 
 /// Weights and thresholds of the garble cues and the language check. Defaults are documented
@@ -178,6 +184,7 @@ struct Scratch {
     seg: Segmented,
     heur: heuristics::Scratch,
     garble: garble::Scratch,
+    missing_pairs: Vec<bigrams::MissingPair>,
 }
 
 thread_local! {
@@ -349,7 +356,7 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
 
     // Word pairs (English): a text with swapped words breaks pairs that books always use.
     let (pair_factor, common_pair_factor) = if english {
-        let pairs = bigrams::Bigrams::en().check(text, seg, &mut []);
+        let pairs = bigrams::Bigrams::en().check(text, seg, &mut s.missing_pairs);
         let surprise = pairs.surprise();
         signals.insert("word_pair_surprise", round4(surprise));
         signals.insert("word_pairs_checked", f64::from(pairs.checked));
@@ -438,9 +445,12 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
         flags.push("wrong_language");
     }
 
+    if !english {
+        s.missing_pairs.clear();
+    }
     let evidence = Evidence {
         mangled_names: mangled,
-        worst_sentences: worst_sentences(text, seg, &cues, 3),
+        worst_sentences: worst_sentences(text, seg, &cues, &s.missing_pairs, pair_factor < 1.0, 3),
     };
     let q = heur.factor
         * garble_factor
@@ -457,20 +467,39 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
     }
 }
 
-/// The `n` sentences with the most cue events (ties: worse fluency, then earlier), only those
-/// with at least one event.
+/// Weight of one unit of missing-pair cost (log10) against one cue event when the worst
+/// sentences are chosen. In the score, a missing pair of cost `c` weighs about half a weight-1
+/// cue event per word (`5c / checked` against `0.15 × 100 / words`, with roughly 0.6 checked
+/// pairs per word).
+const PAIR_COST_PER_EVENT: f64 = 0.5;
+/// At most this many unlikely pairs are listed per sentence.
+const MAX_PAIRS_PER_SENTENCE: usize = 5;
+
+/// The `n` worst sentences, only those with at least one cue event or (when the document
+/// pays for unlikely word pairs, `pairs_count`) a missing word pair. A sentence's badness is
+/// its number of cue events plus `PAIR_COST_PER_EVENT` × the summed cost of its missing
+/// pairs (counted only when `pairs_count`); ties: worse fluency, then earlier. Each reported
+/// sentence lists its missing pairs (`missing`, in text order) whether or not they counted.
 fn worst_sentences(
     text: &str,
     seg: &Segmented,
     cues: &garble::Cues,
+    missing: &[bigrams::MissingPair],
+    pairs_count: bool,
     n: usize,
 ) -> Vec<SentenceEvidence> {
-    let mut idx: Vec<usize> = (0..seg.sents.len())
-        .filter(|&i| cues.sent_events[i] > 0)
-        .collect();
+    let mut badness: Vec<f64> = cues.sent_events.iter().map(|&e| f64::from(e)).collect();
+    if pairs_count {
+        for m in missing {
+            if let Some(b) = badness.get_mut(m.sent as usize) {
+                *b += PAIR_COST_PER_EVENT * f64::from(m.cost10) / 10.0;
+            }
+        }
+    }
+    let mut idx: Vec<usize> = (0..seg.sents.len()).filter(|&i| badness[i] > 0.0).collect();
     idx.sort_by(|&a, &b| {
-        cues.sent_events[b]
-            .cmp(&cues.sent_events[a])
+        badness[b]
+            .total_cmp(&badness[a])
             .then(cues.sent_fluency[b].total_cmp(&cues.sent_fluency[a]))
             .then(a.cmp(&b))
     });
@@ -480,6 +509,22 @@ fn worst_sentences(
         .map(|i| {
             let t = seg.sents[i].text(text);
             let mask = cues.sent_mask[i];
+            // `missing` is in text order, so a sentence's pairs are one run.
+            let from = missing.partition_point(|m| (m.sent as usize) < i);
+            let to = missing.partition_point(|m| (m.sent as usize) <= i);
+            let mut own: Vec<&bigrams::MissingPair> = missing[from..to].iter().collect();
+            // Costliest first (stable: ties stay in text order).
+            own.sort_by_key(|m| std::cmp::Reverse(m.cost10));
+            let unlikely_pairs = own
+                .iter()
+                .take(MAX_PAIRS_PER_SENTENCE)
+                .filter_map(|m| {
+                    let a = seg.toks.get(m.first as usize)?;
+                    let b = seg.toks.get(m.second as usize)?;
+                    text.get(a.start as usize..b.end as usize)
+                        .map(str::to_string)
+                })
+                .collect();
             SentenceEvidence {
                 text: t[..floor_char_boundary(t, 200)].to_string(),
                 cues: garble::CUE_NAMES
@@ -489,6 +534,7 @@ fn worst_sentences(
                     .map(|(_, n)| *n)
                     .collect(),
                 fluency: round4(f64::from(cues.sent_fluency[i])),
+                unlikely_pairs,
             }
         })
         .collect()
@@ -714,5 +760,50 @@ mod tests {
             .worst_sentences
             .iter()
             .any(|s| s.text.contains("the the")));
+    }
+
+    #[test]
+    fn a_swapped_word_is_reported_with_its_unlikely_pairs() {
+        let opts = QualityOptions::default();
+        // "begin" swapped for "law" (fluent word by word, but "would law" is not English); a
+        // space before the period of another sentence gives it a cue but no unlikely pair.
+        let swapped = format!(
+            "{}\n\nIt was one of the best in the world .",
+            ARTICLE.replace("would begin next", "would law next")
+        );
+        let q = score(&swapped, &opts);
+        let json = serde_json::to_string(&q.evidence).unwrap_or_default();
+        let bad = q
+            .evidence
+            .worst_sentences
+            .iter()
+            .find(|s| s.text.contains("would law"))
+            .unwrap_or_else(|| panic!("swapped sentence not reported: {json}"));
+        assert!(
+            bad.unlikely_pairs.iter().any(|p| p == "would law"),
+            "{json}"
+        );
+        let debris = q
+            .evidence
+            .worst_sentences
+            .iter()
+            .find(|s| s.text.contains("the world ."))
+            .unwrap_or_else(|| panic!("punctuation-debris sentence not reported: {json}"));
+        assert!(debris.unlikely_pairs.is_empty(), "{json}");
+        assert!(json.contains("\"unlikely_pairs\":[\"would law\""), "{json}");
+        // The clean article reports no unlikely pair anywhere.
+        let clean = score(ARTICLE, &opts);
+        assert!(
+            clean
+                .evidence
+                .worst_sentences
+                .iter()
+                .all(|s| s.unlikely_pairs.is_empty()),
+            "{:?}",
+            clean.evidence
+        );
+        assert!(!serde_json::to_string(&clean)
+            .unwrap_or_default()
+            .contains("unlikely_pairs"));
     }
 }
