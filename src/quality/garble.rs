@@ -12,6 +12,7 @@
 //! | `isolated_sentences` | a body sentence with at least 8 content words, none of which occur anywhere else in the article: a stray sentence from another text |
 //! | `oov_words` | lower-case words unknown to the shipped English lexicon (typos, garbled words) |
 //! | `repeated_lines` | a paragraph of at least 4 words repeating an earlier one verbatim (a doubled headline or paragraph left by the scraper) |
+//! | `article_mismatches` | "a" before a vowel letter or "an" before a consonant letter ("an solid", "a award"; English, exceptions in `data/article_exceptions.txt`): left where a word was swapped for another or an article dropped or moved |
 //!
 //! Fluency: each word costs its surprisal under the shipped unigram model, `8 - Zipf`
 //! (unknown words cost 8, "the" costs 0.3); a sentence's fluency is its mean cost, and the
@@ -21,7 +22,7 @@ use super::lexicon::{hash_word, Counter, Lexicon};
 use super::text::{Segmented, ALPHA, CAP, CHARS_ASCII, INITIAL, JOINED, LOWER};
 use xxhash_rust::xxh3::xxh3_64;
 
-pub const CUE_NAMES: [&str; 9] = [
+pub const CUE_NAMES: [&str; 10] = [
     "fragment",
     "punct_debris",
     "broken_paragraph",
@@ -31,6 +32,7 @@ pub const CUE_NAMES: [&str; 9] = [
     "oov_word",
     "mangled_name",
     "repeated_line",
+    "article_mismatch",
 ];
 
 pub const FRAGMENT: usize = 0;
@@ -42,11 +44,15 @@ pub const ISOLATED: usize = 5;
 pub const OOV: usize = 6;
 pub const MANGLED: usize = 7;
 pub const REPEATED: usize = 8;
+pub const ARTICLE: usize = 9;
+
+/// Exceptions to the a/an vowel-letter rule ("a university", "an hour").
+const ARTICLE_EXCEPTIONS: &str = include_str!("data/article_exceptions.txt");
 
 /// Counts of each cue in a document, and per-sentence tallies.
 #[derive(Debug, Default)]
 pub struct Cues {
-    pub counts: [u32; 9],
+    pub counts: [u32; 10],
     /// Per sentence: cue bit mask and number of cue events.
     pub sent_mask: Vec<u16>,
     pub sent_events: Vec<u16>,
@@ -130,6 +136,7 @@ pub fn find_cues(
     placeholders(text, seg, lex, &mut cues);
     repeated_lines(text, seg, &mut scratch.lines, &mut cues);
     if english {
+        article_mismatches(text, seg, &mut cues);
         isolated_sentences(text, seg, scratch, &mut cues);
         fluency(seg, &mut cues);
     }
@@ -177,6 +184,51 @@ fn punctuation_debris(text: &str, seg: &Segmented, cues: &mut Cues) {
             {
                 cues.add(sentence_at(seg, i + 1), PUNCT, 1);
             }
+        }
+    }
+}
+
+/// Whether `article` ("a" or "an", lower case) fits before the lower-case word `next` by the
+/// vowel-letter rule or one of its listed exceptions.
+fn article_fits(article: &[u8], next: &[u8]) -> bool {
+    let vowel = matches!(next.first(), Some(b'a' | b'e' | b'i' | b'o' | b'u'));
+    if vowel == (article.len() == 2) {
+        return true;
+    }
+    ARTICLE_EXCEPTIONS
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_once(' '))
+        .any(|(a, prefix)| a.as_bytes() == article && next.starts_with(prefix.as_bytes()))
+}
+
+/// "a" / "an" followed (one space apart) by a lower-case ASCII word that takes the other
+/// article. A capitalised "A" / "An" counts only as the first word of its sentence ("Plan A is"
+/// is not an article).
+fn article_mismatches(text: &str, seg: &Segmented, cues: &mut Cues) {
+    let b = text.as_bytes();
+    const WORD: u8 = ALPHA | LOWER | CHARS_ASCII;
+    for w in seg.toks.windows(2) {
+        let (t, n) = (&w[0], &w[1]);
+        let len = t.len();
+        if len > 2 || n.start != t.end + 1 || n.flags & WORD != WORD || n.is(CAP) {
+            continue;
+        }
+        let mut art = [0u8; 2];
+        for (d, &c) in art.iter_mut().zip(&b[t.start as usize..t.end as usize]) {
+            *d = c | 0x20;
+        }
+        let art = &art[..len];
+        let capital = b[t.start as usize].is_ascii_uppercase();
+        if !(art == b"a" || art == b"an")
+            || (capital && !t.is(INITIAL))
+            || (len == 2 && b[t.start as usize + 1].is_ascii_uppercase())
+            || b[t.end as usize] != b' '
+        {
+            continue;
+        }
+        if !article_fits(art, &b[n.start as usize..n.end as usize]) {
+            cues.add(n.sent as usize, ARTICLE, 1);
         }
     }
 }
@@ -419,4 +471,39 @@ fn fluency(seg: &Segmented, cues: &mut Cues) {
         rich_total as f64 / 10.0 / rich_n as f64
     };
     cues.richness_words = rich_n;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mismatches(t: &str) -> u32 {
+        let lex = Lexicon::en();
+        let mut seg = Segmented::default();
+        super::super::text::segment(t, lex, &mut seg);
+        let cues = find_cues(t, &seg, lex, true, &mut Scratch::default());
+        cues.counts[ARTICLE]
+    }
+
+    #[test]
+    fn article_before_the_wrong_sound_is_a_mismatch() {
+        assert_eq!(
+            mismatches("It was an solid result and a award for the team."),
+            2
+        );
+        assert_eq!(mismatches("An game was lost."), 1);
+    }
+
+    #[test]
+    fn articles_that_fit_are_not_mismatches() {
+        for t in [
+            "It was a solid result and an award for the team.",
+            "He joined a university and a European club for a one-off fee.",
+            "They waited an hour for an historic vote and a useful answer.",
+            "Plan A is the best, said the head of Group A.",
+            "An MP and a US firm signed a deal.",
+        ] {
+            assert_eq!(mismatches(t), 0, "{t}");
+        }
+    }
 }
