@@ -12,11 +12,11 @@
 //! language   = 0.9 when language identification is unsure (`uncertain_language`), × 0.8
 //!              when over 30% of the checked lines are in another language (`mixed_language`)
 //! richness   = exp(-0.5 × shortfall of lexical richness below 2.2), at least 0.8 (English)
-//! word pairs = exp(-5 × excess of missing-pair cost over 0.04), at least 0.5, ×
+//! word pairs = exp(-5 × excess of unlikely-pair cost over 0.055), at least 0.5, ×
 //!              exp(-2 × excess of pair commonness over 6.2), at least 0.8 (English; bigrams.rs)
 //! ```
 //!
-//! The garble cues (garble.rs), mangled names (names.rs) and missing word pairs (bigrams.rs)
+//! The garble cues (garble.rs), mangled names (names.rs) and unlikely word pairs (bigrams.rs)
 //! are counted per sentence; the worst sentences (with their cues and unlikely word pairs) and
 //! every suspected mangled name are reported in `evidence`. Weights and
 //! thresholds live in [`GarbleOptions`] and [`HeuristicThresholds`]; their defaults were set by
@@ -125,8 +125,9 @@ pub struct GarbleOptions {
     pub richness_weight: f64,
     pub richness_min_factor: f64,
     /// Word pairs (English; see bigrams.rs): the mean cost of adjacent frequent words that
-    /// Google Books almost never puts side by side, per checked pair. Above this reference
-    /// (about the median of clean English news) the score is multiplied by
+    /// Google Books almost never puts side by side (or only barely more often than chance),
+    /// per checked pair. Above this reference (between the median, 0.047, and the 75th
+    /// percentile, 0.06, of clean English news) the score is multiplied by
     /// `exp(-pair_weight × excess)`, at least `pair_min_factor`; flag `unlikely_word_pairs`
     /// under 0.9. Catches content words swapped for other words (spinning, bad MT).
     pub pair_reference: f64,
@@ -167,7 +168,7 @@ impl Default for GarbleOptions {
             richness_reference: 2.2,
             richness_weight: 0.5,
             richness_min_factor: 0.8,
-            pair_reference: 0.04,
+            pair_reference: 0.055,
             pair_weight: 5.0,
             pair_min_factor: 0.5,
             common_pair_reference: 6.2,
@@ -189,7 +190,7 @@ struct Scratch {
     seg: Segmented,
     heur: heuristics::Scratch,
     garble: garble::Scratch,
-    missing_pairs: Vec<bigrams::MissingPair>,
+    unlikely_pairs_scratch: Vec<bigrams::UnlikelyPair>,
 }
 
 thread_local! {
@@ -363,7 +364,7 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
 
     // Word pairs (English): a text with swapped words breaks pairs that books always use.
     let (pair_factor, common_pair_factor) = if english {
-        let pairs = bigrams::Bigrams::en().check(text, seg, &mut s.missing_pairs);
+        let pairs = bigrams::Bigrams::en().check(text, seg, &mut s.unlikely_pairs_scratch);
         let surprise = pairs.surprise();
         signals.insert("word_pair_surprise", round4(surprise));
         signals.insert("word_pairs_checked", f64::from(pairs.checked));
@@ -456,11 +457,18 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
     }
 
     if !english {
-        s.missing_pairs.clear();
+        s.unlikely_pairs_scratch.clear();
     }
     let evidence = Evidence {
         mangled_names: mangled,
-        worst_sentences: worst_sentences(text, seg, &cues, &s.missing_pairs, pair_factor < 1.0, 3),
+        worst_sentences: worst_sentences(
+            text,
+            seg,
+            &cues,
+            &s.unlikely_pairs_scratch,
+            pair_factor < 1.0,
+            3,
+        ),
     };
     let q = heur.factor
         * garble_factor
@@ -477,8 +485,8 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
     }
 }
 
-/// Weight of one unit of missing-pair cost (log10) against one cue event when the worst
-/// sentences are chosen. In the score, a missing pair of cost `c` weighs about half a weight-1
+/// Weight of one unit of unlikely-pair cost (log10) against one cue event when the worst
+/// sentences are chosen. In the score, an unlikely pair of cost `c` weighs about half a weight-1
 /// cue event per word (`5c / checked` against `0.15 × 100 / words`, with roughly 0.6 checked
 /// pairs per word).
 const PAIR_COST_PER_EVENT: f64 = 0.5;
@@ -486,21 +494,21 @@ const PAIR_COST_PER_EVENT: f64 = 0.5;
 const MAX_PAIRS_PER_SENTENCE: usize = 5;
 
 /// The `n` worst sentences, only those with at least one cue event or (when the document
-/// pays for unlikely word pairs, `pairs_count`) a missing word pair. A sentence's badness is
-/// its number of cue events plus `PAIR_COST_PER_EVENT` × the summed cost of its missing
+/// pays for unlikely word pairs, `pairs_count`) an unlikely word pair. A sentence's badness is
+/// its number of cue events plus `PAIR_COST_PER_EVENT` × the summed cost of its unlikely
 /// pairs (counted only when `pairs_count`); ties: worse fluency, then earlier. Each reported
-/// sentence lists its missing pairs (`missing`, in text order) whether or not they counted.
+/// sentence lists its unlikely pairs (`unlikely`, in text order) whether or not they counted.
 fn worst_sentences(
     text: &str,
     seg: &Segmented,
     cues: &garble::Cues,
-    missing: &[bigrams::MissingPair],
+    unlikely: &[bigrams::UnlikelyPair],
     pairs_count: bool,
     n: usize,
 ) -> Vec<SentenceEvidence> {
     let mut badness: Vec<f64> = cues.sent_events.iter().map(|&e| f64::from(e)).collect();
     if pairs_count {
-        for m in missing {
+        for m in unlikely {
             if let Some(b) = badness.get_mut(m.sent as usize) {
                 *b += PAIR_COST_PER_EVENT * f64::from(m.cost10) / 10.0;
             }
@@ -519,10 +527,10 @@ fn worst_sentences(
         .map(|i| {
             let t = seg.sents[i].text(text);
             let mask = cues.sent_mask[i];
-            // `missing` is in text order, so a sentence's pairs are one run.
-            let from = missing.partition_point(|m| (m.sent as usize) < i);
-            let to = missing.partition_point(|m| (m.sent as usize) <= i);
-            let mut own: Vec<&bigrams::MissingPair> = missing[from..to].iter().collect();
+            // `unlikely` is in text order, so a sentence's pairs are one run.
+            let from = unlikely.partition_point(|m| (m.sent as usize) < i);
+            let to = unlikely.partition_point(|m| (m.sent as usize) <= i);
+            let mut own: Vec<&bigrams::UnlikelyPair> = unlikely[from..to].iter().collect();
             // Costliest first (stable: ties stay in text order).
             own.sort_by_key(|m| std::cmp::Reverse(m.cost10));
             let unlikely_pairs = own
@@ -775,11 +783,15 @@ mod tests {
     #[test]
     fn a_swapped_word_is_reported_with_its_unlikely_pairs() {
         let opts = QualityOptions::default();
-        // "begin" swapped for "law" (fluent word by word, but "would law" is not English); a
-        // space before the period of another sentence gives it a cue but no unlikely pair.
+        // "begin" swapped for "law" (fluent word by word, but "would law" is not English), and
+        // two more swaps so that the document pays for its word pairs; a space before the
+        // period of another sentence gives that sentence a cue but no unlikely pair.
         let swapped = format!(
             "{}\n\nIt was one of the best in the world .",
-            ARTICLE.replace("would begin next", "would law next")
+            ARTICLE
+                .replace("would begin next", "would law next")
+                .replace("adds a cycle", "adds a wrote")
+                .replace("some shop owners", "some the owners")
         );
         let q = score(&swapped, &opts);
         let json = serde_json::to_string(&q.evidence).unwrap_or_default();
