@@ -80,9 +80,10 @@ pub struct SentenceEvidence {
     pub cues: Vec<&'static str>,
     /// Mean word surprisal under the shipped unigram model (English only; 0 otherwise).
     pub fluency: f64,
-    /// Adjacent frequent words that books almost never put side by side, as written ("the
-    /// wrote", "will law"; English; at most five, costliest first): the word-pair evidence
-    /// behind `unlikely_word_pairs`, usually around a swapped word. Omitted when empty.
+    /// Adjacent frequent words that books almost never put side by side, or only barely more
+    /// often than chance, as written ("the wrote", "will law"; English; at most five,
+    /// costliest first): the word-pair evidence behind `unlikely_word_pairs`, usually around a
+    /// swapped word. Omitted when empty.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub unlikely_pairs: Vec<String>,
 }
@@ -515,12 +516,17 @@ fn worst_sentences(
         }
     }
     let mut idx: Vec<usize> = (0..seg.sents.len()).filter(|&i| badness[i] > 0.0).collect();
-    idx.sort_by(|&a, &b| {
+    // A total order (ties: worse fluency, then earlier), so the choice is deterministic; only
+    // the `n` worst are needed.
+    let worse = |&a: &usize, &b: &usize| {
         badness[b]
             .total_cmp(&badness[a])
             .then(cues.sent_fluency[b].total_cmp(&cues.sent_fluency[a]))
             .then(a.cmp(&b))
-    });
+    };
+    if idx.len() > n && n > 0 {
+        idx.select_nth_unstable_by(n - 1, worse);
+    }
     idx.truncate(n);
     idx.sort_unstable();
     idx.into_iter()
@@ -530,12 +536,21 @@ fn worst_sentences(
             // `unlikely` is in text order, so a sentence's pairs are one run.
             let from = unlikely.partition_point(|m| (m.sent as usize) < i);
             let to = unlikely.partition_point(|m| (m.sent as usize) <= i);
-            let mut own: Vec<&bigrams::UnlikelyPair> = unlikely[from..to].iter().collect();
-            // Costliest first (stable: ties stay in text order).
-            own.sort_by_key(|m| std::cmp::Reverse(m.cost10));
-            let unlikely_pairs = own
+            // The costliest pairs (ties: earlier first), without allocating per sentence.
+            let mut top: [Option<&bigrams::UnlikelyPair>; MAX_PAIRS_PER_SENTENCE] =
+                [None; MAX_PAIRS_PER_SENTENCE];
+            for m in &unlikely[from..to] {
+                if let Some(k) = top
+                    .iter()
+                    .position(|t| !matches!(t, Some(t) if m.cost10 <= t.cost10))
+                {
+                    top[k..].rotate_right(1);
+                    top[k] = Some(m);
+                }
+            }
+            let unlikely_pairs = top
                 .iter()
-                .take(MAX_PAIRS_PER_SENTENCE)
+                .flatten()
                 .filter_map(|m| {
                     let a = seg.toks.get(m.first as usize)?;
                     let b = seg.toks.get(m.second as usize)?;
