@@ -20,7 +20,18 @@ Format (gzip text, deterministic: mtime 0, no file name):
     #N <10 * log10 of the total unigram count, rounded>
     #L  (a block per value L = round(10 * log10 count), descending) followed by its words
     ...
-    #P  then one line per first word: `a b1 b2 b3 ...` (second words in source order)
+    #P  then one line per first word: `a b1 b2 b3 ...` (second words in source order); a
+        second word written `b:D` is a weakly associated pair: its association
+        PMI = log10(count / expected) is below T = min(PMI_TAU, PMI_SHARE * cap), where
+        cap = log10(total / count of the more frequent word) is the highest PMI the pair could
+        reach; D = round(10 * (T - PMI)), at most 31
+
+A pair that is listed but weakly associated is almost as suspicious as a missing one (a
+swapped word can land in a pair that books use only a little more often than chance): the
+scorer charges `3 × D / 10` for it (at most what a missing pair would cost). The cap keeps
+pairs with a very frequent word ("and of", "map the": "the" is 4% of all words, so no pair
+ending in it can reach a PMI above 1.4) from looking weak only because of that word. The
+deficit is computed from the source counts and copied to the American spellings of the pair.
 """
 import gzip
 import importlib.util
@@ -32,6 +43,10 @@ import sys
 
 OUT = "src/quality/data/en_bigrams.txt.gz"
 MIN_EXPECTED_LOG10 = 4.5
+# Listed pairs seen fewer than 10^PMI_TAU times their independence expectation carry their
+# deficit (see the module docs).
+PMI_TAU = 1.0
+PMI_SHARE = 0.5
 WORD = re.compile(r"^[a-z]+$")
 
 
@@ -93,10 +108,10 @@ def main() -> int:
     # each pair is also stored with the American spellings of its words (see SPELLING).
     variants = american_variants(uni)
     pairs: dict[str, list[str]] = {}
-    kept = dropped = 0
+    kept = dropped = weak = 0
     with open(os.path.join(d, "frequency_bigramdictionary_en_243_342.txt"), encoding="utf-8") as f:
         for line in f:
-            a, b, _ = line.split()
+            a, b, count = line.split()
             if a not in l10 or b not in l10:
                 dropped += 1
                 continue
@@ -104,10 +119,15 @@ def main() -> int:
             if l10[a] + l10[b] - n10 < round(10 * MIN_EXPECTED_LOG10):
                 dropped += 1
                 continue
+            pmi = math.log10(int(count) * total / (uni[a] * uni[b]))
+            cap = math.log10(total / max(uni[a], uni[b]))
+            deficit = min(31, round(10 * (min(PMI_TAU, PMI_SHARE * cap) - pmi)))
+            suffix = f":{deficit}" if deficit > 0 else ""
+            weak += deficit > 0
             for va in [a] + variants.get(a, []):
                 for vb in [b] + variants.get(b, []):
                     if l10[va] + l10[vb] - n10 >= round(10 * MIN_EXPECTED_LOG10):
-                        pairs.setdefault(va, []).append(vb)
+                        pairs.setdefault(va, []).append(vb + suffix)
                         kept += 1
     text = io.StringIO()
     text.write(f"#N {n10}\n")
@@ -128,7 +148,7 @@ def main() -> int:
     with open(OUT, "wb") as f:
         f.write(buf.getvalue())
     print(
-        f"{OUT}: {len(uni)} words, {kept} pairs kept, {dropped} dropped, "
+        f"{OUT}: {len(uni)} words, {kept} pairs kept ({weak} source pairs weak), {dropped} dropped, "
         f"{len(raw)} bytes raw, {len(buf.getvalue())} gz",
         file=sys.stderr,
     )

@@ -10,11 +10,21 @@
 //! something only when it would be expected often if the two words were independent:
 //! `count(a) × count(b) / total ≥ 10^4.5`. Such a pair is *checked*; a checked pair that is
 //! missing costs `log10(expected / 10^4.5)`, so a missing "the" + frequent word costs more than
-//! a missing pair of two middling words.
+//! a missing pair of two middling words. A checked pair that is listed but *weak* (seen less
+//! than `min(10, (1 / p)^0.5)` times its independence expectation, `p` the share of the more
+//! frequent word among all words; the table marks it with its deficit) costs
+//! `3 × deficit` (log10), at most what it would cost if it were missing: a swapped word often
+//! lands in a pair that books use, but barely more often than chance.
+//!
+//! Why these costs: on the garble development set, against the pairs of clean documents, a
+//! pair next to a swapped word is missing 2× as often at an expected count of 10^4.5, 3× at
+//! 10^5, 7× at 10^5.5 and 17× at 10^6, so `log10(expected / 10^4.5)` follows the log
+//! likelihood ratio of a missing pair; listed pairs with a PMI below 1 are 3-8× as frequent
+//! next to a swapped word.
 //!
 //! Document statistic: the summed cost over the checked pairs, divided by the number of
-//! checked pairs (at least 60, so a short text's few pairs weigh less). Clean BBC news: median about 0.04; a document with swapped
-//! words goes higher. Look-ups take the tokens' pre-computed hashes; nothing is allocated per
+//! checked pairs (at least 60, so a short text's few pairs weigh less). Clean BBC news: median
+//! about 0.047 (75th percentile 0.06); a document with swapped words goes higher. Look-ups take the tokens' pre-computed hashes; nothing is allocated per
 //! token.
 
 use super::lexicon::{fold_mul, hash_word};
@@ -61,10 +71,34 @@ pub fn word_levels() -> impl Iterator<Item = (u64, u8)> {
 
 /// The word-pair table.
 pub struct Bigrams {
-    /// 31-bit fingerprints of the pair hashes (never 0); open addressing.
+    /// Per listed pair, `fingerprint << 5 | deficit` (never 0): a 27-bit fingerprint of the
+    /// pair hash (its low bit set) and the pair's association deficit in tenths of log10
+    /// (0..=31, see [`WEAK_PAIR_WEIGHT`]); open addressing.
     pairs: Vec<u32>,
     /// log10 of the total unigram count × 10.
     total10: i32,
+}
+
+/// A listed pair seen fewer than 10 times its independence expectation costs
+/// `WEAK_PAIR_WEIGHT × deficit` (the table's `b:D`, `D = 10 × (1 − log10(count / expected))`),
+/// at most what a missing pair of the same words would cost. Books use such a pair, but only a
+/// little more often than chance: swapped words land in them about four times as often as the
+/// words of clean news do (garble development set, pairs next to a swapped word against all
+/// pairs of clean documents).
+const WEAK_PAIR_WEIGHT: i32 = 3;
+
+/// One checked pair that costs: missing from the table, or listed but weakly associated
+/// (per-sentence evidence: "the wrote").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnlikelyPair {
+    /// Sentence holding the pair.
+    pub sent: u32,
+    /// Token indices (`Segmented::toks`) of the two words; they are adjacent words a space
+    /// apart, so `text[toks[first].start..toks[second].end]` is the pair as written.
+    pub first: u32,
+    pub second: u32,
+    /// Cost of the pair (> 0), in tenths of log10 (see the module docs).
+    pub cost10: u16,
 }
 
 /// What the pair check found in one document.
@@ -101,9 +135,11 @@ fn pair_hash(a: u64, b: u64) -> u64 {
     fold_mul(a ^ b.rotate_left(29), 0x9E37_79B9_7F4A_7C15)
 }
 
+/// The table entry of a pair hash with a zero deficit: 27 high bits of the hash (low bit set)
+/// shifted over the 5 deficit bits.
 #[inline(always)]
 fn fingerprint(h: u64) -> u32 {
-    ((h >> 32) as u32) | 1
+    (((h >> 37) as u32) | 1) << 5
 }
 
 impl Bigrams {
@@ -116,7 +152,7 @@ impl Bigrams {
     fn load() -> Bigrams {
         let mut total10 = i32::MAX / 4;
         let mut in_pairs = false;
-        let mut pair_keys: Vec<u64> = Vec::with_capacity(200_000);
+        let mut pair_keys: Vec<(u64, u32)> = Vec::with_capacity(200_000);
         for line in decoded().lines() {
             if let Some(rest) = line.strip_prefix('#') {
                 if let Some(n) = rest.strip_prefix("N ") {
@@ -130,47 +166,69 @@ impl Bigrams {
                 let mut it = line.split(' ');
                 let Some(a) = it.next() else { continue };
                 let ha = hash_word(a.as_bytes());
-                pair_keys.extend(it.map(|b| pair_hash(ha, hash_word(b.as_bytes()))));
+                pair_keys.extend(it.map(|b| {
+                    let (b, deficit) = match b.split_once(':') {
+                        Some((b, d)) => (b, d.parse::<u32>().unwrap_or(0).min(31)),
+                        None => (b, 0),
+                    };
+                    (pair_hash(ha, hash_word(b.as_bytes())), deficit)
+                }));
             }
         }
         let mut pt = vec![0u32; (pair_keys.len() * 2).next_power_of_two().max(64)];
         let mask = pt.len() - 1;
-        for h in pair_keys {
+        for (h, deficit) in pair_keys {
             let fp = fingerprint(h);
             let mut i = h as usize & mask;
-            while pt[i] != 0 && pt[i] != fp {
+            while pt[i] != 0 && pt[i] & !31 != fp {
                 i = (i + 1) & mask;
             }
-            pt[i] = fp;
+            // A pair listed twice (American and British spellings meeting) keeps one deficit.
+            pt[i] = fp | deficit;
         }
         Bigrams { pairs: pt, total10 }
     }
 
-    /// Whether the pair (lower-case word hashes) is in the table.
+    /// The association deficit (tenths of log10, 0 for a well-attested pair) of a listed pair
+    /// (lower-case word hashes), `None` when the pair is not listed.
     #[inline]
-    pub fn has_pair(&self, a: u64, b: u64) -> bool {
+    pub fn pair_deficit(&self, a: u64, b: u64) -> Option<u32> {
         let h = pair_hash(a, b);
         let fp = fingerprint(h);
         let mask = self.pairs.len() - 1;
         let mut i = h as usize & mask;
         loop {
             let s = self.pairs[i];
-            if s == fp {
-                return true;
+            if s & !31 == fp {
+                return Some(s & 31);
             }
             if s == 0 {
-                return false;
+                return None;
             }
             i = (i + 1) & mask;
         }
     }
 
+    /// Whether the pair (lower-case word hashes) is in the table.
+    #[inline]
+    pub fn has_pair(&self, a: u64, b: u64) -> bool {
+        self.pair_deficit(a, b).is_some()
+    }
+
     /// Checks every pair of adjacent words (a single space apart, same sentence; the second
     /// in lower case, the first in lower case or capitalised at the start of its sentence).
-    /// `sent_unseen[s]` counts the missing pairs of sentence `s`.
-    pub fn check(&self, text: &str, seg: &Segmented, sent_unseen: &mut [u16]) -> PairStats {
+    /// Every checked pair that costs (missing, or listed but weak) is appended to `unlikely`
+    /// (cleared first), in text order, for the per-sentence evidence.
+    pub fn check(
+        &self,
+        text: &str,
+        seg: &Segmented,
+        unlikely: &mut Vec<UnlikelyPair>,
+    ) -> PairStats {
         let bytes = text.as_bytes();
         let mut st = PairStats::default();
+        unlikely.clear();
+        let mut prev_idx = 0u32;
         // The previous eligible token; `prev_end == NONE` when there is none (no token starts
         // at `NONE + 1`: texts are cut below 4 GiB).
         const NONE: u32 = u32::MAX - 1;
@@ -178,7 +236,7 @@ impl Bigrams {
         const LOWER_WORD: u8 = ALPHA | CHARS_ASCII | LOWER | INITIAL;
         const FIRST_WORD: u8 = ALPHA | CHARS_ASCII | INITIAL | CAP;
         const MASK: u8 = ALPHA | CHARS_ASCII | LOWER | INITIAL | CAP | JOINED;
-        for t in &seg.toks {
+        for (ti, t) in seg.toks.iter().enumerate() {
             let f = t.flags & MASK;
             // Lower-case ASCII word (anywhere), or capitalised first word of its sentence.
             let lower = f | INITIAL == LOWER_WORD;
@@ -200,16 +258,26 @@ impl Bigrams {
                 if over >= 0 {
                     st.checked += 1;
                     st.expected10 += over as u32;
-                    if !self.has_pair(prev_hash, t.hash) {
-                        st.unseen += 1;
-                        st.cost10 += over as u32;
-                        if let Some(c) = sent_unseen.get_mut(t.sent as usize) {
-                            *c = c.saturating_add(1);
+                    let cost = match self.pair_deficit(prev_hash, t.hash) {
+                        None => {
+                            st.unseen += 1;
+                            over
                         }
+                        Some(d) => (WEAK_PAIR_WEIGHT * d as i32).min(over),
+                    };
+                    if cost > 0 {
+                        st.cost10 += cost as u32;
+                        unlikely.push(UnlikelyPair {
+                            sent: t.sent,
+                            first: prev_idx,
+                            second: ti as u32,
+                            cost10: cost.min(i32::from(u16::MAX)) as u16,
+                        });
                     }
                 }
             }
             (prev_hash, prev_level, prev_end, prev_sent) = (t.hash, l, t.end, t.sent);
+            prev_idx = ti as u32;
         }
         st
     }
@@ -232,6 +300,34 @@ mod tests {
         assert!(!b.has_pair(h("the"), h("wrote")));
         assert!(!b.has_pair(h("of"), h("expect")));
         assert!(!b.has_pair(h("will"), h("law")));
+        // Listed, but seen barely more often than chance ("the are" is scanning debris).
+        assert_eq!(b.pair_deficit(h("of"), h("the")), Some(0));
+        assert!(b.pair_deficit(h("the"), h("are")).is_some_and(|d| d > 5));
+        assert_eq!(b.pair_deficit(h("the"), h("wrote")), None);
+    }
+
+    #[test]
+    fn a_weak_listed_pair_costs_at_most_what_missing_would() {
+        let lex = super::super::lexicon::Lexicon::en();
+        let b = Bigrams::en();
+        let mut seg = Segmented::default();
+        let mut unlikely = Vec::new();
+        let mut check = |t: &str| {
+            super::super::text::segment(t, lex, &mut seg);
+            b.check(t, &seg, &mut unlikely)
+        };
+        let fine = check("the area");
+        assert_eq!((fine.checked, fine.cost10), (1, 0));
+        // Listed but weak: costs, without counting as unseen, and no more than the pair's
+        // expected-count excess (what it would cost if it were missing).
+        let weak = check("the are");
+        assert_eq!((weak.checked, weak.unseen), (1, 0));
+        assert!(
+            weak.cost10 > 0 && weak.cost10 <= weak.expected10,
+            "{weak:?}"
+        );
+        let missing = check("the wrote");
+        assert_eq!((missing.unseen, missing.cost10), (1, missing.expected10));
     }
 
     #[test]
@@ -241,15 +337,25 @@ mod tests {
         let mut seg = Segmented::default();
         let clean = "The government said on Tuesday that the new law would help people who want to buy their first home.";
         let swapped = "The government said on Tuesday that the wrote law would help people who expect to buy their first home.";
+        let mut unlikely = Vec::new();
         super::super::text::segment(clean, lex, &mut seg);
-        let mut per = vec![0u16; seg.sents.len()];
-        let c = b.check(clean, &seg, &mut per);
+        let c = b.check(clean, &seg, &mut unlikely);
         super::super::text::segment(swapped, lex, &mut seg);
-        let mut per = vec![0u16; seg.sents.len()];
-        let s = b.check(swapped, &seg, &mut per);
+        let s = b.check(swapped, &seg, &mut unlikely);
         assert!(c.checked > 5, "{c:?}");
         assert!(s.unseen > c.unseen, "{c:?} vs {s:?}");
         assert!(s.surprise() > c.surprise());
-        assert!(per[0] > 0);
+        assert_eq!(
+            unlikely.iter().map(|p| u32::from(p.cost10)).sum::<u32>(),
+            s.cost10
+        );
+        let pairs: Vec<&str> = unlikely
+            .iter()
+            .map(|m| {
+                let (a, b) = (&seg.toks[m.first as usize], &seg.toks[m.second as usize]);
+                &swapped[a.start as usize..b.end as usize]
+            })
+            .collect();
+        assert!(pairs.contains(&"the wrote"), "{pairs:?}");
     }
 }

@@ -12,16 +12,18 @@
 //! | `isolated_sentences` | a body sentence with at least 8 content words, none of which occur anywhere else in the article: a stray sentence from another text |
 //! | `oov_words` | lower-case words unknown to the shipped English lexicon (typos, garbled words) |
 //! | `repeated_lines` | a paragraph of at least 4 words repeating an earlier one verbatim (a doubled headline or paragraph left by the scraper) |
+//! | `article_mismatches` | "a" before a vowel letter or "an" before a consonant letter in the body ("an solid", "a award"; English, exceptions in `data/article_exceptions.txt`): left where a word was swapped for another or an article dropped or moved |
 //!
 //! Fluency: each word costs its surprisal under the shipped unigram model, `8 - Zipf`
 //! (unknown words cost 8, "the" costs 0.3); a sentence's fluency is its mean cost, and the
 //! worst sentences are reported.
 
 use super::lexicon::{hash_word, Counter, Lexicon};
-use super::text::{Segmented, ALPHA, CAP, CHARS_ASCII, INITIAL, JOINED, LOWER};
+use super::text::{Segmented, Tok, ALPHA, CAP, CHARS_ASCII, INITIAL, JOINED, LOWER};
+use std::sync::OnceLock;
 use xxhash_rust::xxh3::xxh3_64;
 
-pub const CUE_NAMES: [&str; 9] = [
+pub const CUE_NAMES: [&str; 10] = [
     "fragment",
     "punct_debris",
     "broken_paragraph",
@@ -31,6 +33,7 @@ pub const CUE_NAMES: [&str; 9] = [
     "oov_word",
     "mangled_name",
     "repeated_line",
+    "article_mismatch",
 ];
 
 pub const FRAGMENT: usize = 0;
@@ -42,11 +45,15 @@ pub const ISOLATED: usize = 5;
 pub const OOV: usize = 6;
 pub const MANGLED: usize = 7;
 pub const REPEATED: usize = 8;
+pub const ARTICLE: usize = 9;
+
+/// Exceptions to the a/an vowel-letter rule ("a university", "an hour").
+const ARTICLE_EXCEPTIONS: &str = include_str!("data/article_exceptions.txt");
 
 /// Counts of each cue in a document, and per-sentence tallies.
 #[derive(Debug, Default)]
 pub struct Cues {
-    pub counts: [u32; 9],
+    pub counts: [u32; 10],
     /// Per sentence: cue bit mask and number of cue events.
     pub sent_mask: Vec<u16>,
     pub sent_events: Vec<u16>,
@@ -181,6 +188,55 @@ fn punctuation_debris(text: &str, seg: &Segmented, cues: &mut Cues) {
     }
 }
 
+/// Whether `article` ("a" or "an", lower case) fits before the lower-case word `next` by the
+/// vowel-letter rule or one of its listed exceptions.
+fn article_fits(article: &[u8], next: &[u8]) -> bool {
+    let vowel = matches!(next.first(), Some(b'a' | b'e' | b'i' | b'o' | b'u'));
+    if vowel == (article.len() == 2) {
+        return true;
+    }
+    // (article, word beginning), parsed once.
+    static EXCEPTIONS: OnceLock<Vec<(&'static [u8], &'static [u8])>> = OnceLock::new();
+    EXCEPTIONS
+        .get_or_init(|| {
+            ARTICLE_EXCEPTIONS
+                .lines()
+                .filter(|l| !l.starts_with('#'))
+                .filter_map(|l| l.split_once(' '))
+                .map(|(a, prefix)| (a.as_bytes(), prefix.as_bytes()))
+                .collect()
+        })
+        .iter()
+        .any(|&(a, prefix)| a == article && next.starts_with(prefix))
+}
+
+/// Whether `t` is "a" / "an" followed (one space apart) by `n`, a lower-case ASCII word that
+/// takes the other article. A capitalised "A" / "An" counts only as the first word of its
+/// sentence ("Plan A is" is not an article). Checked in the body's word-pair loop
+/// ([`fragments_and_doubles`]), so headlines are not checked.
+fn article_mismatch(text: &str, t: &Tok, n: &Tok) -> bool {
+    let b = text.as_bytes();
+    const WORD: u8 = ALPHA | LOWER | CHARS_ASCII;
+    let len = t.len();
+    if len > 2 || n.start != t.end + 1 || n.flags & WORD != WORD || n.is(CAP) {
+        return false;
+    }
+    let mut art = [0u8; 2];
+    for (d, &c) in art.iter_mut().zip(&b[t.start as usize..t.end as usize]) {
+        *d = c | 0x20;
+    }
+    let art = &art[..len];
+    let capital = b[t.start as usize].is_ascii_uppercase();
+    if !(art == b"a" || art == b"an")
+        || (capital && !t.is(INITIAL))
+        || (len == 2 && b[t.start as usize + 1].is_ascii_uppercase())
+        || b[t.end as usize] != b' '
+    {
+        return false;
+    }
+    !article_fits(art, &b[n.start as usize..n.end as usize])
+}
+
 /// Paragraphs of at least 4 words that repeat an earlier paragraph verbatim. Clean articles
 /// do not say the same paragraph twice; scrapers double headlines and paragraphs.
 fn repeated_lines(text: &str, seg: &Segmented, lines: &mut Counter, cues: &mut Cues) {
@@ -236,6 +292,8 @@ fn fragments_and_doubles(
     english: bool,
     cues: &mut Cues,
 ) {
+    // Tokens carry the hash of their lower-case form: "a" / "A" and "an" / "An" / "AN".
+    let (hash_a, hash_an) = (hash_word(b"a"), hash_word(b"an"));
     for blk in seg.blocks.iter().skip(1) {
         let sents = &seg.sents[blk.sent_start as usize..blk.sent_end as usize];
         let multi = sents.len() >= 2;
@@ -266,6 +324,11 @@ fn fragments_and_doubles(
             }
             if english {
                 for w in toks.windows(2) {
+                    if (w[0].hash == hash_a || w[0].hash == hash_an)
+                        && article_mismatch(text, &w[0], &w[1])
+                    {
+                        cues.add(si, ARTICLE, 1);
+                    }
                     if w[0].hash == w[1].hash
                         && w[0].is(ALPHA)
                         && text[w[0].end as usize..w[1].start as usize]
@@ -419,4 +482,41 @@ fn fluency(seg: &Segmented, cues: &mut Cues) {
         rich_total as f64 / 10.0 / rich_n as f64
     };
     cues.richness_words = rich_n;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Article mismatches in `body`, below a headline (headlines are not checked).
+    fn mismatches(body: &str) -> u32 {
+        let lex = Lexicon::en();
+        let mut seg = Segmented::default();
+        let t = format!("Match report\n\n{body}");
+        super::super::text::segment(&t, lex, &mut seg);
+        let cues = find_cues(&t, &seg, lex, true, &mut Scratch::default());
+        cues.counts[ARTICLE]
+    }
+
+    #[test]
+    fn article_before_the_wrong_sound_is_a_mismatch() {
+        assert_eq!(
+            mismatches("It was an solid result and a award for the team."),
+            2
+        );
+        assert_eq!(mismatches("An game was lost."), 1);
+    }
+
+    #[test]
+    fn articles_that_fit_are_not_mismatches() {
+        for t in [
+            "It was a solid result and an award for the team.",
+            "He joined a university and a European club for a one-off fee.",
+            "They waited an hour for an historic vote and a useful answer.",
+            "Plan A is the best, said the head of Group A.",
+            "An MP and a US firm signed a deal.",
+        ] {
+            assert_eq!(mismatches(t), 0, "{t}");
+        }
+    }
 }

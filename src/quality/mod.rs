@@ -12,12 +12,13 @@
 //! language   = 0.9 when language identification is unsure (`uncertain_language`), × 0.8
 //!              when over 30% of the checked lines are in another language (`mixed_language`)
 //! richness   = exp(-0.5 × shortfall of lexical richness below 2.2), at least 0.8 (English)
-//! word pairs = exp(-5 × excess of missing-pair cost over 0.04), at least 0.5, ×
+//! word pairs = exp(-5 × excess of unlikely-pair cost over 0.055), at least 0.5, ×
 //!              exp(-2 × excess of pair commonness over 6.2), at least 0.8 (English; bigrams.rs)
 //! ```
 //!
-//! The garble cues (garble.rs) and mangled names (names.rs) are counted per sentence; the
-//! worst sentences and every suspected mangled name are reported in `evidence`. Weights and
+//! The garble cues (garble.rs), mangled names (names.rs) and unlikely word pairs (bigrams.rs)
+//! are counted per sentence; the worst sentences (with their cues and unlikely word pairs) and
+//! every suspected mangled name are reported in `evidence`. Weights and
 //! thresholds live in [`GarbleOptions`] and [`HeuristicThresholds`]; their defaults were set by
 //! hand from what each cue means (an event that never happens in clean news costs more), then
 //! checked on the development sets; they were not fitted to them (see the README).
@@ -79,6 +80,12 @@ pub struct SentenceEvidence {
     pub cues: Vec<&'static str>,
     /// Mean word surprisal under the shipped unigram model (English only; 0 otherwise).
     pub fluency: f64,
+    /// Adjacent frequent words that books almost never put side by side, or only barely more
+    /// often than chance, as written ("the wrote", "will law"; English; at most five,
+    /// costliest first): the word-pair evidence behind `unlikely_word_pairs`, usually around a
+    /// swapped word. Omitted when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unlikely_pairs: Vec<String>,
 }
 
 /// Weights and thresholds of the garble cues and the language check. Defaults are documented
@@ -97,6 +104,10 @@ pub struct GarbleOptions {
     pub weight_mangled_name: f64,
     /// A paragraph (of at least 4 words) repeated verbatim: a doubled headline or paragraph.
     pub weight_repeated_line: f64,
+    /// "a" before a vowel letter or "an" before a consonant letter ("an solid"; English): a
+    /// word swapped for another, or an article dropped or moved. Clean news has such typos in
+    /// about 1.4% of documents.
+    pub weight_article_mismatch: f64,
     /// `garble = exp(-scale × rate)`: with 0.15, one weight-1 event per 100 words costs 14%.
     pub scale: f64,
     /// `low_fluency` when the mean word surprisal exceeds this (English news: 2.2-2.8).
@@ -115,8 +126,9 @@ pub struct GarbleOptions {
     pub richness_weight: f64,
     pub richness_min_factor: f64,
     /// Word pairs (English; see bigrams.rs): the mean cost of adjacent frequent words that
-    /// Google Books almost never puts side by side, per checked pair. Above this reference
-    /// (about the median of clean English news) the score is multiplied by
+    /// Google Books almost never puts side by side (or only barely more often than chance),
+    /// per checked pair. Above this reference (between the median, 0.047, and the 75th
+    /// percentile, 0.06, of clean English news) the score is multiplied by
     /// `exp(-pair_weight × excess)`, at least `pair_min_factor`; flag `unlikely_word_pairs`
     /// under 0.9. Catches content words swapped for other words (spinning, bad MT).
     pub pair_reference: f64,
@@ -149,6 +161,7 @@ impl Default for GarbleOptions {
             weight_oov_word: 1.0,
             weight_mangled_name: 2.5,
             weight_repeated_line: 2.0,
+            weight_article_mismatch: 2.0,
             scale: 0.15,
             max_mean_surprisal: 3.2,
             max_oov_share: 0.03,
@@ -156,7 +169,7 @@ impl Default for GarbleOptions {
             richness_reference: 2.2,
             richness_weight: 0.5,
             richness_min_factor: 0.8,
-            pair_reference: 0.04,
+            pair_reference: 0.055,
             pair_weight: 5.0,
             pair_min_factor: 0.5,
             common_pair_reference: 6.2,
@@ -178,6 +191,7 @@ struct Scratch {
     seg: Segmented,
     heur: heuristics::Scratch,
     garble: garble::Scratch,
+    unlikely_pairs_scratch: Vec<bigrams::UnlikelyPair>,
 }
 
 thread_local! {
@@ -295,6 +309,7 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
         g.weight_oov_word,
         g.weight_mangled_name,
         g.weight_repeated_line,
+        g.weight_article_mismatch,
     ];
     let weighted: f64 = cues
         .counts
@@ -310,7 +325,7 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
     };
     let garble_factor = (-g.scale * rate).exp();
     let per100 = |c: u32| round4(100.0 * f64::from(c) / words.max(1.0));
-    const SIGNAL_NAMES: [&str; 9] = [
+    const SIGNAL_NAMES: [&str; 10] = [
         "fragments_per_100w",
         "punct_debris_per_100w",
         "broken_paragraphs_per_100w",
@@ -320,6 +335,7 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
         "oov_words_per_100w",
         "mangled_names_per_100w",
         "repeated_lines",
+        "article_mismatches_per_100w",
     ];
     for (i, name) in SIGNAL_NAMES.iter().enumerate() {
         let v = if matches!(i, garble::PLACEHOLDER | garble::ISOLATED | garble::REPEATED) {
@@ -363,7 +379,7 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
 
     // Word pairs (English): a text with swapped words breaks pairs that books always use.
     let (pair_factor, common_pair_factor) = if english {
-        let pairs = bigrams::Bigrams::en().check(text, seg, &mut []);
+        let pairs = bigrams::Bigrams::en().check(text, seg, &mut s.unlikely_pairs_scratch);
         let surprise = pairs.surprise();
         signals.insert("word_pair_surprise", round4(surprise));
         signals.insert("word_pairs_checked", f64::from(pairs.checked));
@@ -407,6 +423,9 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
     }
     if c[garble::REPEATED] > 0 {
         flags.push("repeated_lines");
+    }
+    if c[garble::ARTICLE] > 0 {
+        flags.push("article_mismatches");
     }
     if english
         && cues.scored_words >= 20
@@ -452,9 +471,19 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
         flags.push("wrong_language");
     }
 
+    if !english {
+        s.unlikely_pairs_scratch.clear();
+    }
     let evidence = Evidence {
         mangled_names: mangled,
-        worst_sentences: worst_sentences(text, seg, &cues, 3),
+        worst_sentences: worst_sentences(
+            text,
+            seg,
+            &cues,
+            &s.unlikely_pairs_scratch,
+            pair_factor < 1.0,
+            3,
+        ),
     };
     let q = heur.factor
         * garble_factor
@@ -471,29 +500,78 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
     }
 }
 
-/// The `n` sentences with the most cue events (ties: worse fluency, then earlier), only those
-/// with at least one event.
+/// Weight of one unit of unlikely-pair cost (log10) against one cue event when the worst
+/// sentences are chosen. In the score, an unlikely pair of cost `c` weighs about half a weight-1
+/// cue event per word (`5c / checked` against `0.15 × 100 / words`, with roughly 0.6 checked
+/// pairs per word).
+const PAIR_COST_PER_EVENT: f64 = 0.5;
+/// At most this many unlikely pairs are listed per sentence.
+const MAX_PAIRS_PER_SENTENCE: usize = 5;
+
+/// The `n` worst sentences, only those with at least one cue event or (when the document
+/// pays for unlikely word pairs, `pairs_count`) an unlikely word pair. A sentence's badness is
+/// its number of cue events plus `PAIR_COST_PER_EVENT` × the summed cost of its unlikely
+/// pairs (counted only when `pairs_count`); ties: worse fluency, then earlier. Each reported
+/// sentence lists its unlikely pairs (`unlikely`, in text order) whether or not they counted.
 fn worst_sentences(
     text: &str,
     seg: &Segmented,
     cues: &garble::Cues,
+    unlikely: &[bigrams::UnlikelyPair],
+    pairs_count: bool,
     n: usize,
 ) -> Vec<SentenceEvidence> {
-    let mut idx: Vec<usize> = (0..seg.sents.len())
-        .filter(|&i| cues.sent_events[i] > 0)
-        .collect();
-    idx.sort_by(|&a, &b| {
-        cues.sent_events[b]
-            .cmp(&cues.sent_events[a])
+    let mut badness: Vec<f64> = cues.sent_events.iter().map(|&e| f64::from(e)).collect();
+    if pairs_count {
+        for m in unlikely {
+            if let Some(b) = badness.get_mut(m.sent as usize) {
+                *b += PAIR_COST_PER_EVENT * f64::from(m.cost10) / 10.0;
+            }
+        }
+    }
+    let mut idx: Vec<usize> = (0..seg.sents.len()).filter(|&i| badness[i] > 0.0).collect();
+    // A total order (ties: worse fluency, then earlier), so the choice is deterministic; only
+    // the `n` worst are needed.
+    let worse = |&a: &usize, &b: &usize| {
+        badness[b]
+            .total_cmp(&badness[a])
             .then(cues.sent_fluency[b].total_cmp(&cues.sent_fluency[a]))
             .then(a.cmp(&b))
-    });
+    };
+    if idx.len() > n && n > 0 {
+        idx.select_nth_unstable_by(n - 1, worse);
+    }
     idx.truncate(n);
     idx.sort_unstable();
     idx.into_iter()
         .map(|i| {
             let t = seg.sents[i].text(text);
             let mask = cues.sent_mask[i];
+            // `unlikely` is in text order, so a sentence's pairs are one run.
+            let from = unlikely.partition_point(|m| (m.sent as usize) < i);
+            let to = unlikely.partition_point(|m| (m.sent as usize) <= i);
+            // The costliest pairs (ties: earlier first), without allocating per sentence.
+            let mut top: [Option<&bigrams::UnlikelyPair>; MAX_PAIRS_PER_SENTENCE] =
+                [None; MAX_PAIRS_PER_SENTENCE];
+            for m in &unlikely[from..to] {
+                if let Some(k) = top
+                    .iter()
+                    .position(|t| !matches!(t, Some(t) if m.cost10 <= t.cost10))
+                {
+                    top[k..].rotate_right(1);
+                    top[k] = Some(m);
+                }
+            }
+            let unlikely_pairs = top
+                .iter()
+                .flatten()
+                .filter_map(|m| {
+                    let a = seg.toks.get(m.first as usize)?;
+                    let b = seg.toks.get(m.second as usize)?;
+                    text.get(a.start as usize..b.end as usize)
+                        .map(str::to_string)
+                })
+                .collect();
             SentenceEvidence {
                 text: t[..floor_char_boundary(t, 200)].to_string(),
                 cues: garble::CUE_NAMES
@@ -503,6 +581,7 @@ fn worst_sentences(
                     .map(|(_, n)| *n)
                     .collect(),
                 fluency: round4(f64::from(cues.sent_fluency[i])),
+                unlikely_pairs,
             }
         })
         .collect()
@@ -728,5 +807,54 @@ mod tests {
             .worst_sentences
             .iter()
             .any(|s| s.text.contains("the the")));
+    }
+
+    #[test]
+    fn a_swapped_word_is_reported_with_its_unlikely_pairs() {
+        let opts = QualityOptions::default();
+        // "begin" swapped for "law" (fluent word by word, but "would law" is not English), and
+        // two more swaps so that the document pays for its word pairs; a space before the
+        // period of another sentence gives that sentence a cue but no unlikely pair.
+        let swapped = format!(
+            "{}\n\nIt was one of the best in the world .",
+            ARTICLE
+                .replace("would begin next", "would law next")
+                .replace("adds a cycle", "adds a wrote")
+                .replace("some shop owners", "some the owners")
+        );
+        let q = score(&swapped, &opts);
+        let json = serde_json::to_string(&q.evidence).unwrap_or_default();
+        let bad = q
+            .evidence
+            .worst_sentences
+            .iter()
+            .find(|s| s.text.contains("would law"))
+            .unwrap_or_else(|| panic!("swapped sentence not reported: {json}"));
+        assert!(
+            bad.unlikely_pairs.iter().any(|p| p == "would law"),
+            "{json}"
+        );
+        let debris = q
+            .evidence
+            .worst_sentences
+            .iter()
+            .find(|s| s.text.contains("the world ."))
+            .unwrap_or_else(|| panic!("punctuation-debris sentence not reported: {json}"));
+        assert!(debris.unlikely_pairs.is_empty(), "{json}");
+        assert!(json.contains("\"unlikely_pairs\":[\"would law\""), "{json}");
+        // The clean article reports no unlikely pair anywhere.
+        let clean = score(ARTICLE, &opts);
+        assert!(
+            clean
+                .evidence
+                .worst_sentences
+                .iter()
+                .all(|s| s.unlikely_pairs.is_empty()),
+            "{:?}",
+            clean.evidence
+        );
+        assert!(!serde_json::to_string(&clean)
+            .unwrap_or_default()
+            .contains("unlikely_pairs"));
     }
 }
