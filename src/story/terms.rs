@@ -35,21 +35,72 @@ pub struct Term {
 /// `1 / (1 + i / LEAD_TERMS)`, so the tail weighs less without being ignored.
 pub const LEAD_TERMS: f32 = 150.0;
 
+/// The stop words (`stopwords_en.txt`).
+fn stopword_list() -> impl Iterator<Item = &'static str> {
+    include_str!("stopwords_en.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
 /// Hashes of the stop words: a term is looked up by the hash it needs anyway.
-fn stopwords() -> &'static PreHashedMap<u64, ()> {
-    static SET: OnceLock<PreHashedMap<u64, ()>> = OnceLock::new();
-    SET.get_or_init(|| {
-        include_str!("stopwords_en.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(|w| (term_hash(w), ()))
-            .collect()
-    })
+fn stopwords() -> &'static HashSet64 {
+    static SET: OnceLock<HashSet64> = OnceLock::new();
+    SET.get_or_init(|| HashSet64::new(stopword_list().map(term_hash)))
 }
 
 fn is_stopword(hash: u64) -> bool {
-    stopwords().contains_key(&hash)
+    stopwords().contains(hash)
+}
+
+/// A fixed set of well-mixed 64-bit hashes: open addressing with linear probing, at most a
+/// quarter full, so a lookup is one or two loads (a general hash map took several times as
+/// many instructions per token). Slot value 0 means empty; the hash 0 is kept aside.
+struct HashSet64 {
+    slots: Vec<u64>,
+    mask: usize,
+    has_zero: bool,
+}
+
+impl HashSet64 {
+    fn new(keys: impl Iterator<Item = u64>) -> Self {
+        let keys: Vec<u64> = keys.collect();
+        let size = (keys.len() * 4).next_power_of_two().max(16);
+        let mut set = HashSet64 {
+            slots: vec![0; size],
+            mask: size - 1,
+            has_zero: false,
+        };
+        for h in keys {
+            if h == 0 {
+                set.has_zero = true;
+                continue;
+            }
+            let mut i = h as usize & set.mask;
+            while set.slots[i] != 0 && set.slots[i] != h {
+                i = (i + 1) & set.mask;
+            }
+            set.slots[i] = h;
+        }
+        set
+    }
+
+    fn contains(&self, h: u64) -> bool {
+        if h == 0 {
+            return self.has_zero;
+        }
+        let mut i = h as usize & self.mask;
+        loop {
+            let s = self.slots[i];
+            if s == h {
+                return true;
+            }
+            if s == 0 {
+                return false;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
 }
 
 /// Hash of a term's text: the id used everywhere else (stable across runs and platforms).
@@ -66,6 +117,8 @@ struct Token<'a> {
     ascii: bool,
     /// Holds an ASCII digit.
     digit: bool,
+    /// Only lower-case ASCII letters and digits: the token is its own term.
+    plain: bool,
     /// A run of spaceless-script characters.
     spaceless: bool,
     /// The first character is alphabetic / upper case.
@@ -89,8 +142,9 @@ const UPPER: u8 = 8;
 /// Starts a sentence: `.`, `!`, `?`, `:`, `"`.
 const SENTENCE: u8 = 16;
 
-const ASCII_CLASS: [u8; 128] = {
-    let mut t = [0u8; 128];
+/// [`ALNUM`], [`DIGIT`], ... of every byte (none for the bytes of non-ASCII characters).
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
@@ -131,7 +185,10 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u64, u8)) {
                 // Under three bytes is under three characters, the shortest word term.
                 continue;
             }
-            let term = if t.ascii {
+            let term = if t.plain {
+                // Most tokens: already lower case, nothing to strip or trim.
+                t.text
+            } else if t.ascii {
                 // Nearly every token: lower-cased byte by byte, at most 3 characters counted
                 // by length.
                 norm.clear();
@@ -250,9 +307,9 @@ fn tokenize_line<'a>(line: &'a str, out: &mut Vec<Token<'a>>) {
     let mut i = 0;
     while i < n {
         let c0 = b[i];
-        let (first_len, alpha, upper, first_digit);
+        let (first_len, alpha, upper);
         if c0 < 0x80 {
-            let k = ASCII_CLASS[usize::from(c0)];
+            let k = BYTE_CLASS[usize::from(c0)];
             if k & ALNUM == 0 {
                 if k & SENTENCE != 0 {
                     sentence_start = true;
@@ -263,7 +320,6 @@ fn tokenize_line<'a>(line: &'a str, out: &mut Vec<Token<'a>>) {
             first_len = 1;
             alpha = k & ALPHA != 0;
             upper = k & UPPER != 0;
-            first_digit = k & DIGIT != 0;
         } else {
             let Some(c) = char_at(line, i) else { break };
             if crate::normalize::is_spaceless_char(c) {
@@ -278,6 +334,7 @@ fn tokenize_line<'a>(line: &'a str, out: &mut Vec<Token<'a>>) {
                     sentence_start: false,
                     ascii: false,
                     digit: false,
+                    plain: false,
                     spaceless: true,
                     alpha: c.is_alphabetic(),
                     upper: c.is_uppercase(),
@@ -295,25 +352,29 @@ fn tokenize_line<'a>(line: &'a str, out: &mut Vec<Token<'a>>) {
             first_len = c.len_utf8();
             alpha = c.is_alphabetic();
             upper = c.is_uppercase();
-            first_digit = false;
         }
         let mut ascii = c0 < 0x80;
-        let mut digit = first_digit;
-        // Whether the last character taken is an ASCII digit (`,` and `.` join digits only).
-        let mut prev_digit = first_digit;
+        // Classes of the ASCII characters taken, or-ed.
+        let mut acc = if ascii { BYTE_CLASS[usize::from(c0)] } else { 0 };
+        let mut joined = false;
         let mut j = i + first_len;
-        while j < n {
-            let d = b[j];
+        loop {
+            // The run of ASCII letters and digits.
+            while let Some(&d) = b.get(j) {
+                let k = BYTE_CLASS[usize::from(d)];
+                if k & ALNUM == 0 {
+                    break;
+                }
+                acc |= k;
+                j += 1;
+            }
+            let Some(&d) = b.get(j) else { break };
+            // The character before `j` is an ASCII digit: the last byte of a longer
+            // character is not ASCII.
+            let prev_digit = BYTE_CLASS[usize::from(b[j - 1])] & DIGIT != 0;
             let d_len;
             let number_joint;
             if d < 0x80 {
-                let k = ASCII_CLASS[usize::from(d)];
-                if k & ALNUM != 0 {
-                    prev_digit = k & DIGIT != 0;
-                    digit |= prev_digit;
-                    j += 1;
-                    continue;
-                }
                 number_joint = matches!(d, b',' | b'.');
                 let joins = matches!(d, b'-' | b'\'') || (number_joint && prev_digit);
                 if !joins {
@@ -324,7 +385,6 @@ fn tokenize_line<'a>(line: &'a str, out: &mut Vec<Token<'a>>) {
                 let Some(dc) = char_at(line, j) else { break };
                 if is_word_char(dc) {
                     ascii = false;
-                    prev_digit = false;
                     j += dc.len_utf8();
                     continue;
                 }
@@ -335,11 +395,11 @@ fn tokenize_line<'a>(line: &'a str, out: &mut Vec<Token<'a>>) {
                 d_len = dc.len_utf8();
             }
             // A joint joins only when the character after it continues the token.
-            let Some(m) = b.get(j + d_len).copied() else {
+            let Some(&m) = b.get(j + d_len) else {
                 break;
             };
             if m < 0x80 {
-                let k = ASCII_CLASS[usize::from(m)];
+                let k = BYTE_CLASS[usize::from(m)];
                 let ok = if number_joint {
                     k & DIGIT != 0
                 } else {
@@ -348,8 +408,7 @@ fn tokenize_line<'a>(line: &'a str, out: &mut Vec<Token<'a>>) {
                 if !ok {
                     break;
                 }
-                prev_digit = k & DIGIT != 0;
-                digit |= prev_digit;
+                acc |= k;
                 j += d_len + 1;
             } else {
                 if number_joint {
@@ -361,19 +420,21 @@ fn tokenize_line<'a>(line: &'a str, out: &mut Vec<Token<'a>>) {
                 if !is_word_char(mc) {
                     break;
                 }
-                prev_digit = false;
                 ascii = false;
                 j += d_len + mc.len_utf8();
             }
+            joined = true;
             if d_len > 1 {
                 ascii = false;
             }
         }
+        let digit = acc & DIGIT != 0;
         out.push(Token {
             text: &line[i..j],
             sentence_start,
             ascii,
             digit,
+            plain: ascii && !joined && acc & UPPER == 0,
             spaceless: false,
             alpha,
             upper,
@@ -788,13 +849,37 @@ mod tests {
         }
     }
 
+    /// The stop words in a general hash map, as before [`HashSet64`].
+    fn stopword_map() -> &'static HashMap<u64, ()> {
+        static MAP: OnceLock<HashMap<u64, ()>> = OnceLock::new();
+        MAP.get_or_init(|| stopword_list().map(|w| (term_hash(w), ())).collect())
+    }
+
+    #[test]
+    fn stopword_set_matches_a_hash_map() {
+        let map = stopword_map();
+        let set = stopwords();
+        assert!(map.len() > 100);
+        for &h in map.keys() {
+            assert!(set.contains(h));
+        }
+        for w in ["kestrel", "harbour", "2800", "mombasa", "", "x"] {
+            assert_eq!(set.contains(term_hash(w)), map.contains_key(&term_hash(w)), "{w}");
+        }
+        for h in (0..100_000u64).map(|i| i.wrapping_mul(0x9e37_79b9_7f4a_7c15)) {
+            assert_eq!(set.contains(h), map.contains_key(&h));
+        }
+        let zero = HashSet64::new([0u64, 5].into_iter());
+        assert!(zero.contains(0) && zero.contains(5) && !zero.contains(6));
+    }
+
     /// A token of the reference tokenizer: its text and whether it starts a sentence.
     struct RefToken<'a> {
         text: &'a str,
         sentence_start: bool,
     }
 
-    type TokenView = (String, bool, bool, bool, bool, bool, bool);
+    type TokenView = (String, bool, bool, bool, bool, bool, bool, bool);
 
     /// The fast tokenizer's tokens with every fact it records.
     fn view(t: &[Token]) -> Vec<TokenView> {
@@ -805,6 +890,7 @@ mod tests {
                     x.sentence_start,
                     x.ascii,
                     x.digit,
+                    x.plain,
                     x.spaceless,
                     x.alpha,
                     x.upper,
@@ -823,6 +909,9 @@ mod tests {
                     x.sentence_start,
                     x.text.is_ascii(),
                     x.text.bytes().any(|b| b.is_ascii_digit()),
+                    x.text
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
                     crate::normalize::is_spaceless_char(first),
                     first.is_alphabetic(),
                     first.is_uppercase(),
@@ -881,7 +970,7 @@ mod tests {
                     {
                         kind |= YEAR;
                     }
-                } else if chars < 3 || stopwords().contains_key(&hash) {
+                } else if chars < 3 || stopword_map().contains_key(&hash) {
                     continue;
                 }
                 if first.is_uppercase() && !t.sentence_start && !title_case {
