@@ -186,6 +186,7 @@ pub fn group(
             }
         }
     }
+    df.freeze();
     // Pass B: the story vector of every article (term lists from the cache, else tokenized
     // again).
     let weighting = Weighting {
