@@ -355,7 +355,11 @@ fn tokenize_line<'a>(line: &'a str, out: &mut Vec<Token<'a>>) {
         }
         let mut ascii = c0 < 0x80;
         // Classes of the ASCII characters taken, or-ed.
-        let mut acc = if ascii { BYTE_CLASS[usize::from(c0)] } else { 0 };
+        let mut acc = if ascii {
+            BYTE_CLASS[usize::from(c0)]
+        } else {
+            0
+        };
         let mut joined = false;
         let mut j = i + first_len;
         loop {
@@ -864,7 +868,11 @@ mod tests {
             assert!(set.contains(h));
         }
         for w in ["kestrel", "harbour", "2800", "mombasa", "", "x"] {
-            assert_eq!(set.contains(term_hash(w)), map.contains_key(&term_hash(w)), "{w}");
+            assert_eq!(
+                set.contains(term_hash(w)),
+                map.contains_key(&term_hash(w)),
+                "{w}"
+            );
         }
         for h in (0..100_000u64).map(|i| i.wrapping_mul(0x9e37_79b9_7f4a_7c15)) {
             assert_eq!(set.contains(h), map.contains_key(&h));
