@@ -185,23 +185,22 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u64, u8)) {
                 // Under three bytes is under three characters, the shortest word term.
                 continue;
             }
-            let term = if t.plain {
+            // The term, and its length in characters up to 3.
+            let (term, chars) = if t.plain {
                 // Most tokens: already lower case, nothing to strip or trim.
-                t.text
+                (t.text, t.text.len().min(3))
             } else if t.ascii {
-                // Nearly every token: lower-cased byte by byte, at most 3 characters counted
-                // by length.
                 norm.clear();
-                for &c in t.text.as_bytes() {
-                    if has_digit && (c == b',' || c == b'.') {
-                        continue;
-                    }
-                    norm.push(char::from(c.to_ascii_lowercase()));
+                norm.push_str(t.text);
+                norm.make_ascii_lowercase();
+                if has_digit {
+                    norm.retain(|c| c != ',' && c != '.');
                 }
                 if norm.ends_with("'s") {
                     norm.truncate(norm.len() - 2);
                 }
-                trim_to_alphanumeric(&norm)
+                let term = trim_to_alphanumeric(&norm);
+                (term, term.len().min(3))
             } else {
                 lower_term(t.text, has_digit, &mut norm);
                 if let Some(s) = norm
@@ -211,12 +210,8 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u64, u8)) {
                     let n = s.len();
                     norm.truncate(n);
                 }
-                trim_to_alphanumeric(&norm)
-            };
-            let chars = if term.is_ascii() {
-                term.len().min(3)
-            } else {
-                term.chars().take(3).count()
+                let term = trim_to_alphanumeric(&norm);
+                (term, term.chars().take(3).count())
             };
             let mut kind = 0;
             if has_digit {
@@ -478,7 +473,7 @@ pub fn doc_terms(text: &str) -> Vec<Term> {
 #[derive(Default)]
 struct Scratch {
     /// Term hash → dense id.
-    ids: PreHashedMap<u64, u32>,
+    ids: IdTable,
     /// Dense id → term hash.
     hashes: Vec<u64>,
     /// Every occurrence: (dense id, kind).
@@ -490,10 +485,70 @@ struct Scratch {
     repeated: Vec<bool>,
     /// Dense id → (discounted count, kind, counted at all).
     counts: Vec<(f32, u8, bool)>,
+    /// Bucket starts of [`sort_by_hash`].
+    buckets: Vec<u32>,
 }
 
 /// No previous occurrence.
 const NONE: u32 = u32::MAX;
+
+/// Term hash → dense id within one document: open addressing with linear probing over a
+/// power-of-two table at most half full. [`IdTable::clear`] starts a new document by bumping an
+/// epoch stamp instead of wiping the slots, so a table kept per thread costs nothing to reset.
+#[derive(Default)]
+struct IdTable {
+    /// (hash, id, epoch of the entry); an entry of another epoch is an empty slot.
+    slots: Vec<(u64, u32, u32)>,
+    epoch: u32,
+    len: usize,
+}
+
+impl IdTable {
+    fn clear(&mut self) {
+        self.len = 0;
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            // Stamps wrapped around: wipe them once so no old entry looks current.
+            self.slots.iter_mut().for_each(|s| s.2 = 0);
+            self.epoch = 1;
+        }
+    }
+
+    /// The id of `hash`, inserting it with id `next` if it is new.
+    #[inline]
+    fn id(&mut self, hash: u64, next: u32) -> u32 {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let slot = &mut self.slots[i];
+            if slot.2 != self.epoch {
+                *slot = (hash, next, self.epoch);
+                self.len += 1;
+                return next;
+            }
+            if slot.0 == hash {
+                return slot.1;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(1024);
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0, 0); size]);
+        let epoch = self.epoch;
+        self.epoch = 1;
+        self.len = 0;
+        for (hash, id, e) in old {
+            if e == epoch {
+                self.id(hash, id);
+            }
+        }
+    }
+}
 
 impl Scratch {
     fn doc_terms(&mut self, text: &str) -> Vec<Term> {
@@ -505,13 +560,14 @@ impl Scratch {
             previous,
             repeated,
             counts,
+            ..
         } = self;
         ids.clear();
         hashes.clear();
         seq.clear();
         for_each_term(text, |_, hash, kind| {
             let next = hashes.len() as u32;
-            let id = *ids.entry(hash).or_insert(next);
+            let id = ids.id(hash, next);
             if id == next {
                 hashes.push(hash);
             }
@@ -541,9 +597,59 @@ impl Scratch {
             .filter(|(_, c)| c.2)
             .map(|(&hash, &(tf, kind, _))| Term { hash, tf, kind })
             .collect();
-        out.sort_unstable_by_key(|t| t.hash);
+        sort_by_hash(&mut out, &mut self.buckets);
         out
     }
+}
+
+/// Sorts terms by hash. Term hashes are uniform, so a counting pass on their top bits (about
+/// one bucket per term) leaves only neighbours in the same bucket to order, by insertion: a few
+/// instructions per term instead of a comparison sort's log n compares and moves. Falls back
+/// to the comparison sort when a bucket is crowded (a crafted text), so the cost stays bounded.
+fn sort_by_hash(terms: &mut Vec<Term>, buckets: &mut Vec<u32>) {
+    /// Below this, or with a bucket this full, the comparison sort is used.
+    const SMALL: usize = 32;
+    let n = terms.len();
+    if n < SMALL {
+        terms.sort_unstable_by_key(|t| t.hash);
+        return;
+    }
+    let bits = n.next_power_of_two().trailing_zeros();
+    let shift = 64 - bits;
+    buckets.clear();
+    buckets.resize((1usize << bits) + 1, 0);
+    for t in terms.iter() {
+        buckets[(t.hash >> shift) as usize + 1] += 1;
+    }
+    if buckets.iter().any(|&c| c as usize > SMALL) {
+        terms.sort_unstable_by_key(|t| t.hash);
+        return;
+    }
+    for b in 1..buckets.len() {
+        buckets[b] += buckets[b - 1];
+    }
+    let mut sorted = vec![
+        Term {
+            hash: 0,
+            tf: 0.0,
+            kind: 0
+        };
+        n
+    ];
+    for t in terms.iter() {
+        let slot = &mut buckets[(t.hash >> shift) as usize];
+        sorted[*slot as usize] = t.clone();
+        *slot += 1;
+    }
+    // Insertion sort: only terms of one bucket are out of order.
+    for i in 1..n {
+        let mut j = i;
+        while j > 0 && sorted[j - 1].hash > sorted[j].hash {
+            sorted.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    *terms = sorted;
 }
 
 /// Shortest and longest run (in terms) that [`stutter`] looks for.
@@ -1112,6 +1218,51 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn id_table_numbers_terms_in_order_of_first_occurrence(
+            docs in proptest::collection::vec(
+                proptest::collection::vec(0u64..3000, 0..1500), 1..5),
+            wrap in proptest::bool::ANY
+        ) {
+            let mut table = IdTable::default();
+            if wrap {
+                // Entries stamped 1, then the stamp runs up to wrap around past them.
+                table.clear();
+                table.id(7 << 40, 0);
+                table.epoch = u32::MAX - 1;
+            }
+            for doc in docs {
+                table.clear();
+                let mut expected: HashMap<u64, u32> = HashMap::new();
+                for h in doc {
+                    // Low bits alike: long probe runs.
+                    let h = h << 40 | (h & 3);
+                    let next = expected.len() as u32;
+                    let want = *expected.entry(h).or_insert(next);
+                    proptest::prop_assert_eq!(table.id(h, next), want);
+                }
+            }
+        }
+
+        #[test]
+        fn bucket_sort_sorts_by_hash(
+            hashes in proptest::collection::hash_set(proptest::num::u64::ANY, 0..2000),
+            crowd in 0u32..4
+        ) {
+            // `crowd` squeezes the hashes into few buckets (the comparison-sort fallback).
+            let mut terms: Vec<Term> = hashes
+                .iter()
+                .map(|&h| Term { hash: h >> (crowd * 20), tf: h as f32, kind: h as u8 })
+                .collect();
+            terms.sort_by_key(|t| t.hash);
+            terms.dedup_by_key(|t| t.hash);
+            let mut expected = terms.clone();
+            expected.sort_unstable_by_key(|t| t.hash);
+            terms.reverse();
+            sort_by_hash(&mut terms, &mut Vec::new());
+            proptest::prop_assert_eq!(terms, expected);
+        }
+
         #[test]
         fn doc_terms_match_their_reference(
             picks in proptest::collection::vec(0..PIECES.len(), 0..200)
