@@ -1095,10 +1095,10 @@ mod tests {
         }
     }
 
-    fn all_terms(
-        text: &str,
-        each: fn(&str, &mut dyn FnMut(&str, u64, u8)),
-    ) -> Vec<(String, u64, u8)> {
+    /// A term loop: calls the callback with (term, hash, kind) of every occurrence.
+    type TermLoop = fn(&str, &mut dyn FnMut(&str, u64, u8));
+
+    fn all_terms(text: &str, each: TermLoop) -> Vec<(String, u64, u8)> {
         let mut v = Vec::new();
         each(text, &mut |t, h, k| v.push((t.to_string(), h, k)));
         v
