@@ -464,10 +464,21 @@ pub fn doc_terms(text: &str) -> Vec<Term> {
         static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
     }
     SCRATCH.with(|s| match s.try_borrow_mut() {
-        Ok(mut s) => s.doc_terms(text),
+        Ok(mut s) => {
+            let out = s.doc_terms(text);
+            if s.ids.slots.len() > SCRATCH_KEPT_SLOTS {
+                // A huge text: do not keep its buffers for the rest of the run.
+                *s = Scratch::default();
+            }
+            out
+        }
         Err(_) => Scratch::default().doc_terms(text),
     })
 }
+
+/// [`doc_terms`] keeps its buffers between texts up to this many id-table slots (4 MiB of
+/// table; news articles need a few thousand).
+const SCRATCH_KEPT_SLOTS: usize = 1 << 18;
 
 /// Reusable buffers of [`doc_terms`].
 #[derive(Default)]
@@ -1215,6 +1226,14 @@ mod tests {
             }
         }
         counts.into_terms()
+    }
+
+    #[test]
+    fn a_huge_text_gives_the_same_terms_and_its_buffers_are_not_kept() {
+        let huge: String = (0..150_000).map(|i| format!("kx{i} ")).collect();
+        assert_eq!(doc_terms(&huge), doc_terms_reference(&huge));
+        let small = "Kestrel opens harbour bridge. The mayor cut the ribbon.";
+        assert_eq!(doc_terms(small), doc_terms_reference(small));
     }
 
     proptest::proptest! {
