@@ -119,6 +119,20 @@ pub const TERM_CACHE_BYTES: usize = 256 << 20;
 /// Evidence terms listed per group.
 const EVIDENCE_TERMS: usize = 12;
 
+/// Calls `f` with the cleaned text at `at`, borrowed from the spill entry when it is valid
+/// UTF-8 (it always is: the spill holds `String`s), so the text is not copied.
+fn with_cleaned_text<T>(spill: &SpillReader, at: u64, f: impl FnOnce(&str) -> T) -> Result<T> {
+    let entry = spill.read_at(at)?;
+    let fields = unpack(&entry)?;
+    let text = fields
+        .first()
+        .ok_or_else(|| anyhow!("corrupt cleaned spill entry"))?;
+    Ok(match std::str::from_utf8(text) {
+        Ok(text) => f(text),
+        Err(_) => f(&String::from_utf8_lossy(text)),
+    })
+}
+
 fn cleaned_text(spill: &SpillReader, at: u64) -> Result<String> {
     let entry = spill.read_at(at)?;
     let fields = unpack(&entry)?;
@@ -171,7 +185,10 @@ pub fn group(
                 } else {
                     None
                 };
-                Ok((terms::doc_terms(&cleaned_text(spill, clean_at(d))?), day))
+                Ok((
+                    with_cleaned_text(spill, clean_at(d), terms::doc_terms)?,
+                    day,
+                ))
             })
             .collect::<Result<_>>()?;
         for (t, day) in terms {
@@ -186,6 +203,7 @@ pub fn group(
             }
         }
     }
+    df.freeze();
     // Pass B: the story vector of every article (term lists from the cache, else tokenized
     // again).
     let weighting = Weighting {
@@ -204,7 +222,7 @@ pub fn group(
                 let t = match have.get(i) {
                     Some(t) => t,
                     None => {
-                        fresh = terms::doc_terms(&cleaned_text(spill, clean_at(d))?);
+                        fresh = with_cleaned_text(spill, clean_at(d), terms::doc_terms)?;
                         &fresh
                     }
                 };

@@ -35,17 +35,72 @@ pub struct Term {
 /// `1 / (1 + i / LEAD_TERMS)`, so the tail weighs less without being ignored.
 pub const LEAD_TERMS: f32 = 150.0;
 
+/// The stop words (`stopwords_en.txt`).
+fn stopword_list() -> impl Iterator<Item = &'static str> {
+    include_str!("stopwords_en.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
 /// Hashes of the stop words: a term is looked up by the hash it needs anyway.
-fn stopwords() -> &'static PreHashedMap<u64, ()> {
-    static SET: OnceLock<PreHashedMap<u64, ()>> = OnceLock::new();
-    SET.get_or_init(|| {
-        include_str!("stopwords_en.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(|w| (term_hash(w), ()))
-            .collect()
-    })
+fn stopwords() -> &'static HashSet64 {
+    static SET: OnceLock<HashSet64> = OnceLock::new();
+    SET.get_or_init(|| HashSet64::new(stopword_list().map(term_hash)))
+}
+
+fn is_stopword(hash: u64) -> bool {
+    stopwords().contains(hash)
+}
+
+/// A fixed set of well-mixed 64-bit hashes: open addressing with linear probing, at most a
+/// quarter full, so a lookup is one or two loads (a general hash map took several times as
+/// many instructions per token). Slot value 0 means empty; the hash 0 is kept aside.
+struct HashSet64 {
+    slots: Vec<u64>,
+    mask: usize,
+    has_zero: bool,
+}
+
+impl HashSet64 {
+    fn new(keys: impl Iterator<Item = u64>) -> Self {
+        let keys: Vec<u64> = keys.collect();
+        let size = (keys.len() * 4).next_power_of_two().max(16);
+        let mut set = HashSet64 {
+            slots: vec![0; size],
+            mask: size - 1,
+            has_zero: false,
+        };
+        for h in keys {
+            if h == 0 {
+                set.has_zero = true;
+                continue;
+            }
+            let mut i = h as usize & set.mask;
+            while set.slots[i] != 0 && set.slots[i] != h {
+                i = (i + 1) & set.mask;
+            }
+            set.slots[i] = h;
+        }
+        set
+    }
+
+    fn contains(&self, h: u64) -> bool {
+        if h == 0 {
+            return self.has_zero;
+        }
+        let mut i = h as usize & self.mask;
+        loop {
+            let s = self.slots[i];
+            if s == h {
+                return true;
+            }
+            if s == 0 {
+                return false;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
 }
 
 /// Hash of a term's text: the id used everywhere else (stable across runs and platforms).
@@ -53,10 +108,22 @@ pub fn term_hash(term: &str) -> u64 {
     xxh3_64(term.as_bytes())
 }
 
-/// A raw token with the facts needed to classify it.
+/// A raw token with the facts needed to classify it, gathered while tokenizing so that no
+/// token is scanned twice.
 struct Token<'a> {
     text: &'a str,
     sentence_start: bool,
+    /// Every byte is ASCII.
+    ascii: bool,
+    /// Holds an ASCII digit.
+    digit: bool,
+    /// Only lower-case ASCII letters and digits: the token is its own term.
+    plain: bool,
+    /// A run of spaceless-script characters.
+    spaceless: bool,
+    /// The first character is alphabetic / upper case.
+    alpha: bool,
+    upper: bool,
 }
 
 fn is_word_char(c: char) -> bool {
@@ -67,6 +134,36 @@ fn is_word_char(c: char) -> bool {
     }
 }
 
+/// Classes of ASCII bytes for the tokenizer.
+const ALNUM: u8 = 1;
+const DIGIT: u8 = 2;
+const ALPHA: u8 = 4;
+const UPPER: u8 = 8;
+/// Starts a sentence: `.`, `!`, `?`, `:`, `"`.
+const SENTENCE: u8 = 16;
+
+/// [`ALNUM`], [`DIGIT`], ... of every byte (none for the bytes of non-ASCII characters).
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_digit() {
+            ALNUM | DIGIT
+        } else if c.is_ascii_uppercase() {
+            ALNUM | ALPHA | UPPER
+        } else if c.is_ascii_lowercase() {
+            ALNUM | ALPHA
+        } else if matches!(c, b'.' | b'!' | b'?' | b':' | b'"') {
+            SENTENCE
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Calls `f(term, hash, kind)` for every term occurrence in `text`, in order. `term` is the
 /// normalized (lower-cased) form, `hash` its [`term_hash`].
 pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u64, u8)) {
@@ -75,38 +172,48 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u64, u8)) {
     for line in text.lines() {
         tokenize_line(line, &mut tokens);
         // Title-case lines (headlines) capitalise every word: capitals there say nothing.
-        let words = tokens
-            .iter()
-            .filter(|t| t.text.chars().next().is_some_and(char::is_alphabetic))
-            .count();
-        let caps = tokens
-            .iter()
-            .filter(|t| t.text.chars().next().is_some_and(char::is_uppercase))
-            .count();
+        let words = tokens.iter().filter(|t| t.alpha).count();
+        let caps = tokens.iter().filter(|t| t.upper).count();
         let title_case = words >= 3 && caps * 10 > words * 6;
         for t in &tokens {
-            let first = t.text.chars().next().unwrap_or(' ');
-            if crate::normalize::is_spaceless_char(first) {
+            if t.spaceless {
                 spaceless_bigrams(t.text, &mut f);
                 continue;
             }
-            let has_digit = t.text.bytes().any(|b| b.is_ascii_digit());
+            let has_digit = t.digit;
             if !has_digit && t.text.len() < 3 {
                 // Under three bytes is under three characters, the shortest word term.
                 continue;
             }
-            lower_term(t.text, has_digit, &mut norm);
-            if let Some(s) = norm
-                .strip_suffix("'s")
-                .or_else(|| norm.strip_suffix("\u{2019}s"))
-            {
-                let n = s.len();
-                norm.truncate(n);
-            }
-            let term = trim_to_alphanumeric(&norm);
-            let chars = term.chars().take(3).count();
+            // The term, and its length in characters up to 3.
+            let (term, chars) = if t.plain {
+                // Most tokens: already lower case, nothing to strip or trim.
+                (t.text, t.text.len().min(3))
+            } else if t.ascii {
+                norm.clear();
+                norm.push_str(t.text);
+                norm.make_ascii_lowercase();
+                if has_digit {
+                    norm.retain(|c| c != ',' && c != '.');
+                }
+                if norm.ends_with("'s") {
+                    norm.truncate(norm.len() - 2);
+                }
+                let term = trim_to_alphanumeric(&norm);
+                (term, term.len().min(3))
+            } else {
+                lower_term(t.text, has_digit, &mut norm);
+                if let Some(s) = norm
+                    .strip_suffix("'s")
+                    .or_else(|| norm.strip_suffix("\u{2019}s"))
+                {
+                    let n = s.len();
+                    norm.truncate(n);
+                }
+                let term = trim_to_alphanumeric(&norm);
+                (term, term.chars().take(3).count())
+            };
             let mut kind = 0;
-            let hash = term_hash(term);
             if has_digit {
                 // Single digits ("2 goals", list numbers) are too common to identify a story.
                 if chars < 2 {
@@ -120,10 +227,14 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u64, u8)) {
                 {
                     kind |= YEAR;
                 }
-            } else if chars < 3 || stopwords().contains_key(&hash) {
+            } else if chars < 3 {
                 continue;
             }
-            if first.is_uppercase() && !t.sentence_start && !title_case {
+            let hash = term_hash(term);
+            if !has_digit && is_stopword(hash) {
+                continue;
+            }
+            if t.upper && !t.sentence_start && !title_case {
                 kind |= NAME;
             }
             f(term, hash, kind);
@@ -132,17 +243,9 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u64, u8)) {
 }
 
 /// Writes the lower-case form of a token into `norm` (cleared first), without the `,` and `.`
-/// of a number. ASCII tokens (nearly all) are copied byte by byte.
+/// of a number.
 fn lower_term(token: &str, has_digit: bool, norm: &mut String) {
     norm.clear();
-    if token.is_ascii() {
-        norm.push_str(token);
-        norm.make_ascii_lowercase();
-        if has_digit {
-            norm.retain(|c| c != ',' && c != '.');
-        }
-        return;
-    }
     for c in token.chars() {
         if has_digit && (c == ',' || c == '.') {
             continue;
@@ -189,61 +292,151 @@ fn spaceless_bigrams(run: &str, f: &mut impl FnMut(&str, u64, u8)) {
 
 /// Splits a line into word tokens (letters and digits with inner `-`, `'`, `’`, and `,`/`.`
 /// between digits) and runs of spaceless-script characters, marking sentence starts.
-/// `out` receives the tokens and is reused across lines. Walks the bytes and decodes only
-/// non-ASCII characters: no per-line character buffer.
+/// `out` receives the tokens and is reused across lines. ASCII bytes are classified by a
+/// table; only non-ASCII characters are decoded.
 fn tokenize_line<'a>(line: &'a str, out: &mut Vec<Token<'a>>) {
     out.clear();
+    let b = line.as_bytes();
+    let n = b.len();
     let mut sentence_start = true;
     let mut i = 0;
-    while let Some(c) = char_at(line, i) {
-        if crate::normalize::is_spaceless_char(c) {
-            let mut j = i;
-            while let Some(d) = char_at(line, j).filter(|&d| crate::normalize::is_spaceless_char(d))
-            {
-                j += d.len_utf8();
-            }
-            out.push(Token {
-                text: &line[i..j],
-                sentence_start: false,
-            });
-            i = j;
-            continue;
-        }
-        if !is_word_char(c) {
-            if matches!(c, '.' | '!' | '?' | ':' | '"' | '\u{201C}') {
-                sentence_start = true;
-            }
-            i += c.len_utf8();
-            continue;
-        }
-        let mut prev = c;
-        let mut j = i + c.len_utf8();
-        while let Some(d) = char_at(line, j) {
-            if is_word_char(d) {
-                prev = d;
-                j += d.len_utf8();
+    while i < n {
+        let c0 = b[i];
+        let (first_len, alpha, upper);
+        if c0 < 0x80 {
+            let k = BYTE_CLASS[usize::from(c0)];
+            if k & ALNUM == 0 {
+                if k & SENTENCE != 0 {
+                    sentence_start = true;
+                }
+                i += 1;
                 continue;
             }
-            let joins = matches!(d, '-' | '\'' | '\u{2019}')
-                || (matches!(d, ',' | '.') && prev.is_ascii_digit());
-            let next = char_at(line, j + d.len_utf8()).filter(|&n| {
-                if matches!(d, ',' | '.') {
-                    n.is_ascii_digit()
+            first_len = 1;
+            alpha = k & ALPHA != 0;
+            upper = k & UPPER != 0;
+        } else {
+            let Some(c) = char_at(line, i) else { break };
+            if crate::normalize::is_spaceless_char(c) {
+                let mut j = i + c.len_utf8();
+                while let Some(d) =
+                    char_at(line, j).filter(|&d| crate::normalize::is_spaceless_char(d))
+                {
+                    j += d.len_utf8();
+                }
+                out.push(Token {
+                    text: &line[i..j],
+                    sentence_start: false,
+                    ascii: false,
+                    digit: false,
+                    plain: false,
+                    spaceless: true,
+                    alpha: c.is_alphabetic(),
+                    upper: c.is_uppercase(),
+                });
+                i = j;
+                continue;
+            }
+            if !is_word_char(c) {
+                if c == '\u{201C}' {
+                    sentence_start = true;
+                }
+                i += c.len_utf8();
+                continue;
+            }
+            first_len = c.len_utf8();
+            alpha = c.is_alphabetic();
+            upper = c.is_uppercase();
+        }
+        let mut ascii = c0 < 0x80;
+        // Classes of the ASCII characters taken, or-ed.
+        let mut acc = if ascii {
+            BYTE_CLASS[usize::from(c0)]
+        } else {
+            0
+        };
+        let mut joined = false;
+        let mut j = i + first_len;
+        loop {
+            // The run of ASCII letters and digits.
+            while let Some(&d) = b.get(j) {
+                let k = BYTE_CLASS[usize::from(d)];
+                if k & ALNUM == 0 {
+                    break;
+                }
+                acc |= k;
+                j += 1;
+            }
+            let Some(&d) = b.get(j) else { break };
+            // The character before `j` is an ASCII digit: the last byte of a longer
+            // character is not ASCII.
+            let prev_digit = BYTE_CLASS[usize::from(b[j - 1])] & DIGIT != 0;
+            let d_len;
+            let number_joint;
+            if d < 0x80 {
+                number_joint = matches!(d, b',' | b'.');
+                let joins = matches!(d, b'-' | b'\'') || (number_joint && prev_digit);
+                if !joins {
+                    break;
+                }
+                d_len = 1;
+            } else {
+                let Some(dc) = char_at(line, j) else { break };
+                if is_word_char(dc) {
+                    ascii = false;
+                    j += dc.len_utf8();
+                    continue;
+                }
+                if dc != '\u{2019}' {
+                    break;
+                }
+                number_joint = false;
+                d_len = dc.len_utf8();
+            }
+            // A joint joins only when the character after it continues the token.
+            let Some(&m) = b.get(j + d_len) else {
+                break;
+            };
+            if m < 0x80 {
+                let k = BYTE_CLASS[usize::from(m)];
+                let ok = if number_joint {
+                    k & DIGIT != 0
                 } else {
-                    is_word_char(n)
+                    k & ALNUM != 0
+                };
+                if !ok {
+                    break;
                 }
-            });
-            match next {
-                Some(n) if joins => {
-                    prev = n;
-                    j += d.len_utf8() + n.len_utf8();
+                acc |= k;
+                j += d_len + 1;
+            } else {
+                if number_joint {
+                    break;
                 }
-                _ => break,
+                let Some(mc) = char_at(line, j + d_len) else {
+                    break;
+                };
+                if !is_word_char(mc) {
+                    break;
+                }
+                ascii = false;
+                j += d_len + mc.len_utf8();
+            }
+            joined = true;
+            if d_len > 1 {
+                ascii = false;
             }
         }
+        let digit = acc & DIGIT != 0;
         out.push(Token {
             text: &line[i..j],
             sentence_start,
+            ascii,
+            digit,
+            plain: ascii && !joined && acc & UPPER == 0,
+            spaceless: false,
+            alpha,
+            upper,
         });
         sentence_start = false;
         i = j;
@@ -262,16 +455,212 @@ fn char_at(line: &str, i: usize) -> Option<char> {
 
 /// The distinct terms of `text`, sorted by hash. A term is a name or a number if any
 /// occurrence is. A run of terms repeated back to back ([`stutter`]) counts once.
+///
+/// Each distinct term gets a dense id on its first occurrence (one hash-map lookup per
+/// occurrence); the repeat scan and the counts then index plain arrays. Scratch space is kept
+/// per thread.
 pub fn doc_terms(text: &str) -> Vec<Term> {
-    let seq = term_sequence(text);
-    let repeated = stutter(&seq);
-    let mut counts = TermCounts::default();
-    for (position, ((hash, kind), r)) in seq.iter().zip(&repeated).enumerate() {
-        if !r {
-            counts.add(*hash, *kind, position as f32);
+    thread_local! {
+        static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::default();
+    }
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut s) => {
+            let out = s.doc_terms(text);
+            if s.ids.slots.len() > SCRATCH_KEPT_SLOTS {
+                // A huge text: do not keep its buffers for the rest of the run.
+                *s = Scratch::default();
+            }
+            out
+        }
+        Err(_) => Scratch::default().doc_terms(text),
+    })
+}
+
+/// [`doc_terms`] keeps its buffers between texts up to this many id-table slots (4 MiB of
+/// table; news articles need a few thousand).
+const SCRATCH_KEPT_SLOTS: usize = 1 << 18;
+
+/// Reusable buffers of [`doc_terms`].
+#[derive(Default)]
+struct Scratch {
+    /// Term hash → dense id.
+    ids: IdTable,
+    /// Dense id → term hash.
+    hashes: Vec<u64>,
+    /// Every occurrence: (dense id, kind).
+    seq: Vec<(u32, u8)>,
+    /// Dense id → its last occurrence so far.
+    last: Vec<u32>,
+    /// Occurrence → the previous occurrence of the same term ([`NONE`] if none).
+    previous: Vec<u32>,
+    repeated: Vec<bool>,
+    /// Dense id → (discounted count, kind, counted at all).
+    counts: Vec<(f32, u8, bool)>,
+    /// Bucket starts of [`sort_by_hash`].
+    buckets: Vec<u32>,
+}
+
+/// No previous occurrence.
+const NONE: u32 = u32::MAX;
+
+/// Term hash → dense id within one document: open addressing with linear probing over a
+/// power-of-two table at most half full. [`IdTable::clear`] starts a new document by bumping an
+/// epoch stamp instead of wiping the slots, so a table kept per thread costs nothing to reset.
+#[derive(Default)]
+struct IdTable {
+    /// (hash, id, epoch of the entry); an entry of another epoch is an empty slot.
+    slots: Vec<(u64, u32, u32)>,
+    epoch: u32,
+    len: usize,
+}
+
+impl IdTable {
+    fn clear(&mut self) {
+        self.len = 0;
+        self.epoch = self.epoch.wrapping_add(1);
+        if self.epoch == 0 {
+            // Stamps wrapped around: wipe them once so no old entry looks current.
+            self.slots.iter_mut().for_each(|s| s.2 = 0);
+            self.epoch = 1;
         }
     }
-    counts.into_terms()
+
+    /// The id of `hash`, inserting it with id `next` if it is new.
+    #[inline]
+    fn id(&mut self, hash: u64, next: u32) -> u32 {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let slot = &mut self.slots[i];
+            if slot.2 != self.epoch {
+                *slot = (hash, next, self.epoch);
+                self.len += 1;
+                return next;
+            }
+            if slot.0 == hash {
+                return slot.1;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(1024);
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0, 0); size]);
+        let epoch = self.epoch;
+        self.epoch = 1;
+        self.len = 0;
+        for (hash, id, e) in old {
+            if e == epoch {
+                self.id(hash, id);
+            }
+        }
+    }
+}
+
+impl Scratch {
+    fn doc_terms(&mut self, text: &str) -> Vec<Term> {
+        let Scratch {
+            ids,
+            hashes,
+            seq,
+            last,
+            previous,
+            repeated,
+            counts,
+            ..
+        } = self;
+        ids.clear();
+        hashes.clear();
+        seq.clear();
+        for_each_term(text, |_, hash, kind| {
+            let next = hashes.len() as u32;
+            let id = ids.id(hash, next);
+            if id == next {
+                hashes.push(hash);
+            }
+            seq.push((id, kind));
+        });
+        last.clear();
+        last.resize(hashes.len(), NONE);
+        previous.clear();
+        previous.extend(seq.iter().enumerate().map(|(i, &(id, _))| {
+            let slot = &mut last[id as usize];
+            std::mem::replace(slot, i as u32)
+        }));
+        stutter_linked(seq, previous, |o| o.0, repeated);
+        counts.clear();
+        counts.resize(hashes.len(), (0.0, 0, false));
+        for (position, (&(id, kind), r)) in seq.iter().zip(repeated.iter()).enumerate() {
+            if !r {
+                let e = &mut counts[id as usize];
+                e.0 += 1.0 / (1.0 + position as f32 / LEAD_TERMS);
+                e.1 |= kind;
+                e.2 = true;
+            }
+        }
+        let mut out: Vec<Term> = hashes
+            .iter()
+            .zip(counts.iter())
+            .filter(|(_, c)| c.2)
+            .map(|(&hash, &(tf, kind, _))| Term { hash, tf, kind })
+            .collect();
+        sort_by_hash(&mut out, &mut self.buckets);
+        out
+    }
+}
+
+/// Sorts terms by hash. Term hashes are uniform, so a counting pass on their top bits (about
+/// one bucket per term) leaves only neighbours in the same bucket to order, by insertion: a few
+/// instructions per term instead of a comparison sort's log n compares and moves. Falls back
+/// to the comparison sort when a bucket is crowded (a crafted text), so the cost stays bounded.
+fn sort_by_hash(terms: &mut Vec<Term>, buckets: &mut Vec<u32>) {
+    /// Below this, or with a bucket this full, the comparison sort is used.
+    const SMALL: usize = 32;
+    let n = terms.len();
+    if n < SMALL {
+        terms.sort_unstable_by_key(|t| t.hash);
+        return;
+    }
+    let bits = n.next_power_of_two().trailing_zeros();
+    let shift = 64 - bits;
+    buckets.clear();
+    buckets.resize((1usize << bits) + 1, 0);
+    for t in terms.iter() {
+        buckets[(t.hash >> shift) as usize + 1] += 1;
+    }
+    if buckets.iter().any(|&c| c as usize > SMALL) {
+        terms.sort_unstable_by_key(|t| t.hash);
+        return;
+    }
+    for b in 1..buckets.len() {
+        buckets[b] += buckets[b - 1];
+    }
+    let mut sorted = vec![
+        Term {
+            hash: 0,
+            tf: 0.0,
+            kind: 0
+        };
+        n
+    ];
+    for t in terms.iter() {
+        let slot = &mut buckets[(t.hash >> shift) as usize];
+        sorted[*slot as usize] = t.clone();
+        *slot += 1;
+    }
+    // Insertion sort: only terms of one bucket are out of order.
+    for i in 1..n {
+        let mut j = i;
+        while j > 0 && sorted[j - 1].hash > sorted[j].hash {
+            sorted.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    *terms = sorted;
 }
 
 /// Shortest and longest run (in terms) that [`stutter`] looks for.
@@ -284,21 +673,37 @@ const STUTTER_MAX: usize = 24;
 /// releases of one agency, each with its headline five times over, looked like one story).
 /// Repeats further apart (a name in several sentences) are not touched.
 pub fn stutter(seq: &[(u64, u8)]) -> Vec<bool> {
-    let n = seq.len();
-    // previous[i]: the last position before `i` holding the same term. Walking this chain
-    // visits exactly the run lengths whose first term matches, shortest first.
+    // previous[i]: the last position before `i` holding the same term.
     let mut last: PreHashedMap<u64, u32> = PreHashedMap::default();
-    let previous: Vec<Option<u32>> = seq
+    let previous: Vec<u32> = seq
         .iter()
         .enumerate()
-        .map(|(i, &(h, _))| last.insert(h, i as u32))
+        .map(|(i, &(h, _))| last.insert(h, i as u32).unwrap_or(NONE))
         .collect();
-    let mut out = vec![false; n];
+    let mut out = Vec::new();
+    stutter_linked(seq, &previous, |t| t.0, &mut out);
+    out
+}
+
+/// [`stutter`] given, for every occurrence, the previous occurrence of the same term
+/// (`previous`, [`NONE`] if none); `key` gives the term of an occurrence. Walking this chain
+/// visits exactly the run lengths whose first term matches, shortest first. `out` receives one
+/// flag per occurrence.
+fn stutter_linked<T, K: PartialEq>(
+    seq: &[T],
+    previous: &[u32],
+    key: impl Fn(&T) -> K,
+    out: &mut Vec<bool>,
+) {
+    let n = seq.len();
+    out.clear();
+    out.resize(n, false);
     let mut i = 0;
     while i < n {
         let mut hit = None;
         let mut p = previous[i];
-        while let Some(q) = p.map(|q| q as usize) {
+        while p != NONE {
+            let q = p as usize;
             let l = i - q;
             if l > STUTTER_MAX || l > n - i {
                 break;
@@ -307,7 +712,7 @@ pub fn stutter(seq: &[(u64, u8)]) -> Vec<bool> {
                 && seq[q..i]
                     .iter()
                     .zip(&seq[i..i + l])
-                    .all(|(a, b)| a.0 == b.0)
+                    .all(|(a, b)| key(a) == key(b))
             {
                 hit = Some(l);
                 break;
@@ -322,7 +727,6 @@ pub fn stutter(seq: &[(u64, u8)]) -> Vec<bool> {
             None => i += 1,
         }
     }
-    out
 }
 
 /// Occurrences of each term, each discounted by its position (see [`LEAD_TERMS`]), and whether
@@ -505,7 +909,7 @@ mod tests {
     fn tokenize_line_reference<'a>(
         line: &'a str,
         chars: &mut Vec<(usize, char)>,
-        out: &mut Vec<Token<'a>>,
+        out: &mut Vec<RefToken<'a>>,
     ) {
         out.clear();
         let mut sentence_start = true;
@@ -520,7 +924,7 @@ mod tests {
                     j += 1;
                 }
                 let end = chars.get(j).map_or(line.len(), |x| x.0);
-                out.push(Token {
+                out.push(RefToken {
                     text: &line[start..end],
                     sentence_start: false,
                 });
@@ -557,12 +961,227 @@ mod tests {
                 }
             }
             let end = chars.get(j).map_or(line.len(), |x| x.0);
-            out.push(Token {
+            out.push(RefToken {
                 text: &line[start..end],
                 sentence_start,
             });
             sentence_start = false;
             i = j;
+        }
+    }
+
+    /// The stop words in a general hash map, as before [`HashSet64`].
+    fn stopword_map() -> &'static HashMap<u64, ()> {
+        static MAP: OnceLock<HashMap<u64, ()>> = OnceLock::new();
+        MAP.get_or_init(|| stopword_list().map(|w| (term_hash(w), ())).collect())
+    }
+
+    #[test]
+    fn stopword_set_matches_a_hash_map() {
+        let map = stopword_map();
+        let set = stopwords();
+        assert!(map.len() > 100);
+        for &h in map.keys() {
+            assert!(set.contains(h));
+        }
+        for w in ["kestrel", "harbour", "2800", "mombasa", "", "x"] {
+            assert_eq!(
+                set.contains(term_hash(w)),
+                map.contains_key(&term_hash(w)),
+                "{w}"
+            );
+        }
+        for h in (0..100_000u64).map(|i| i.wrapping_mul(0x9e37_79b9_7f4a_7c15)) {
+            assert_eq!(set.contains(h), map.contains_key(&h));
+        }
+        let zero = HashSet64::new([0u64, 5].into_iter());
+        assert!(zero.contains(0) && zero.contains(5) && !zero.contains(6));
+    }
+
+    /// A token of the reference tokenizer: its text and whether it starts a sentence.
+    struct RefToken<'a> {
+        text: &'a str,
+        sentence_start: bool,
+    }
+
+    type TokenView = (String, bool, bool, bool, bool, bool, bool, bool);
+
+    /// The fast tokenizer's tokens with every fact it records.
+    fn view(t: &[Token]) -> Vec<TokenView> {
+        t.iter()
+            .map(|x| {
+                (
+                    x.text.to_string(),
+                    x.sentence_start,
+                    x.ascii,
+                    x.digit,
+                    x.plain,
+                    x.spaceless,
+                    x.alpha,
+                    x.upper,
+                )
+            })
+            .collect()
+    }
+
+    /// The reference tokens with the same facts computed from their text.
+    fn view_reference(t: &[RefToken]) -> Vec<TokenView> {
+        t.iter()
+            .map(|x| {
+                let first = x.text.chars().next().unwrap_or(' ');
+                (
+                    x.text.to_string(),
+                    x.sentence_start,
+                    x.text.is_ascii(),
+                    x.text.bytes().any(|b| b.is_ascii_digit()),
+                    x.text
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+                    crate::normalize::is_spaceless_char(first),
+                    first.is_alphabetic(),
+                    first.is_uppercase(),
+                )
+            })
+            .collect()
+    }
+
+    /// The previous term loop, on the reference tokenizer: the specification of
+    /// [`for_each_term`].
+    fn for_each_term_reference(text: &str, mut f: impl FnMut(&str, u64, u8)) {
+        let mut norm = String::new();
+        let (mut chars, mut tokens) = (Vec::new(), Vec::new());
+        for line in text.lines() {
+            tokenize_line_reference(line, &mut chars, &mut tokens);
+            let words = tokens
+                .iter()
+                .filter(|t| t.text.chars().next().is_some_and(char::is_alphabetic))
+                .count();
+            let caps = tokens
+                .iter()
+                .filter(|t| t.text.chars().next().is_some_and(char::is_uppercase))
+                .count();
+            let title_case = words >= 3 && caps * 10 > words * 6;
+            for t in &tokens {
+                let first = t.text.chars().next().unwrap_or(' ');
+                if crate::normalize::is_spaceless_char(first) {
+                    spaceless_bigrams(t.text, &mut f);
+                    continue;
+                }
+                let has_digit = t.text.bytes().any(|b| b.is_ascii_digit());
+                if !has_digit && t.text.len() < 3 {
+                    continue;
+                }
+                lower_term(t.text, has_digit, &mut norm);
+                if let Some(s) = norm
+                    .strip_suffix("'s")
+                    .or_else(|| norm.strip_suffix("\u{2019}s"))
+                {
+                    let n = s.len();
+                    norm.truncate(n);
+                }
+                let term = trim_to_alphanumeric(&norm);
+                let chars = term.chars().take(3).count();
+                let mut kind = 0;
+                let hash = term_hash(term);
+                if has_digit {
+                    if chars < 2 {
+                        continue;
+                    }
+                    kind |= NUMBER;
+                    let b = term.as_bytes();
+                    if b.len() == 4
+                        && b.iter().all(u8::is_ascii_digit)
+                        && (b.starts_with(b"19") || b.starts_with(b"20"))
+                    {
+                        kind |= YEAR;
+                    }
+                } else if chars < 3 || stopword_map().contains_key(&hash) {
+                    continue;
+                }
+                if first.is_uppercase() && !t.sentence_start && !title_case {
+                    kind |= NAME;
+                }
+                f(term, hash, kind);
+            }
+        }
+    }
+
+    /// A term loop: calls the callback with (term, hash, kind) of every occurrence.
+    type TermLoop = fn(&str, &mut dyn FnMut(&str, u64, u8));
+
+    fn all_terms(text: &str, each: TermLoop) -> Vec<(String, u64, u8)> {
+        let mut v = Vec::new();
+        each(text, &mut |t, h, k| v.push((t.to_string(), h, k)));
+        v
+    }
+
+    fn fast_terms(text: &str) -> Vec<(String, u64, u8)> {
+        all_terms(text, |t, f| for_each_term(t, f))
+    }
+
+    fn reference_terms(text: &str) -> Vec<(String, u64, u8)> {
+        all_terms(text, |t, f| for_each_term_reference(t, f))
+    }
+
+    /// Pieces of text that exercise the term loop: cases, possessives, numbers, stop words,
+    /// headlines, sentence ends, spaceless scripts, non-ASCII letters and line breaks.
+    const PIECES: &[&str] = &[
+        "the",
+        "The",
+        "Kestrel",
+        "KESTREL",
+        "harbour",
+        "station's",
+        "Okonkwo-Lindqvist",
+        "’s",
+        "'s",
+        "2,800",
+        "240.5",
+        "1999",
+        "2020",
+        "7",
+        "a",
+        "of",
+        "and",
+        " ",
+        " ",
+        " ",
+        ". ",
+        "! ",
+        ": ",
+        "\"",
+        "\u{201C}",
+        ",",
+        "-",
+        "'",
+        "\n",
+        "\r\n",
+        "Émile",
+        "İstanbul",
+        "straße",
+        "ΣΟΦΙΑ",
+        "缆车开通",
+        "ก",
+        "٣٤",
+        "x\u{0301}y",
+        "Ünal's",
+        "rock'n'roll",
+        "3.5m",
+        "U.S.",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn term_loop_matches_its_reference(
+            picks in proptest::collection::vec(0..PIECES.len(), 0..80)
+        ) {
+            let text: String = picks.iter().map(|&k| PIECES[k]).collect();
+            proptest::prop_assert_eq!(fast_terms(&text), reference_terms(&text));
+        }
+
+        #[test]
+        fn term_loop_matches_on_any_text(text in "\\PC{0,120}") {
+            proptest::prop_assert_eq!(fast_terms(&text), reference_terms(&text));
         }
     }
 
@@ -582,10 +1201,7 @@ mod tests {
             tokenize_line(&line, &mut fast);
             let (mut chars, mut slow) = (Vec::new(), Vec::new());
             tokenize_line_reference(&line, &mut chars, &mut slow);
-            let view = |t: &[Token]| -> Vec<(String, bool)> {
-                t.iter().map(|x| (x.text.to_string(), x.sentence_start)).collect()
-            };
-            proptest::prop_assert_eq!(view(&fast), view(&slow));
+            proptest::prop_assert_eq!(view(&fast), view_reference(&slow));
         }
 
         #[test]
@@ -594,10 +1210,95 @@ mod tests {
             tokenize_line(&line, &mut fast);
             let (mut chars, mut slow) = (Vec::new(), Vec::new());
             tokenize_line_reference(&line, &mut chars, &mut slow);
-            let view = |t: &[Token]| -> Vec<(String, bool)> {
-                t.iter().map(|x| (x.text.to_string(), x.sentence_start)).collect()
-            };
-            proptest::prop_assert_eq!(view(&fast), view(&slow));
+            proptest::prop_assert_eq!(view(&fast), view_reference(&slow));
+        }
+    }
+
+    /// The previous [`doc_terms`] (a term sequence, its repeats, a map of counts): the
+    /// specification of the dense-id version.
+    fn doc_terms_reference(text: &str) -> Vec<Term> {
+        let seq = term_sequence(text);
+        let repeated = stutter_reference(&seq);
+        let mut counts = TermCounts::default();
+        for (position, ((hash, kind), r)) in seq.iter().zip(&repeated).enumerate() {
+            if !r {
+                counts.add(*hash, *kind, position as f32);
+            }
+        }
+        counts.into_terms()
+    }
+
+    #[test]
+    fn a_huge_text_gives_the_same_terms_and_its_buffers_are_not_kept() {
+        let huge: String = (0..150_000).map(|i| format!("kx{i} ")).collect();
+        assert_eq!(doc_terms(&huge), doc_terms_reference(&huge));
+        let small = "Kestrel opens harbour bridge. The mayor cut the ribbon.";
+        assert_eq!(doc_terms(small), doc_terms_reference(small));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn id_table_numbers_terms_in_order_of_first_occurrence(
+            docs in proptest::collection::vec(
+                proptest::collection::vec(0u64..3000, 0..1500), 1..5),
+            wrap in proptest::bool::ANY
+        ) {
+            let mut table = IdTable::default();
+            if wrap {
+                // Entries stamped 1, then the stamp runs up to wrap around past them.
+                table.clear();
+                table.id(7 << 40, 0);
+                table.epoch = u32::MAX - 1;
+            }
+            for doc in docs {
+                table.clear();
+                let mut expected: HashMap<u64, u32> = HashMap::new();
+                for h in doc {
+                    // Low bits alike: long probe runs.
+                    let h = h << 40 | (h & 3);
+                    let next = expected.len() as u32;
+                    let want = *expected.entry(h).or_insert(next);
+                    proptest::prop_assert_eq!(table.id(h, next), want);
+                }
+            }
+        }
+
+        #[test]
+        fn bucket_sort_sorts_by_hash(
+            hashes in proptest::collection::hash_set(proptest::num::u64::ANY, 0..2000),
+            crowd in 0u32..4
+        ) {
+            // `crowd` squeezes the hashes into few buckets (the comparison-sort fallback).
+            let mut terms: Vec<Term> = hashes
+                .iter()
+                .map(|&h| Term { hash: h >> (crowd * 20), tf: h as f32, kind: h as u8 })
+                .collect();
+            terms.sort_by_key(|t| t.hash);
+            terms.dedup_by_key(|t| t.hash);
+            let mut expected = terms.clone();
+            expected.sort_unstable_by_key(|t| t.hash);
+            terms.reverse();
+            sort_by_hash(&mut terms, &mut Vec::new());
+            proptest::prop_assert_eq!(terms, expected);
+        }
+
+        #[test]
+        fn doc_terms_match_their_reference(
+            picks in proptest::collection::vec(0..PIECES.len(), 0..200)
+        ) {
+            let text: String = picks.iter().map(|&k| PIECES[k]).collect();
+            proptest::prop_assert_eq!(doc_terms(&text), doc_terms_reference(&text));
+        }
+
+        #[test]
+        fn doc_terms_match_with_repeats(
+            picks in proptest::collection::vec(0usize..6, 0..300)
+        ) {
+            // Six words: back-to-back runs are frequent.
+            const WORDS: [&str; 6] =
+                ["Kestrel ", "harbour ", "bridge. ", "2,800 ", "mayor ", "ribbon\n"];
+            let text: String = picks.iter().map(|&k| WORDS[k]).collect();
+            proptest::prop_assert_eq!(doc_terms(&text), doc_terms_reference(&text));
         }
     }
 

@@ -10,7 +10,11 @@ use super::terms::{PreHashedMap, Term, NAME, NUMBER, YEAR};
 /// falls where it does not matter.
 #[derive(Debug, Clone)]
 pub struct DocFreq {
-    counts: PreHashedMap<u64, u32>,
+    /// Document frequency of each term, and its IDF once [`DocFreq::freeze`] has run (the
+    /// pair takes the 16 bytes a `(u64, u32)` entry takes anyway).
+    counts: PreHashedMap<u64, (u32, f32)>,
+    /// The IDFs in `counts` are up to date.
+    frozen: bool,
     docs: u64,
     floor: u32,
     cap: usize,
@@ -22,6 +26,7 @@ impl DocFreq {
     pub fn new(cap: usize, prior_docs: f64) -> Self {
         DocFreq {
             counts: PreHashedMap::default(),
+            frozen: false,
             docs: 0,
             floor: 0,
             cap: cap.max(1024),
@@ -31,17 +36,19 @@ impl DocFreq {
 
     pub fn add_doc(&mut self, terms: &[Term]) {
         self.docs += 1;
+        self.frozen = false;
         for t in terms {
-            *self.counts.entry(t.hash).or_insert(self.floor) += 1;
+            self.counts.entry(t.hash).or_insert((self.floor, 0.0)).0 += 1;
         }
         self.prune();
     }
 
     pub fn merge(&mut self, other: DocFreq) {
         self.docs += other.docs;
+        self.frozen = false;
         self.floor = self.floor.max(other.floor);
-        for (h, n) in other.counts {
-            *self.counts.entry(h).or_default() += n;
+        for (h, (n, _)) in other.counts {
+            self.counts.entry(h).or_default().0 += n;
         }
         self.prune();
     }
@@ -50,8 +57,20 @@ impl DocFreq {
         while self.counts.len() > self.cap {
             self.floor += 1;
             let floor = self.floor;
-            self.counts.retain(|_, n| *n > floor);
+            self.counts.retain(|_, (n, _)| *n > floor);
         }
+    }
+
+    /// Computes the IDF of every counted term once, for the many [`DocFreq::idf`] calls that
+    /// follow when no more documents are added (each call otherwise looks up the background
+    /// table and takes a logarithm). Adding a document undoes it; the values are the same
+    /// either way.
+    pub fn freeze(&mut self) {
+        let idf: Vec<f32> = self.counts.keys().map(|&h| self.idf_uncached(h)).collect();
+        for ((_, v), x) in self.counts.iter_mut().zip(idf) {
+            v.1 = x;
+        }
+        self.frozen = true;
     }
 
     pub fn docs(&self) -> u64 {
@@ -59,12 +78,21 @@ impl DocFreq {
     }
 
     pub fn df(&self, hash: u64) -> u32 {
-        self.counts.get(&hash).copied().unwrap_or(self.floor).max(1)
+        self.counts.get(&hash).map_or(self.floor, |c| c.0).max(1)
     }
 
     /// Smoothed inverse document frequency, the corpus blended with the background table:
     /// ln((N + P + 1) / (df + P × p_background + 0.5)) with P = `prior_docs`.
     pub fn idf(&self, hash: u64) -> f32 {
+        if self.frozen {
+            if let Some(&(_, idf)) = self.counts.get(&hash) {
+                return idf;
+            }
+        }
+        self.idf_uncached(hash)
+    }
+
+    fn idf_uncached(&self, hash: u64) -> f32 {
         let prior = self.prior_docs;
         let expected = if prior > 0.0 {
             prior * super::background::probability(hash)
@@ -278,6 +306,40 @@ mod tests {
         assert!(df.counts.len() <= 1024);
         assert!(df.df(1) >= 4990);
         assert!(df.idf(1) < df.idf(999_999));
+    }
+
+    #[test]
+    fn frozen_idf_is_the_computed_idf() {
+        let mut df = DocFreq::new(1024, 2000.0);
+        for i in 0..3000u64 {
+            let terms: Vec<Term> = [
+                1,
+                2 + i % 7,
+                100 + i,
+                crate::story::terms::term_hash("league"),
+            ]
+            .iter()
+            .map(|&hash| Term {
+                hash,
+                tf: 1.0,
+                kind: 0,
+            })
+            .collect();
+            df.add_doc(&terms);
+        }
+        let probe: Vec<u64> = (0..4000u64)
+            .chain([crate::story::terms::term_hash("league"), 999_999])
+            .collect();
+        let before: Vec<u32> = probe.iter().map(|&h| df.idf(h).to_bits()).collect();
+        df.freeze();
+        let after: Vec<u32> = probe.iter().map(|&h| df.idf(h).to_bits()).collect();
+        assert_eq!(before, after);
+        df.add_doc(&[Term {
+            hash: 1,
+            tf: 1.0,
+            kind: 0,
+        }]);
+        assert_eq!(df.idf(1).to_bits(), df.idf_uncached(1).to_bits());
     }
 
     #[test]
