@@ -326,7 +326,6 @@ fn emit<T: serde::Serialize>(
 }
 
 fn main() -> ExitCode {
-    tune_allocator();
     let cli = Cli::parse();
     match dispatch(cli) {
         Ok(code) => code,
@@ -340,22 +339,6 @@ fn main() -> ExitCode {
         }
     }
 }
-
-/// glibc grows each thread's malloc arena a few pages at a time, one `mprotect` call each
-/// (12,600 calls on 5,000 generated articles); while another worker thread runs, every call
-/// makes the kernel interrupt its core to flush the TLB. Growing arenas by 64 MiB at a time
-/// (address space only: pages cost memory when first touched) leaves about 25 calls.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn tune_allocator() {
-    // SAFETY: mallopt only sets a malloc parameter; it is called before any other thread
-    // exists, and a refusal (return value 0) leaves glibc's default in place.
-    unsafe {
-        libc::mallopt(libc::M_TOP_PAD, 64 << 20);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn tune_allocator() {}
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
