@@ -251,6 +251,18 @@ pub fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// The benchmark's input: the given file, or a corpus generated into `dir`.
+fn corpus(input: Option<PathBuf>, dir: &Path, articles: usize, seed: u64) -> Result<PathBuf> {
+    match input {
+        Some(p) => Ok(p),
+        None => {
+            let p = dir.join("corpus.jsonl");
+            generate(&p, articles, seed, Size::News)?;
+            Ok(p)
+        }
+    }
+}
+
 /// Runs the benchmark on `input` (generated when `None`) with `options`.
 pub fn run(
     input: Option<PathBuf>,
@@ -259,14 +271,7 @@ pub fn run(
     options: &Options,
 ) -> Result<BenchResult> {
     let tmp = tempfile::tempdir()?;
-    let input = match input {
-        Some(p) => p,
-        None => {
-            let p = tmp.path().join("corpus.jsonl");
-            generate(&p, articles, seed, Size::News)?;
-            p
-        }
-    };
+    let input = corpus(input, tmp.path(), articles, seed)?;
     let sources = crate::input::discover(std::slice::from_ref(&input))?;
     let started = Instant::now();
     let floor = pipeline::read_and_parse_only(&sources, options)?;
@@ -346,14 +351,7 @@ pub fn scaling(
     repeats: usize,
 ) -> Result<Scaling> {
     let tmp = tempfile::tempdir()?;
-    let input = match input {
-        Some(p) => p,
-        None => {
-            let p = tmp.path().join("corpus.jsonl");
-            generate(&p, articles, seed, Size::News)?;
-            p
-        }
-    };
+    let input = corpus(input, tmp.path(), articles, seed)?;
     let bytes = std::fs::metadata(&input)
         .with_context(|| format!("cannot read {}", input.display()))?
         .len();
