@@ -590,27 +590,46 @@ impl TokenPass<'_> {
         if !(first_upper || first.is_ascii_lowercase()) {
             return false;
         }
-        // The lower-cased word packed as the lexicon's key (see `pack`), checking with a few
-        // word-wide operations that the rest of it is lower-case letters ("NewsWorld", "MORE",
-        // "U.S." take the general path).
-        let w = load_le(&t[..n]);
-        let rest = REST_MASK[n];
-        if !all_lower_ascii(w & rest, rest) {
-            return false;
-        }
-        let key = (w & !0xff) | u128::from(first | 0x20);
-        let s = &mut self.s;
-        s.words += 1;
-        s.capitalised += u32::from(first_upper);
         // Without punctuation the lower-case token is all letters: `token`'s fast path, which
         // neither looks for links nor exempts capitalised "-ed" words.
         let plain = !punct;
-        if !plain && (mentions_http(&t[..n]) || t == b"www.") {
-            s.has_link = true;
+        if self
+            .letter_word(load_le(&t[..n]), &t[..n], first_upper, plain)
+            .is_none()
+        {
+            return false;
         }
+        if !plain && (mentions_http(&t[..n]) || t == b"www.") {
+            self.s.has_link = true;
+        }
+        true
+    }
+
+    /// What [`Self::simple_word`] and [`Self::wrapped_word`] share once a token's marks are
+    /// set aside: its `core` (ASCII, a letter first; `w` is [`load_le`] of it) is a lexicon
+    /// word when the rest of it is lower-case letters ("NewsWorld", "MORE", "U.S." take the
+    /// general path). Counts it and returns its lexicon key ([`pack`]'s form), or `None` with
+    /// nothing done. `plain`: the token is the bare core.
+    #[inline(always)]
+    fn letter_word(
+        &mut self,
+        w: u128,
+        core: &[u8],
+        first_upper: bool,
+        plain: bool,
+    ) -> Option<u128> {
+        let n = core.len();
+        let rest = REST_MASK[n];
+        if !all_lower_ascii(w & rest, rest) {
+            return None;
+        }
+        let key = (w & !0xff) | u128::from(core[0] | 0x20);
+        self.s.words += 1;
+        self.s.capitalised += u32::from(first_upper);
         let flags = self.lex.flags_key(key);
-        let ed = n > 4 && t[n - 2] == b'e' && t[n - 1] == b'd';
-        self.lexicon_word(flags, ed && (plain || !first_upper), !plain, n)
+        let ed = n > 4 && core[n - 2] == b'e' && core[n - 1] == b'd';
+        self.lexicon_word(flags, ed && (plain || !first_upper), !plain, n);
+        Some(key)
     }
 
     /// [`Self::simple_word`] widened to the words it declines most often: a word of letters
@@ -640,22 +659,14 @@ impl TokenPass<'_> {
         if !first.is_ascii_alphabetic() {
             return false;
         }
-        // The lower-cased word packed as the lexicon's key (see `pack`), checking with a few
-        // word-wide operations that the rest of it is lower-case letters ("NewsWorld", "MORE",
-        // "U.S." take the general path).
-        let rest = REST_MASK[n];
-        if !all_lower_ascii(w & rest, rest) {
-            return false;
-        }
-        let key = (w & !0xff) | u128::from(first | 0x20);
-        let s = &mut self.s;
-        s.words += 1;
-        s.capitalised += u32::from(first_upper);
         // A bare word's lower-case form is all letters: `token`'s fast path, which neither
         // looks for links nor exempts capitalised "-ed" words.
         let plain = n == t.len();
+        let Some(key) = self.letter_word(w, core, first_upper, plain) else {
+            return false;
+        };
         if !plain && mentions_http(core) {
-            s.has_link = true;
+            self.s.has_link = true;
         }
         // `token`'s "www." test, for the words that used to reach it: those with more than one
         // closing mark. (A word with one, "www." itself, has always been taken here and never
@@ -665,11 +676,9 @@ impl TokenPass<'_> {
             && body.get(n) == Some(&b'.')
             && key == u128::from_le_bytes(*b"www\0\0\0\0\0\0\0\0\0\0\0\0\0")
         {
-            s.has_link = true;
+            self.s.has_link = true;
         }
-        let flags = self.lex.flags_key(key);
-        let ed = n > 4 && core[n - 2] == b'e' && core[n - 1] == b'd';
-        self.lexicon_word(flags, ed && (plain || !first_upper), !plain, n)
+        true
     }
 
     /// A word of basic Cyrillic letters (U+0400 to U+045F), maybe opened by one of `"('` and
