@@ -144,6 +144,12 @@ mod tests {
         out
     }
 
+    fn sorted(set: &[u64]) -> Vec<u64> {
+        let mut s = set.to_vec();
+        s.sort_unstable();
+        s
+    }
+
     /// Sets of `n` shingles sharing a chosen number of them.
     fn overlapping(n: u64, shared: u64, seed: u64) -> (Vec<u64>, Vec<u64>) {
         let a: Vec<u64> = (0..n).map(|i| i * 7919 + seed).collect();
@@ -159,18 +165,7 @@ mod tests {
         for seed in 0..300 {
             for (n, shared) in [(400, 210), (400, 250), (150, 80), (1000, 520)] {
                 let (a, b) = overlapping(n, shared, seed);
-                let (j, _) = jaccard_containment(
-                    &{
-                        let mut s = a.clone();
-                        s.sort_unstable();
-                        s
-                    },
-                    &{
-                        let mut s = b.clone();
-                        s.sort_unstable();
-                        s
-                    },
-                );
+                let (j, _) = jaccard_containment(&sorted(&a), &sorted(&b));
                 assert!(j >= opts.jaccard, "test sets must be copies: {j}");
                 assert!(may_be_copy(
                     &sketch_of(&a, slots),
