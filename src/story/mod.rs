@@ -120,26 +120,18 @@ pub const TERM_CACHE_BYTES: usize = 256 << 20;
 const EVIDENCE_TERMS: usize = 12;
 
 /// Calls `f` with the cleaned text at `at`, borrowed from the spill entry when it is valid
-/// UTF-8 (it always is: the spill holds `String`s), so the text is not copied.
+/// UTF-8 (it always is: the spill holds `String`s; `from_utf8_lossy` only copies otherwise).
 fn with_cleaned_text<T>(spill: &SpillReader, at: u64, f: impl FnOnce(&str) -> T) -> Result<T> {
     let entry = spill.read_at(at)?;
     let fields = unpack(&entry)?;
     let text = fields
         .first()
         .ok_or_else(|| anyhow!("corrupt cleaned spill entry"))?;
-    Ok(match std::str::from_utf8(text) {
-        Ok(text) => f(text),
-        Err(_) => f(&String::from_utf8_lossy(text)),
-    })
+    Ok(f(&String::from_utf8_lossy(text)))
 }
 
 fn cleaned_text(spill: &SpillReader, at: u64) -> Result<String> {
-    let entry = spill.read_at(at)?;
-    let fields = unpack(&entry)?;
-    let text = fields
-        .first()
-        .ok_or_else(|| anyhow!("corrupt cleaned spill entry"))?;
-    Ok(String::from_utf8_lossy(text).into_owned())
+    with_cleaned_text(spill, at, str::to_owned)
 }
 
 /// Runs the stage over `reps` (record indices in increasing order, one per copy cluster, none
@@ -373,8 +365,10 @@ fn evidence(
         if spelled.len() == wanted.len() {
             break;
         }
-        let text = cleaned_text(spill, clean_at(d))?;
-        for (k, s) in terms::spellings(&text, |h| wanted.contains(&vector::key32(h))) {
+        let found = with_cleaned_text(spill, clean_at(d), |text| {
+            terms::spellings(text, |h| wanted.contains(&vector::key32(h)))
+        })?;
+        for (k, s) in found {
             spelled.entry(vector::key32(k)).or_insert(s);
         }
     }

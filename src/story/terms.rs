@@ -494,8 +494,9 @@ struct Scratch {
     /// Occurrence → the previous occurrence of the same term ([`NONE`] if none).
     previous: Vec<u32>,
     repeated: Vec<bool>,
-    /// Dense id → (discounted count, kind, counted at all).
-    counts: Vec<(f32, u8, bool)>,
+    /// Dense id → (discounted count, kind); a count above 0 means the term was counted (every
+    /// occurrence adds more than 0).
+    counts: Vec<(f32, u8)>,
     /// Bucket starts of [`sort_by_hash`].
     buckets: Vec<u32>,
 }
@@ -593,20 +594,19 @@ impl Scratch {
         }));
         stutter_linked(seq, previous, |o| o.0, repeated);
         counts.clear();
-        counts.resize(hashes.len(), (0.0, 0, false));
+        counts.resize(hashes.len(), (0.0, 0));
         for (position, (&(id, kind), r)) in seq.iter().zip(repeated.iter()).enumerate() {
             if !r {
                 let e = &mut counts[id as usize];
                 e.0 += 1.0 / (1.0 + position as f32 / LEAD_TERMS);
                 e.1 |= kind;
-                e.2 = true;
             }
         }
         let mut out: Vec<Term> = hashes
             .iter()
             .zip(counts.iter())
-            .filter(|(_, c)| c.2)
-            .map(|(&hash, &(tf, kind, _))| Term { hash, tf, kind })
+            .filter(|(_, c)| c.0 > 0.0)
+            .map(|(&hash, &(tf, kind))| Term { hash, tf, kind })
             .collect();
         sort_by_hash(&mut out, &mut self.buckets);
         out

@@ -66,9 +66,9 @@ impl DocFreq {
     /// table and takes a logarithm). Adding a document undoes it; the values are the same
     /// either way.
     pub fn freeze(&mut self) {
-        let idf: Vec<f32> = self.counts.keys().map(|&h| self.idf_uncached(h)).collect();
-        for ((_, v), x) in self.counts.iter_mut().zip(idf) {
-            v.1 = x;
+        let (docs, prior) = (self.docs, self.prior_docs);
+        for (&h, (n, idf)) in self.counts.iter_mut() {
+            *idf = idf_of(docs, prior, (*n).max(1), h);
         }
         self.frozen = true;
     }
@@ -93,16 +93,20 @@ impl DocFreq {
     }
 
     fn idf_uncached(&self, hash: u64) -> f32 {
-        let prior = self.prior_docs;
-        let expected = if prior > 0.0 {
-            prior * super::background::probability(hash)
-        } else {
-            0.0
-        };
-        ((self.docs as f64 + prior + 1.0) / (self.df(hash) as f64 + expected + 0.5))
-            .ln()
-            .max(0.0) as f32
+        idf_of(self.docs, self.prior_docs, self.df(hash), hash)
     }
+}
+
+/// [`DocFreq::idf`] of the term `hash` with document frequency `df` among `docs` documents.
+fn idf_of(docs: u64, prior: f64, df: u32, hash: u64) -> f32 {
+    let expected = if prior > 0.0 {
+        prior * super::background::probability(hash)
+    } else {
+        0.0
+    };
+    ((docs as f64 + prior + 1.0) / (df as f64 + expected + 0.5))
+        .ln()
+        .max(0.0) as f32
 }
 
 /// How terms are weighted.
