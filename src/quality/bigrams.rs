@@ -27,7 +27,7 @@
 //! about 0.047 (75th percentile 0.06); a document with swapped words goes higher. Look-ups take the tokens' pre-computed hashes; nothing is allocated per
 //! token.
 
-use super::lexicon::{fold_mul, hash_word};
+use super::lexicon::{fold_mul, hash_word, HASH_MUL};
 use super::text::{Segmented, ALPHA, CAP, CHARS_ASCII, INITIAL, JOINED, LOWER};
 use std::io::Read;
 use std::sync::OnceLock;
@@ -132,7 +132,7 @@ impl PairStats {
 
 #[inline(always)]
 fn pair_hash(a: u64, b: u64) -> u64 {
-    fold_mul(a ^ b.rotate_left(29), 0x9E37_79B9_7F4A_7C15)
+    fold_mul(a ^ b.rotate_left(29), HASH_MUL)
 }
 
 /// The table entry of a pair hash with a zero deficit: 27 high bits of the hash (low bit set)
