@@ -173,7 +173,7 @@ impl ZipfTable {
 
     #[inline]
     fn get(&self, hash: u64) -> Zipf10 {
-        (self.slots[self.probe(hash)] & 0xFF) as Zipf10
+        self.get_both(hash).0
     }
 
     #[inline]
