@@ -398,6 +398,8 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
         };
         (unlikely, common)
     } else {
+        // No pair evidence (the scratch still holds the previous document's pairs).
+        s.unlikely_pairs_scratch.clear();
         (1.0, 1.0)
     };
 
@@ -471,9 +473,6 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
         flags.push("wrong_language");
     }
 
-    if !english {
-        s.unlikely_pairs_scratch.clear();
-    }
     let evidence = Evidence {
         mangled_names: mangled,
         worst_sentences: worst_sentences(
