@@ -823,22 +823,19 @@ mod tests {
         );
         let q = score(&swapped, &opts);
         let json = serde_json::to_string(&q.evidence).unwrap_or_default();
-        let bad = q
-            .evidence
-            .worst_sentences
-            .iter()
-            .find(|s| s.text.contains("would law"))
-            .unwrap_or_else(|| panic!("swapped sentence not reported: {json}"));
+        let reported = |needle: &str, what: &str| {
+            q.evidence
+                .worst_sentences
+                .iter()
+                .find(|s| s.text.contains(needle))
+                .unwrap_or_else(|| panic!("{what} sentence not reported: {json}"))
+        };
+        let bad = reported("would law", "swapped");
         assert!(
             bad.unlikely_pairs.iter().any(|p| p == "would law"),
             "{json}"
         );
-        let debris = q
-            .evidence
-            .worst_sentences
-            .iter()
-            .find(|s| s.text.contains("the world ."))
-            .unwrap_or_else(|| panic!("punctuation-debris sentence not reported: {json}"));
+        let debris = reported("the world .", "punctuation-debris");
         assert!(debris.unlikely_pairs.is_empty(), "{json}");
         assert!(json.contains("\"unlikely_pairs\":[\"would law\""), "{json}");
         // The clean article reports no unlikely pair anywhere.
