@@ -33,13 +33,14 @@ pairs with a very frequent word ("and of", "map the": "the" is 4% of all words, 
 ending in it can reach a PMI above 1.4) from looking weak only because of that word. The
 deficit is computed from the source counts and copied to the American spellings of the pair.
 """
-import gzip
 import importlib.util
 import io
 import math
 import os
 import re
 import sys
+
+from deterministic_gzip import write_gzip
 
 OUT = "src/quality/data/en_bigrams.txt.gz"
 MIN_EXPECTED_LOG10 = 4.5
@@ -142,14 +143,10 @@ def main() -> int:
     for a in sorted(pairs):
         text.write(a + " " + " ".join(pairs[a]) + "\n")
     raw = text.getvalue().encode("utf-8")
-    buf = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=9) as gz:
-        gz.write(raw)
-    with open(OUT, "wb") as f:
-        f.write(buf.getvalue())
+    gz_size = write_gzip(OUT, raw)
     print(
         f"{OUT}: {len(uni)} words, {kept} pairs kept ({weak} source pairs weak), {dropped} dropped, "
-        f"{len(raw)} bytes raw, {len(buf.getvalue())} gz",
+        f"{len(raw)} bytes raw, {gz_size} gz",
         file=sys.stderr,
     )
     return 0

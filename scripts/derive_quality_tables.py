@@ -12,12 +12,13 @@ Format (gzip text, deterministic: mtime 0, no file name): blocks of lines, each 
 followed by the words of that bucket, one per line, in wordfreq's own order. Only words made of
 letters with optional inner apostrophes, hyphens or periods are kept.
 """
-import gzip
 import io
 import re
 import sys
 
 import wordfreq
+
+from deterministic_gzip import write_gzip
 
 N_WORDS = 200_000
 OUT = "src/quality/data/en_zipf.txt.gz"
@@ -40,12 +41,8 @@ def main() -> int:
         for w in buckets[z]:
             text.write(w + "\n")
     raw = text.getvalue().encode("utf-8")
-    buf = io.BytesIO()
-    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0, compresslevel=9) as gz:
-        gz.write(raw)
-    with open(OUT, "wb") as f:
-        f.write(buf.getvalue())
-    print(f"{OUT}: {len(seen)} words, {len(raw)} bytes raw, {len(buf.getvalue())} gz", file=sys.stderr)
+    gz_size = write_gzip(OUT, raw)
+    print(f"{OUT}: {len(seen)} words, {len(raw)} bytes raw, {gz_size} gz", file=sys.stderr)
     return 0
 
 

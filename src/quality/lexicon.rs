@@ -173,7 +173,7 @@ impl ZipfTable {
 
     #[inline]
     fn get(&self, hash: u64) -> Zipf10 {
-        (self.slots[self.probe(hash)] & 0xFF) as Zipf10
+        self.get_both(hash).0
     }
 
     #[inline]
@@ -184,7 +184,7 @@ impl ZipfTable {
 }
 
 const HASH_SEED: u64 = 0x243F_6A88_85A3_08D3;
-const HASH_MUL: u64 = 0x9E37_79B9_7F4A_7C15;
+pub(super) const HASH_MUL: u64 = 0x9E37_79B9_7F4A_7C15;
 const HASH_FIN: u64 = 0xA076_1D64_78BD_642F;
 
 /// Folded 64×64→128-bit multiply (as in wyhash).

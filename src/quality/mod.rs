@@ -106,7 +106,7 @@ pub struct GarbleOptions {
     pub weight_repeated_line: f64,
     /// "a" before a vowel letter or "an" before a consonant letter ("an solid"; English): a
     /// word swapped for another, or an article dropped or moved. Clean news has such typos in
-    /// about 1.4% of documents.
+    /// about 0.9% of documents (garble-dev, see the README).
     pub weight_article_mismatch: f64,
     /// `garble = exp(-scale × rate)`: with 0.15, one weight-1 event per 100 words costs 14%.
     pub scale: f64,
@@ -398,6 +398,8 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
         };
         (unlikely, common)
     } else {
+        // No pair evidence (the scratch still holds the previous document's pairs).
+        s.unlikely_pairs_scratch.clear();
         (1.0, 1.0)
     };
 
@@ -471,9 +473,6 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
         flags.push("wrong_language");
     }
 
-    if !english {
-        s.unlikely_pairs_scratch.clear();
-    }
     let evidence = Evidence {
         mangled_names: mangled,
         worst_sentences: worst_sentences(
@@ -824,22 +823,19 @@ mod tests {
         );
         let q = score(&swapped, &opts);
         let json = serde_json::to_string(&q.evidence).unwrap_or_default();
-        let bad = q
-            .evidence
-            .worst_sentences
-            .iter()
-            .find(|s| s.text.contains("would law"))
-            .unwrap_or_else(|| panic!("swapped sentence not reported: {json}"));
+        let reported = |needle: &str, what: &str| {
+            q.evidence
+                .worst_sentences
+                .iter()
+                .find(|s| s.text.contains(needle))
+                .unwrap_or_else(|| panic!("{what} sentence not reported: {json}"))
+        };
+        let bad = reported("would law", "swapped");
         assert!(
             bad.unlikely_pairs.iter().any(|p| p == "would law"),
             "{json}"
         );
-        let debris = q
-            .evidence
-            .worst_sentences
-            .iter()
-            .find(|s| s.text.contains("the world ."))
-            .unwrap_or_else(|| panic!("punctuation-debris sentence not reported: {json}"));
+        let debris = reported("the world .", "punctuation-debris");
         assert!(debris.unlikely_pairs.is_empty(), "{json}");
         assert!(json.contains("\"unlikely_pairs\":[\"would law\""), "{json}");
         // The clean article reports no unlikely pair anywhere.
