@@ -83,7 +83,7 @@ pub fn record_line(
         annotations.debris_share,
         decision,
     )?;
-    let cleaned = String::from_utf8_lossy(text);
+    let cleaned = crate::spill::text(text);
     let cleaned = decision.reason.is_none().then_some(&*cleaned);
     let plain = !fields.text_field.contains('.') && !fields.id_field.contains('.');
     if plain {

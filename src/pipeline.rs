@@ -26,7 +26,7 @@ use crate::progress::{Mode, Progress};
 use crate::quality::{self, Quality};
 use crate::report::{self, Report};
 use crate::select::{self, Candidate, DecidedBy};
-use crate::spill::{pack, unpack, SpillReader, SpillWriter};
+use crate::spill::{self, pack, unpack, SpillReader, SpillWriter};
 use anyhow::{anyhow, bail, Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -966,7 +966,7 @@ fn rechoose_story_best(stories: &mut crate::story::Stories, docs: &[DocState]) {
 fn cleaned_text_of(scored: &ScorePass, d: u32) -> Result<String> {
     let entry = scored.spill.read_at(scored.docs[d as usize].clean_at)?;
     let fields = unpack(&entry)?;
-    Ok(String::from_utf8_lossy(fields.first().copied().unwrap_or_default()).into_owned())
+    Ok(spill::text(fields.first().copied().unwrap_or_default()).into_owned())
 }
 
 /// Shingle and number sets of a record's cleaned text, re-read from the spill.
@@ -1226,14 +1226,12 @@ fn write_pass(
                     let line = output_record(i, raw, clean, reason, dup_of, read, grouping, opts)?;
                     let raw_fields = unpack(raw)?;
                     let site =
-                        String::from_utf8_lossy(raw_fields.first().copied().unwrap_or_default())
-                            .into_owned();
+                        spill::text(raw_fields.first().copied().unwrap_or_default()).into_owned();
                     let sample = if worst_kept.contains(&i) || best_dropped.contains(&i) {
                         let clean_fields = unpack(clean)?;
                         let annotations: Map<String, Value> =
                             serde_json::from_slice(clean_fields.get(1).copied().unwrap_or(b"{}"))?;
-                        let original =
-                            String::from_utf8_lossy(raw_fields.get(1).copied().unwrap_or_default());
+                        let original = spill::text(raw_fields.get(1).copied().unwrap_or_default());
                         Some(make_sample(
                             read.ids.get(i),
                             &original,

@@ -120,14 +120,14 @@ pub const TERM_CACHE_BYTES: usize = 256 << 20;
 const EVIDENCE_TERMS: usize = 12;
 
 /// Calls `f` with the cleaned text at `at`, borrowed from the spill entry when it is valid
-/// UTF-8 (it always is: the spill holds `String`s; `from_utf8_lossy` only copies otherwise).
+/// UTF-8 (it always is: the spill holds `String`s).
 fn with_cleaned_text<T>(spill: &SpillReader, at: u64, f: impl FnOnce(&str) -> T) -> Result<T> {
     let entry = spill.read_at(at)?;
     let fields = unpack(&entry)?;
     let text = fields
         .first()
         .ok_or_else(|| anyhow!("corrupt cleaned spill entry"))?;
-    Ok(f(&String::from_utf8_lossy(text)))
+    Ok(f(&crate::spill::text(text)))
 }
 
 fn cleaned_text(spill: &SpillReader, at: u64) -> Result<String> {
