@@ -12,6 +12,7 @@
 //! | `isolated_sentences` | a body sentence with at least 8 content words, none of which occur anywhere else in the article: a stray sentence from another text |
 //! | `oov_words` | lower-case words unknown to the shipped English lexicon (typos, garbled words) |
 //! | `repeated_lines` | a paragraph of at least 4 words repeating an earlier one verbatim (a doubled headline or paragraph left by the scraper) |
+//! | `repeated_conjuncts` | the same word on both sides of "and" / "or" ("greed and greed"; English, idioms such as "time and time again" left out; conjuncts.rs) |
 //! | `article_mismatches` | "a" before a vowel letter or "an" before a consonant letter in the body ("an solid", "a award"; English, exceptions in `data/article_exceptions.txt`): left where a word was swapped for another or an article dropped or moved |
 //!
 //! Fluency: each word costs its surprisal under the shipped unigram model, `8 - Zipf`
@@ -23,7 +24,7 @@ use super::text::{Segmented, Tok, ALPHA, CAP, CHARS_ASCII, INITIAL, JOINED, LOWE
 use std::sync::OnceLock;
 use xxhash_rust::xxh3::xxh3_64;
 
-pub const CUE_NAMES: [&str; 10] = [
+pub const CUE_NAMES: [&str; 11] = [
     "fragment",
     "punct_debris",
     "broken_paragraph",
@@ -34,6 +35,7 @@ pub const CUE_NAMES: [&str; 10] = [
     "mangled_name",
     "repeated_line",
     "article_mismatch",
+    "repeated_conjunct",
 ];
 
 pub const FRAGMENT: usize = 0;
@@ -46,6 +48,7 @@ pub const OOV: usize = 6;
 pub const MANGLED: usize = 7;
 pub const REPEATED: usize = 8;
 pub const ARTICLE: usize = 9;
+pub const REPEATED_CONJUNCT: usize = 10;
 
 /// Exceptions to the a/an vowel-letter rule ("a university", "an hour").
 const ARTICLE_EXCEPTIONS: &str = include_str!("data/article_exceptions.txt");
@@ -53,7 +56,7 @@ const ARTICLE_EXCEPTIONS: &str = include_str!("data/article_exceptions.txt");
 /// Counts of each cue in a document, and per-sentence tallies.
 #[derive(Debug, Default)]
 pub struct Cues {
-    pub counts: [u32; 10],
+    pub counts: [u32; 11],
     /// Per sentence: cue bit mask and number of cue events.
     pub sent_mask: Vec<u16>,
     pub sent_events: Vec<u16>,
@@ -138,6 +141,7 @@ pub fn find_cues(
     repeated_lines(text, seg, &mut scratch.lines, &mut cues);
     if english {
         isolated_sentences(text, seg, scratch, &mut cues);
+        super::conjuncts::repeated_conjuncts(text, seg, lex, &mut cues);
         fluency(seg, &mut cues);
     }
     cues

@@ -27,6 +27,7 @@
 //! identification (whatlang) only sees a bounded prefix and suspicious lines.
 
 pub mod bigrams;
+pub mod conjuncts;
 pub mod garble;
 pub mod heuristics;
 pub mod lexicon;
@@ -108,6 +109,10 @@ pub struct GarbleOptions {
     /// word swapped for another, or an article dropped or moved. Clean news has such typos in
     /// about 0.9% of documents (garble-dev, see the README).
     pub weight_article_mismatch: f64,
+    /// The same word on both sides of "and" / "or" ("greed and greed"; English, idioms left
+    /// out, see conjuncts.rs): the doubled word of a coordination, left by weak machine
+    /// translation.
+    pub weight_repeated_conjunct: f64,
     /// `garble = exp(-scale × rate)`: with 0.15, one weight-1 event per 100 words costs 14%.
     pub scale: f64,
     /// `low_fluency` when the mean word surprisal exceeds this (English news: 2.2-2.8).
@@ -162,6 +167,7 @@ impl Default for GarbleOptions {
             weight_mangled_name: 2.5,
             weight_repeated_line: 2.0,
             weight_article_mismatch: 2.0,
+            weight_repeated_conjunct: 2.0,
             scale: 0.15,
             max_mean_surprisal: 3.2,
             max_oov_share: 0.03,
@@ -310,6 +316,7 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
         g.weight_mangled_name,
         g.weight_repeated_line,
         g.weight_article_mismatch,
+        g.weight_repeated_conjunct,
     ];
     let weighted: f64 = cues
         .counts
@@ -325,7 +332,7 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
     };
     let garble_factor = (-g.scale * rate).exp();
     let per100 = |c: u32| round4(100.0 * f64::from(c) / words.max(1.0));
-    const SIGNAL_NAMES: [&str; 10] = [
+    const SIGNAL_NAMES: [&str; 11] = [
         "fragments_per_100w",
         "punct_debris_per_100w",
         "broken_paragraphs_per_100w",
@@ -336,6 +343,7 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
         "mangled_names_per_100w",
         "repeated_lines",
         "article_mismatches_per_100w",
+        "repeated_conjuncts_per_100w",
     ];
     for (i, name) in SIGNAL_NAMES.iter().enumerate() {
         let v = if matches!(i, garble::PLACEHOLDER | garble::ISOLATED | garble::REPEATED) {
@@ -428,6 +436,9 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
     }
     if c[garble::ARTICLE] > 0 {
         flags.push("article_mismatches");
+    }
+    if c[garble::REPEATED_CONJUNCT] > 0 {
+        flags.push("repeated_conjuncts");
     }
     if english
         && cues.scored_words >= 20

@@ -346,7 +346,10 @@ pub fn find_mangled(
         // names sit two edits from some common word far too often.
         if english && t.zipf == 0 && t.non_initial > 0 && t.lower.len() >= 6 {
             if let Some(w) = lex.near_common_word(&t.lower) {
-                if !trivially_related(w, &t.lower) {
+                // Misspellings rarely touch the first letter; a name that differs from a
+                // common word there is usually another name ("Mamming"/"jamming",
+                // "Kranks"/"ranks").
+                if !trivially_related(w, &t.lower) && w.as_bytes()[0] == t.lower.as_bytes()[0] {
                     let mut likely = String::with_capacity(w.len());
                     let mut cs = w.chars();
                     if let Some(c) = cs.next() {
@@ -420,5 +423,18 @@ mod tests {
         ]);
         let m = mangled("The chief of Roskosmos spoke to reporters.", Some(&idx));
         assert_eq!(m, vec![("Roskosmos".to_string(), "Roscosmos".to_string())]);
+    }
+
+    #[test]
+    fn lexicon_near_miss_keeps_the_first_letter() {
+        // One edit from "tuesday" with the first letter kept: a misspelling.
+        let m = mangled(
+            "The vote was held in the city on Tuseday after a long debate.",
+            None,
+        );
+        assert!(m.contains(&("Tuseday".into(), "Tuesday".into())), "{m:?}");
+        // One edit from "jamming" / "pistol", but at the first letter: other names.
+        let t = "The farm in Mamming was closed. Police said the Mistol plant stays open.";
+        assert!(mangled(t, None).is_empty(), "{:?}", mangled(t, None));
     }
 }
