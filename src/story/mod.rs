@@ -187,7 +187,7 @@ pub fn group(
             df.add_doc(&t);
             days.push(day);
             if caching {
-                cache_bytes += t.len() * std::mem::size_of::<terms::Term>() + 24;
+                cache_bytes += t.capacity() * std::mem::size_of::<terms::Term>() + 24;
                 caching = cache_bytes <= term_cache_bytes;
                 if caching {
                     cache.push(t);

@@ -595,19 +595,26 @@ impl Scratch {
         stutter_linked(seq, previous, |o| o.0, repeated);
         counts.clear();
         counts.resize(hashes.len(), (0.0, 0));
+        let mut counted = 0;
         for (position, (&(id, kind), r)) in seq.iter().zip(repeated.iter()).enumerate() {
             if !r {
                 let e = &mut counts[id as usize];
+                counted += usize::from(e.0 == 0.0);
                 e.0 += 1.0 / (1.0 + position as f32 / LEAD_TERMS);
                 e.1 |= kind;
             }
         }
-        let mut out: Vec<Term> = hashes
-            .iter()
-            .zip(counts.iter())
-            .filter(|(_, c)| c.0 > 0.0)
-            .map(|(&hash, &(tf, kind))| Term { hash, tf, kind })
-            .collect();
+        // Allocated at its final size: the story stage keeps these lists between its passes,
+        // and a list grown by doubling held up to twice the memory it was charged for.
+        let mut out: Vec<Term> = Vec::with_capacity(counted);
+        out.extend(
+            hashes
+                .iter()
+                .zip(counts.iter())
+                .filter(|(_, c)| c.0 > 0.0)
+                .map(|(&hash, &(tf, kind))| Term { hash, tf, kind }),
+        );
+        debug_assert_eq!(out.len(), out.capacity());
         sort_by_hash(&mut out, &mut self.buckets);
         out
     }
