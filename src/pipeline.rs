@@ -833,7 +833,7 @@ fn group_pass(
     let mut stories = group_stories(scored, raw, &out, &cluster_of, opts, plan)?;
     // The names most articles of a story agree on expose the article that mangles them: its
     // quality drops, and the story's best article is chosen again.
-    let story_requality = rescore_with_story_names(&stories, scored, opts)?;
+    let story_requality = rescore_with_story_names(&stories, scored, &requality, opts)?;
     for (d, q) in story_requality {
         scored.docs[d as usize].quality = q.score;
         requality.insert(d, q);
@@ -905,9 +905,11 @@ const STORY_NAME_MIN_ARTICLES: usize = 3;
 /// name index over the group (at most [`NAME_INDEX_MEMBERS`] texts). Only verdicts that fall
 /// below the article's current quality are returned: the group can expose a mangled name, and
 /// its absence proves nothing the article's own score has not already weighed.
+/// `cluster_requality` holds the verdicts the copy-cluster re-score changed.
 fn rescore_with_story_names(
     stories: &crate::story::Stories,
     scored: &ScorePass,
+    cluster_requality: &HashMap<u32, Quality>,
     opts: &Options,
 ) -> Result<Vec<(u32, Quality)>> {
     let per_group: Vec<Vec<(u32, Quality)>> = stories
@@ -927,7 +929,13 @@ fn rescore_with_story_names(
                     Some(t) => std::borrow::Cow::Borrowed(t.as_str()),
                     None => std::borrow::Cow::Owned(cleaned_text_of(scored, d)?),
                 };
-                let q = quality::score_with(&text, &opts.quality, &index);
+                let q = match quality::rescore_with(&text, &opts.quality, &index) {
+                    Some(q) => q,
+                    // The first-pass verdict, which is the article's current quality unless
+                    // its copy cluster changed it.
+                    None if !cluster_requality.contains_key(&d) => continue,
+                    None => quality::score(&text, &opts.quality),
+                };
                 if q.score < scored.docs[d as usize].quality {
                     lower.push((d, q));
                 }
@@ -974,8 +982,9 @@ fn cleaned_text_of(scored: &ScorePass, d: u32) -> Result<String> {
 const NAME_INDEX_MEMBERS: usize = 64;
 
 /// Re-scores every member of each near-copy cluster with a name index built from the cluster's
-/// members (`quality::score_with`): a name that most copies spell one way exposes the copy that
-/// mangles it. Exact-copy clusters share one text and gain nothing.
+/// members (`quality::rescore_with`): a name that most copies spell one way exposes the copy
+/// that mangles it. Exact-copy clusters share one text and gain nothing. Only the members whose
+/// verdict the index changes are returned; the others keep their first-pass quality.
 fn rescore_with_cluster_names(
     clusters: &[dedup::Cluster],
     scored: &ScorePass,
@@ -993,17 +1002,17 @@ fn rescore_with_cluster_names(
                 .map(|&d| text_of(d))
                 .collect::<Result<_>>()?;
             let index = quality::NameIndex::from_texts(texts.iter().map(String::as_str));
-            c.members
-                .iter()
-                .enumerate()
-                .map(|(k, &d)| {
-                    let text = match texts.get(k) {
-                        Some(t) => std::borrow::Cow::Borrowed(t.as_str()),
-                        None => std::borrow::Cow::Owned(text_of(d)?),
-                    };
-                    Ok((d, quality::score_with(&text, &opts.quality, &index)))
-                })
-                .collect()
+            let mut changed = Vec::new();
+            for (k, &d) in c.members.iter().enumerate() {
+                let text = match texts.get(k) {
+                    Some(t) => std::borrow::Cow::Borrowed(t.as_str()),
+                    None => std::borrow::Cow::Owned(text_of(d)?),
+                };
+                if let Some(q) = quality::rescore_with(&text, &opts.quality, &index) {
+                    changed.push((d, q));
+                }
+            }
+            Ok(changed)
         })
         .collect::<Result<_>>()?;
     Ok(per_cluster.into_iter().flatten().collect())

@@ -228,6 +228,46 @@ pub fn score_with(text: &str, opts: &QualityOptions, names: &NameIndex) -> Quali
     })
 }
 
+/// Re-scores a document with a name index: `None` when the index changes nothing, i.e. when
+/// [`score_with`] would return exactly what [`score`] returns; otherwise `score_with`'s verdict.
+///
+/// The index only enters the score through the mangled names it exposes, so this segments the
+/// text and looks for mangled names with and without the index, and runs the full scoring
+/// (garble cues, heuristics, word pairs) only when the two differ. Re-scoring the members of
+/// duplicate clusters and story groups, where the index rarely changes a verdict, so costs
+/// about half of a full score and keeps nothing per document between passes.
+pub fn rescore_with(text: &str, opts: &QualityOptions, names: &NameIndex) -> Option<Quality> {
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut s) => rescore_inner(text, opts, names, &mut s),
+        Err(_) => rescore_inner(text, opts, names, &mut Scratch::default()),
+    })
+}
+
+fn rescore_inner(
+    text: &str,
+    opts: &QualityOptions,
+    names: &NameIndex,
+    s: &mut Scratch,
+) -> Option<Quality> {
+    if names.documents() == 0 {
+        return None;
+    }
+    let lex = Lexicon::en();
+    text::segment(text, lex, &mut s.seg);
+    let seg = &s.seg;
+    let (lang3, _, script) = detect_language(text, seg);
+    // As in `score_inner`: without names (spaceless scripts, German) the index cannot matter.
+    if is_spaceless(script) || lang3 == Some("deu") {
+        return None;
+    }
+    let english = lang3 == Some("eng");
+    let with = names::find_mangled(text, seg, lex, english, Some(names));
+    if with == names::find_mangled(text, seg, lex, english, None) {
+        return None;
+    }
+    Some(score_inner(text, opts, names, s))
+}
+
 fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scratch) -> Quality {
     let g = &opts.garble;
     let lex = Lexicon::en();
@@ -236,31 +276,9 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
 
     text::segment(text, lex, &mut s.seg);
     let seg = &s.seg;
-    // Language. English news is recognised by its function words: when at least 25% of the
-    // first 300 words are among the ~100 most frequent English words (Zipf >= 6; English news
-    // 0.33-0.45, German/French/Spanish below 0.06), whatlang is skipped. Otherwise whatlang
-    // reads a 1 KiB prefix.
-    let head = &seg.toks[..seg.toks.len().min(300)];
-    let very_common = head.iter().filter(|t| t.zipf >= 60).count();
-    let fast_english = head.len() >= 30 && very_common * 4 >= head.len();
-    let (lang3, lang_conf, script) = if fast_english {
-        (Some("eng"), 1.0, Some(whatlang::Script::Latin))
-    } else {
-        match whatlang::detect(&text[..floor_char_boundary(text, 1024)]) {
-            Some(i) => (Some(i.lang().code()), i.confidence(), Some(i.script())),
-            None => (None, 0.0, None),
-        }
-    };
+    let (lang3, lang_conf, script) = detect_language(text, seg);
     let english = lang3 == Some("eng");
-    let spaceless = matches!(
-        script,
-        Some(
-            whatlang::Script::Mandarin
-                | whatlang::Script::Hiragana
-                | whatlang::Script::Katakana
-                | whatlang::Script::Thai
-        )
-    );
+    let spaceless = is_spaceless(script);
     // German capitalises every noun, so capitalisation does not mark names there.
     let names_apply = !spaceless && lang3 != Some("deu");
 
@@ -497,6 +515,40 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
         lang,
         evidence,
     }
+}
+
+/// Language of a segmented document: ISO 639-3 code, confidence and script. English news is
+/// recognised by its function words: when at least 25% of the first 300 words are among the
+/// ~100 most frequent English words (Zipf >= 6; English news 0.33-0.45, German/French/Spanish
+/// below 0.06), whatlang is skipped. Otherwise whatlang reads a 1 KiB prefix.
+fn detect_language(
+    text: &str,
+    seg: &Segmented,
+) -> (Option<&'static str>, f64, Option<whatlang::Script>) {
+    let head = &seg.toks[..seg.toks.len().min(300)];
+    let very_common = head.iter().filter(|t| t.zipf >= 60).count();
+    let fast_english = head.len() >= 30 && very_common * 4 >= head.len();
+    if fast_english {
+        (Some("eng"), 1.0, Some(whatlang::Script::Latin))
+    } else {
+        match whatlang::detect(&text[..floor_char_boundary(text, 1024)]) {
+            Some(i) => (Some(i.lang().code()), i.confidence(), Some(i.script())),
+            None => (None, 0.0, None),
+        }
+    }
+}
+
+/// Scripts written without spaces between words, where word-based cues do not apply.
+fn is_spaceless(script: Option<whatlang::Script>) -> bool {
+    matches!(
+        script,
+        Some(
+            whatlang::Script::Mandarin
+                | whatlang::Script::Hiragana
+                | whatlang::Script::Katakana
+                | whatlang::Script::Thai
+        )
+    )
 }
 
 /// Weight of one unit of unlikely-pair cost (log10) against one cue event when the worst
