@@ -252,20 +252,48 @@ fn rescore_inner(
     if names.documents() == 0 {
         return None;
     }
-    let lex = Lexicon::en();
-    text::segment(text, lex, &mut s.seg);
-    let seg = &s.seg;
-    let (lang3, _, script) = detect_language(text, seg);
-    // As in `score_inner`: without names (spaceless scripts, German) the index cannot matter.
-    if is_spaceless(script) || lang3 == Some("deu") {
-        return None;
-    }
-    let english = lang3 == Some("eng");
-    let with = names::find_mangled(text, seg, lex, english, Some(names));
-    if with == names::find_mangled(text, seg, lex, english, None) {
+    text::segment(text, Lexicon::en(), &mut s.seg);
+    if !names_change_verdict(text, &s.seg, names) {
         return None;
     }
     Some(score_inner(text, opts, names, s))
+}
+
+/// [`rescore_with`] on a text already cut by [`segmented`] (the same cut that built the index
+/// with [`NameIndex::add_segmented`]), so a group's texts are segmented once, not twice.
+pub fn rescore_segmented(
+    text: &str,
+    seg: &Segmented,
+    opts: &QualityOptions,
+    names: &NameIndex,
+) -> Option<Quality> {
+    if names.documents() == 0 || !names_change_verdict(text, seg, names) {
+        return None;
+    }
+    Some(score_with(text, opts, names))
+}
+
+/// Cuts a document into blocks, sentences and tokens, as scoring does.
+pub fn segmented(text: &str) -> Segmented {
+    let mut seg = Segmented::default();
+    text::segment(text, Lexicon::en(), &mut seg);
+    seg
+}
+
+/// Whether `names` changes the verdict on the segmented `text`: the index only enters the
+/// score through the mangled names found with it, so the verdict changes exactly when they
+/// differ from those found without it.
+fn names_change_verdict(text: &str, seg: &Segmented, names: &NameIndex) -> bool {
+    let (lang3, _, script) = detect_language(text, seg);
+    // As in `score_inner`: without names (spaceless scripts, German) the index cannot matter.
+    if is_spaceless(script) || lang3 == Some("deu") {
+        return false;
+    }
+    let lex = Lexicon::en();
+    let english = lang3 == Some("eng");
+    let corpus = (names.documents() > 0).then_some(names);
+    names::find_mangled(text, seg, lex, english, corpus)
+        != names::find_mangled(text, seg, lex, english, None)
 }
 
 fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scratch) -> Quality {

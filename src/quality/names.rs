@@ -51,6 +51,11 @@ impl NameIndex {
     pub fn add_document(&mut self, text: &str) {
         let mut seg = Segmented::default();
         super::text::segment(text, Lexicon::en(), &mut seg);
+        self.add_segmented(text, &seg);
+    }
+
+    /// [`NameIndex::add_document`] on a text already cut by [`super::segmented`].
+    pub fn add_segmented(&mut self, text: &str, seg: &Segmented) {
         let mut seen: Vec<&str> = seg
             .toks
             .iter()
@@ -61,7 +66,13 @@ impl NameIndex {
         seen.sort_unstable();
         seen.dedup();
         for n in seen {
-            *self.names.entry(n.to_string()).or_insert(0) += 1;
+            // Only a name not yet counted is copied.
+            match self.names.get_mut(n) {
+                Some(c) => *c += 1,
+                None => {
+                    self.names.insert(n.to_string(), 1);
+                }
+            }
         }
         self.docs += 1;
     }
