@@ -5,7 +5,7 @@
 //! share, and machine translation and spinning mangle them.
 
 use super::lexicon::{osa_distance, HashMapU64, Lexicon};
-use super::text::{Segmented, ALPHA, CAP, INITIAL};
+use super::text::{Segmented, ALPHA, CAP, CHARS_ASCII, INITIAL};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use xxhash_rust::xxh3::xxh3_64;
@@ -143,6 +143,10 @@ fn is_name_token(flags: u8) -> bool {
 }
 
 pub(crate) fn strip_possessive(w: &str) -> &str {
+    // Most names end in neither `s` nor an apostrophe (`’` ends in byte 0x99).
+    if !matches!(w.as_bytes().last(), Some(b's' | b'\'' | 0x99)) {
+        return w;
+    }
     w.strip_suffix("'s")
         .or_else(|| w.strip_suffix("’s"))
         .or_else(|| w.strip_suffix('\''))
@@ -221,7 +225,18 @@ pub fn find_mangled(
             continue;
         }
         let name = strip_possessive(t.text(text));
-        if name.chars().count() < 4 || name.chars().all(|c| !c.is_lowercase()) {
+        let (short, no_lower) = if t.is(CHARS_ASCII) {
+            (
+                name.len() < 4,
+                !name.bytes().any(|b| b.is_ascii_lowercase()),
+            )
+        } else {
+            (
+                name.chars().count() < 4,
+                name.chars().all(|c| !c.is_lowercase()),
+            )
+        };
+        if short || no_lower {
             // Acronyms are too short and too varied to judge.
             continue;
         }
@@ -414,6 +429,22 @@ mod tests {
             m.contains(&("Roskosmos".into(), "Roscosmos".into())),
             "{m:?}"
         );
+    }
+
+    /// `strip_possessive` as it was before its fast path.
+    fn strip_possessive_reference(w: &str) -> &str {
+        w.strip_suffix("'s")
+            .or_else(|| w.strip_suffix("’s"))
+            .or_else(|| w.strip_suffix('\''))
+            .or_else(|| w.strip_suffix('’'))
+            .unwrap_or(w)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn strip_possessive_matches_its_reference(w in "[a-zA-Zé’'s]{0,8}") {
+            proptest::prop_assert_eq!(strip_possessive(&w), strip_possessive_reference(&w));
+        }
     }
 
     #[test]
