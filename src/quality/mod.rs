@@ -291,9 +291,11 @@ fn names_change_verdict(text: &str, seg: &Segmented, names: &NameIndex) -> bool 
     }
     let lex = Lexicon::en();
     let english = lang3 == Some("eng");
-    let corpus = (names.documents() > 0).then_some(names);
-    names::find_mangled(text, seg, lex, english, corpus)
-        != names::find_mangled(text, seg, lex, english, None)
+    if names.documents() == 0 {
+        return false;
+    }
+    let (without, with) = names::find_mangled_without_and_with(text, seg, lex, english, names);
+    without != with
 }
 
 fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scratch) -> Quality {

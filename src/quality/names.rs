@@ -201,7 +201,7 @@ const MAX_DISTINCT_NAMES: usize = 1000;
 
 struct NameStat<'a> {
     name: &'a str,
-    lower: String,
+    lower: &'a str,
     count: u32,
     /// Zipf x10 of the lower-case form.
     zipf: u8,
@@ -218,8 +218,55 @@ pub fn find_mangled(
     english: bool,
     corpus: Option<&NameIndex>,
 ) -> Vec<NameEvidence> {
-    let mut stats: Vec<NameStat> = Vec::new();
-    let mut index: HashMapU64<usize> = HashMapU64::default();
+    let mut lower_buf = String::new();
+    judge_names(
+        &article_names(text, seg, lex, &mut lower_buf),
+        lex,
+        english,
+        corpus,
+    )
+}
+
+/// [`find_mangled`] without and with `corpus`, collecting the article's names once: the two
+/// differ exactly when a re-score with the index changes the verdict.
+pub fn find_mangled_without_and_with(
+    text: &str,
+    seg: &Segmented,
+    lex: &Lexicon,
+    english: bool,
+    corpus: &NameIndex,
+) -> (Vec<NameEvidence>, Vec<NameEvidence>) {
+    let mut lower_buf = String::new();
+    let names = article_names(text, seg, lex, &mut lower_buf);
+    (
+        judge_names(&names, lex, english, None),
+        judge_names(&names, lex, english, Some(corpus)),
+    )
+}
+
+/// The distinct names of an article, with what the pair check needs of each.
+struct ArticleNames<'a> {
+    stats: Vec<NameStat<'a>>,
+    /// Per name: letter mask and length, packed so the pair filter scans a small array.
+    keys: Vec<(u32, u32)>,
+    /// Hyphenated names, the only anchors of a portmanteau.
+    hyphenated: Vec<usize>,
+}
+
+/// Collects the names of `text`; their lower-case forms are written one after another into
+/// `lower_buf`, so a name costs no allocation of its own.
+fn article_names<'a>(
+    text: &'a str,
+    seg: &Segmented,
+    lex: &Lexicon,
+    lower_buf: &'a mut String,
+) -> ArticleNames<'a> {
+    lower_buf.clear();
+    // A news article has a few dozen distinct names: sized once, not grown step by step.
+    let mut stats: Vec<NameStat> = Vec::with_capacity(64);
+    // Where each name's lower-case form lies in `lower_buf`.
+    let mut lower_at: Vec<(u32, u32)> = Vec::with_capacity(64);
+    let mut index: HashMapU64<usize> = HashMapU64::with_capacity_and_hasher(64, Default::default());
     for (i, t) in seg.toks.iter().enumerate() {
         if !is_name_token(t.flags) {
             continue;
@@ -242,15 +289,18 @@ pub fn find_mangled(
         }
         let h = xxh3_64(name.as_bytes());
         let k = *index.entry(h).or_insert_with(|| {
-            let lower = if name.is_ascii() {
-                name.to_ascii_lowercase()
+            let from = lower_buf.len();
+            if name.is_ascii() {
+                lower_buf.push_str(name);
+                lower_buf[from..].make_ascii_lowercase();
             } else {
-                name.to_lowercase()
-            };
-            let zipf = lex.zipf(super::lexicon::hash_word(lower.as_bytes()));
+                lower_buf.push_str(&name.to_lowercase());
+            }
+            let zipf = lex.zipf(super::lexicon::hash_word(&lower_buf.as_bytes()[from..]));
+            lower_at.push((from as u32, lower_buf.len() as u32));
             stats.push(NameStat {
                 name,
-                lower,
+                lower: "",
                 count: 0,
                 zipf,
                 first: i as u32,
@@ -266,6 +316,10 @@ pub fn find_mangled(
     // The pair loop below is quadratic in distinct names; a news article has a few dozen, so
     // a document with thousands (a scraped index page) is only checked on its first ones.
     stats.truncate(MAX_DISTINCT_NAMES);
+    let lower_buf: &'a String = lower_buf;
+    for (s, &(from, to)) in stats.iter_mut().zip(&lower_at) {
+        s.lower = &lower_buf[from as usize..to as usize];
+    }
     // Per name: letter mask and length, packed so the pair filter below scans a small array.
     let keys: Vec<(u32, u32)> = stats
         .iter()
@@ -275,6 +329,25 @@ pub fn find_mangled(
     let hyphenated: Vec<usize> = (0..stats.len())
         .filter(|&k| stats[k].lower.contains('-'))
         .collect();
+    ArticleNames {
+        stats,
+        keys,
+        hyphenated,
+    }
+}
+
+/// The suspected mangled names among an article's names, one entry per distinct form.
+fn judge_names(
+    names: &ArticleNames,
+    lex: &Lexicon,
+    english: bool,
+    corpus: Option<&NameIndex>,
+) -> Vec<NameEvidence> {
+    let ArticleNames {
+        stats,
+        keys,
+        hyphenated,
+    } = names;
     let mut out = Vec::new();
     for (ti, t) in stats.iter().enumerate() {
         // A mangled form is rare in English and in the article. Names written only at the
