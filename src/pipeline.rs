@@ -976,7 +976,12 @@ fn rechoose_story_best(stories: &mut crate::story::Stories, docs: &[DocState]) {
 fn cleaned_text_of(scored: &ScorePass, d: u32) -> Result<String> {
     let entry = scored.spill.read_at(scored.docs[d as usize].clean_at)?;
     let fields = unpack(&entry)?;
-    Ok(String::from_utf8_lossy(fields.first().copied().unwrap_or_default()).into_owned())
+    let bytes = fields.first().copied().unwrap_or_default();
+    // The spill holds `String`s: checking is cheaper than the lossy conversion's scan.
+    Ok(match std::str::from_utf8(bytes) {
+        Ok(text) => text.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    })
 }
 
 /// Shingle and number sets of a record's cleaned text, re-read from the spill.

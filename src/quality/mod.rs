@@ -235,7 +235,8 @@ pub fn score_with(text: &str, opts: &QualityOptions, names: &NameIndex) -> Quali
 /// text and looks for mangled names with and without the index, and runs the full scoring
 /// (garble cues, heuristics, word pairs) only when the two differ. Re-scoring the members of
 /// duplicate clusters and story groups, where the index rarely changes a verdict, so costs
-/// about half of a full score and keeps nothing per document between passes.
+/// a fraction of a full score (about a fifth once the text is segmented) and keeps nothing
+/// per document between passes.
 pub fn rescore_with(text: &str, opts: &QualityOptions, names: &NameIndex) -> Option<Quality> {
     SCRATCH.with(|s| match s.try_borrow_mut() {
         Ok(mut s) => rescore_inner(text, opts, names, &mut s),
