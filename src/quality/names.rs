@@ -323,7 +323,7 @@ fn article_names<'a>(
     // Per name: letter mask and length, packed so the pair filter below scans a small array.
     let keys: Vec<(u32, u32)> = stats
         .iter()
-        .map(|s| (letter_mask(&s.lower), s.lower.len() as u32))
+        .map(|s| (letter_mask(s.lower), s.lower.len() as u32))
         .collect();
     // Hyphenated names, the only anchors of a portmanteau.
     let hyphenated: Vec<usize> = (0..stats.len())
@@ -381,13 +381,13 @@ fn judge_names(
                     || a.zipf > t.zipf
                     || (a.count == t.count && a.zipf == t.zipf && a.first < t.first)
             };
-            if !more_credible || trivially_related(&a.lower, &t.lower) || a.lower == t.lower {
+            if !more_credible || trivially_related(a.lower, t.lower) || a.lower == t.lower {
                 continue;
             }
             let d = osa_distance(a.lower.as_bytes(), t.lower.as_bytes(), max);
             if d <= max
                 && d > 0
-                && credible_near_miss(&a.lower, &t.lower, d)
+                && credible_near_miss(a.lower, t.lower, d)
                 && best.is_none_or_farther(d)
             {
                 best = Some((ai, d));
@@ -444,8 +444,8 @@ fn judge_names(
         // One edit (a transposition counts as one) from a word of at least 6 letters: rare real
         // names sit two edits from some common word far too often.
         if english && t.zipf == 0 && t.non_initial > 0 && t.lower.len() >= 6 {
-            if let Some(w) = lex.near_common_word(&t.lower) {
-                if !trivially_related(w, &t.lower) {
+            if let Some(w) = lex.near_common_word(t.lower) {
+                if !trivially_related(w, t.lower) {
                     let mut likely = String::with_capacity(w.len());
                     let mut cs = w.chars();
                     if let Some(c) = cs.next() {
