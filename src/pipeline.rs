@@ -833,7 +833,7 @@ fn group_pass(
     let mut stories = group_stories(scored, raw, &out, &cluster_of, opts, plan)?;
     // The names most articles of a story agree on expose the article that mangles them: its
     // quality drops, and the story's best article is chosen again.
-    let story_requality = rescore_with_story_names(&stories, scored, opts)?;
+    let story_requality = rescore_with_story_names(&stories, scored, &requality, opts)?;
     for (d, q) in story_requality {
         scored.docs[d as usize].quality = q.score;
         requality.insert(d, q);
@@ -905,9 +905,11 @@ const STORY_NAME_MIN_ARTICLES: usize = 3;
 /// name index over the group (at most [`NAME_INDEX_MEMBERS`] texts). Only verdicts that fall
 /// below the article's current quality are returned: the group can expose a mangled name, and
 /// its absence proves nothing the article's own score has not already weighed.
+/// `cluster_requality` holds the verdicts the copy-cluster re-score changed.
 fn rescore_with_story_names(
     stories: &crate::story::Stories,
     scored: &ScorePass,
+    cluster_requality: &HashMap<u32, Quality>,
     opts: &Options,
 ) -> Result<Vec<(u32, Quality)>> {
     let per_group: Vec<Vec<(u32, Quality)>> = stories
@@ -920,14 +922,22 @@ fn rescore_with_story_names(
                 .iter()
                 .map(|&d| cleaned_text_of(scored, d))
                 .collect::<Result<_>>()?;
-            let index = quality::NameIndex::from_texts(texts.iter().map(String::as_str));
+            let (index, segs) = group_name_index(&texts);
             let mut lower = Vec::new();
             for (k, &d) in g.articles.iter().enumerate() {
-                let text = match texts.get(k) {
-                    Some(t) => std::borrow::Cow::Borrowed(t.as_str()),
-                    None => std::borrow::Cow::Owned(cleaned_text_of(scored, d)?),
+                let rescored = match (texts.get(k), segs.get(k)) {
+                    (Some(t), Some(seg)) => {
+                        quality::rescore_segmented(t, seg, &opts.quality, &index)
+                    }
+                    _ => quality::rescore_with(&cleaned_text_of(scored, d)?, &opts.quality, &index),
                 };
-                let q = quality::score_with(&text, &opts.quality, &index);
+                let q = match rescored {
+                    Some(q) => q,
+                    // The first-pass verdict, which is the article's current quality unless
+                    // its copy cluster changed it.
+                    None if !cluster_requality.contains_key(&d) => continue,
+                    None => quality::score(&cleaned_text_of(scored, d)?, &opts.quality),
+                };
                 if q.score < scored.docs[d as usize].quality {
                     lower.push((d, q));
                 }
@@ -973,9 +983,32 @@ fn cleaned_text_of(scored: &ScorePass, d: u32) -> Result<String> {
 /// Members of one cluster whose texts feed its name index: bounds memory on huge clusters.
 const NAME_INDEX_MEMBERS: usize = 64;
 
+/// Tokens of a group's segmented texts kept for re-scoring (about 32 bytes each); the texts
+/// past this budget are segmented again when re-scored, so huge articles cannot blow memory.
+const GROUP_SEGMENT_TOKENS: usize = 1 << 20;
+
+/// The name index over a group's texts, and the segmentations it was built from (those of the
+/// first texts, up to [`GROUP_SEGMENT_TOKENS`] tokens in all, so a prefix of `texts`) for
+/// `quality::rescore_segmented`: each text is segmented once for both.
+fn group_name_index(texts: &[String]) -> (quality::NameIndex, Vec<quality::text::Segmented>) {
+    let mut index = quality::NameIndex::new();
+    let mut segs = Vec::new();
+    let mut tokens = 0usize;
+    for t in texts {
+        let seg = quality::segmented(t);
+        index.add_segmented(t, &seg);
+        tokens += seg.toks.len();
+        if tokens <= GROUP_SEGMENT_TOKENS {
+            segs.push(seg);
+        }
+    }
+    (index, segs)
+}
+
 /// Re-scores every member of each near-copy cluster with a name index built from the cluster's
-/// members (`quality::score_with`): a name that most copies spell one way exposes the copy that
-/// mangles it. Exact-copy clusters share one text and gain nothing.
+/// members (`quality::rescore_with`): a name that most copies spell one way exposes the copy
+/// that mangles it. Exact-copy clusters share one text and gain nothing. Only the members whose
+/// verdict the index changes are returned; the others keep their first-pass quality.
 fn rescore_with_cluster_names(
     clusters: &[dedup::Cluster],
     scored: &ScorePass,
@@ -992,18 +1025,20 @@ fn rescore_with_cluster_names(
                 .take(NAME_INDEX_MEMBERS)
                 .map(|&d| text_of(d))
                 .collect::<Result<_>>()?;
-            let index = quality::NameIndex::from_texts(texts.iter().map(String::as_str));
-            c.members
-                .iter()
-                .enumerate()
-                .map(|(k, &d)| {
-                    let text = match texts.get(k) {
-                        Some(t) => std::borrow::Cow::Borrowed(t.as_str()),
-                        None => std::borrow::Cow::Owned(text_of(d)?),
-                    };
-                    Ok((d, quality::score_with(&text, &opts.quality, &index)))
-                })
-                .collect()
+            let (index, segs) = group_name_index(&texts);
+            let mut changed = Vec::new();
+            for (k, &d) in c.members.iter().enumerate() {
+                let rescored = match (texts.get(k), segs.get(k)) {
+                    (Some(t), Some(seg)) => {
+                        quality::rescore_segmented(t, seg, &opts.quality, &index)
+                    }
+                    _ => quality::rescore_with(&text_of(d)?, &opts.quality, &index),
+                };
+                if let Some(q) = rescored {
+                    changed.push((d, q));
+                }
+            }
+            Ok(changed)
         })
         .collect::<Result<_>>()?;
     Ok(per_cluster.into_iter().flatten().collect())

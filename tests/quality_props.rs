@@ -62,4 +62,23 @@ proptest! {
         ]);
         prop_assert_eq!(quality::score(&text, &opts), quality::score_with(&text, &opts, &idx));
     }
+
+    /// The cheap re-score agrees with the full one: `None` exactly when the index changes
+    /// nothing, the full verdict otherwise.
+    #[test]
+    fn rescore_with_matches_the_full_rescore(text in newsish(), others in prop::collection::vec(newsish(), 0..4)) {
+        let opts = QualityOptions::default();
+        let mut idx = NameIndex::from_texts(others.iter().map(String::as_str));
+        // Names the generator uses, so the index often decides.
+        idx.merge(&NameIndex::from_texts([
+            "Artemis and Okonkwo-Lindqvist met on Tuesday.",
+            "Artemis and Okonkwo-Lindqvist met again.",
+            "Armis said Artemis was late.",
+        ]));
+        let full = quality::score_with(&text, &opts, &idx);
+        match quality::rescore_with(&text, &opts, &idx) {
+            None => prop_assert_eq!(quality::score(&text, &opts), full),
+            Some(q) => prop_assert_eq!(q, full),
+        }
+    }
 }

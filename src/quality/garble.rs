@@ -429,10 +429,12 @@ fn isolated_sentences(text: &str, seg: &Segmented, scratch: &mut Scratch, cues: 
             if !(8..=200).contains(&n_content) {
                 continue;
             }
+            // A word the document uses once is used only here, so its uses in the sentence
+            // need counting only when the document has more.
             let shared = sent.iter().any(|&h| {
                 h != 0 && {
-                    let in_sent = sent.iter().filter(|&&x| x == h).count() as u32;
-                    content.get(h) > in_sent
+                    let in_doc = content.get(h);
+                    in_doc > 1 && in_doc > sent.iter().filter(|&&x| x == h).count() as u32
                 }
             });
             if !shared {

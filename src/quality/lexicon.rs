@@ -34,7 +34,9 @@ pub struct Lexicon {
     deletes: HashMapU64<(u32, u32)>,
     /// Indexes into `common`, grouped by deletion variant.
     delete_words: Vec<u32>,
-    abbreviations: Vec<&'static str>,
+    /// Abbreviations by the xxh3 hash of their exact spelling: checked at every sentence
+    /// mark, so one probe instead of a scan of the list.
+    abbreviations: HashMapU64<&'static str>,
     /// `None` only if the compiled-in phrase list were unusable.
     placeholders: Option<aho_corasick::AhoCorasick>,
     function_words: HashMapU64<()>,
@@ -357,7 +359,9 @@ impl Lexicon {
             common,
             deletes: index,
             delete_words,
-            abbreviations: data_lines(ABBREVIATIONS).collect(),
+            abbreviations: data_lines(ABBREVIATIONS)
+                .map(|w| (xxhash_rust::xxh3::xxh3_64(w.as_bytes()), w))
+                .collect(),
             placeholders: aho_corasick::AhoCorasick::builder()
                 .ascii_case_insensitive(true)
                 .match_kind(aho_corasick::MatchKind::LeftmostLongest)
@@ -395,7 +399,9 @@ impl Lexicon {
     }
 
     pub fn is_abbreviation(&self, word: &str) -> bool {
-        self.abbreviations.contains(&word)
+        self.abbreviations
+            .get(&xxhash_rust::xxh3::xxh3_64(word.as_bytes()))
+            .is_some_and(|&a| a == word)
     }
 
     /// Case-insensitive matcher of the placeholder phrases.

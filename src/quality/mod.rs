@@ -234,6 +234,77 @@ pub fn score_with(text: &str, opts: &QualityOptions, names: &NameIndex) -> Quali
     })
 }
 
+/// Re-scores a document with a name index: `None` when the index changes nothing, i.e. when
+/// [`score_with`] would return exactly what [`score`] returns; otherwise `score_with`'s verdict.
+///
+/// The index only enters the score through the mangled names it exposes, so this segments the
+/// text and looks for mangled names with and without the index, and runs the full scoring
+/// (garble cues, heuristics, word pairs) only when the two differ. Re-scoring the members of
+/// duplicate clusters and story groups, where the index rarely changes a verdict, so costs
+/// a fraction of a full score (about a fifth once the text is segmented) and keeps nothing
+/// per document between passes.
+pub fn rescore_with(text: &str, opts: &QualityOptions, names: &NameIndex) -> Option<Quality> {
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut s) => rescore_inner(text, opts, names, &mut s),
+        Err(_) => rescore_inner(text, opts, names, &mut Scratch::default()),
+    })
+}
+
+fn rescore_inner(
+    text: &str,
+    opts: &QualityOptions,
+    names: &NameIndex,
+    s: &mut Scratch,
+) -> Option<Quality> {
+    if names.documents() == 0 {
+        return None;
+    }
+    text::segment(text, Lexicon::en(), &mut s.seg);
+    if !names_change_verdict(text, &s.seg, names) {
+        return None;
+    }
+    Some(score_inner(text, opts, names, s))
+}
+
+/// [`rescore_with`] on a text already cut by [`segmented`] (the same cut that built the index
+/// with [`NameIndex::add_segmented`]), so a group's texts are segmented once, not twice.
+pub fn rescore_segmented(
+    text: &str,
+    seg: &Segmented,
+    opts: &QualityOptions,
+    names: &NameIndex,
+) -> Option<Quality> {
+    if names.documents() == 0 || !names_change_verdict(text, seg, names) {
+        return None;
+    }
+    Some(score_with(text, opts, names))
+}
+
+/// Cuts a document into blocks, sentences and tokens, as scoring does.
+pub fn segmented(text: &str) -> Segmented {
+    let mut seg = Segmented::default();
+    text::segment(text, Lexicon::en(), &mut seg);
+    seg
+}
+
+/// Whether `names` changes the verdict on the segmented `text`: the index only enters the
+/// score through the mangled names found with it, so the verdict changes exactly when they
+/// differ from those found without it.
+fn names_change_verdict(text: &str, seg: &Segmented, names: &NameIndex) -> bool {
+    let (lang3, _, script) = detect_language(text, seg);
+    // As in `score_inner`: without names (spaceless scripts, German) the index cannot matter.
+    if is_spaceless(script) || lang3 == Some("deu") {
+        return false;
+    }
+    let lex = Lexicon::en();
+    let english = lang3 == Some("eng");
+    if names.documents() == 0 {
+        return false;
+    }
+    let (without, with) = names::find_mangled_without_and_with(text, seg, lex, english, names);
+    without != with
+}
+
 fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scratch) -> Quality {
     let g = &opts.garble;
     let lex = Lexicon::en();
@@ -242,31 +313,9 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
 
     text::segment(text, lex, &mut s.seg);
     let seg = &s.seg;
-    // Language. English news is recognised by its function words: when at least 25% of the
-    // first 300 words are among the ~100 most frequent English words (Zipf >= 6; English news
-    // 0.33-0.45, German/French/Spanish below 0.06), whatlang is skipped. Otherwise whatlang
-    // reads a 1 KiB prefix.
-    let head = &seg.toks[..seg.toks.len().min(300)];
-    let very_common = head.iter().filter(|t| t.zipf >= 60).count();
-    let fast_english = head.len() >= 30 && very_common * 4 >= head.len();
-    let (lang3, lang_conf, script) = if fast_english {
-        (Some("eng"), 1.0, Some(whatlang::Script::Latin))
-    } else {
-        match whatlang::detect(&text[..floor_char_boundary(text, 1024)]) {
-            Some(i) => (Some(i.lang().code()), i.confidence(), Some(i.script())),
-            None => (None, 0.0, None),
-        }
-    };
+    let (lang3, lang_conf, script) = detect_language(text, seg);
     let english = lang3 == Some("eng");
-    let spaceless = matches!(
-        script,
-        Some(
-            whatlang::Script::Mandarin
-                | whatlang::Script::Hiragana
-                | whatlang::Script::Katakana
-                | whatlang::Script::Thai
-        )
-    );
+    let spaceless = is_spaceless(script);
     // German capitalises every noun, so capitalisation does not mark names there.
     let names_apply = !spaceless && lang3 != Some("deu");
 
@@ -508,6 +557,40 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
         lang,
         evidence,
     }
+}
+
+/// Language of a segmented document: ISO 639-3 code, confidence and script. English news is
+/// recognised by its function words: when at least 25% of the first 300 words are among the
+/// ~100 most frequent English words (Zipf >= 6; English news 0.33-0.45, German/French/Spanish
+/// below 0.06), whatlang is skipped. Otherwise whatlang reads a 1 KiB prefix.
+fn detect_language(
+    text: &str,
+    seg: &Segmented,
+) -> (Option<&'static str>, f64, Option<whatlang::Script>) {
+    let head = &seg.toks[..seg.toks.len().min(300)];
+    let very_common = head.iter().filter(|t| t.zipf >= 60).count();
+    let fast_english = head.len() >= 30 && very_common * 4 >= head.len();
+    if fast_english {
+        (Some("eng"), 1.0, Some(whatlang::Script::Latin))
+    } else {
+        match whatlang::detect(&text[..floor_char_boundary(text, 1024)]) {
+            Some(i) => (Some(i.lang().code()), i.confidence(), Some(i.script())),
+            None => (None, 0.0, None),
+        }
+    }
+}
+
+/// Scripts written without spaces between words, where word-based cues do not apply.
+fn is_spaceless(script: Option<whatlang::Script>) -> bool {
+    matches!(
+        script,
+        Some(
+            whatlang::Script::Mandarin
+                | whatlang::Script::Hiragana
+                | whatlang::Script::Katakana
+                | whatlang::Script::Thai
+        )
+    )
 }
 
 /// Weight of one unit of unlikely-pair cost (log10) against one cue event when the worst

@@ -5,7 +5,7 @@
 //! share, and machine translation and spinning mangle them.
 
 use super::lexicon::{osa_distance, HashMapU64, Lexicon};
-use super::text::{Segmented, ALPHA, CAP, INITIAL};
+use super::text::{Segmented, ALPHA, CAP, CHARS_ASCII, INITIAL};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use xxhash_rust::xxh3::xxh3_64;
@@ -51,6 +51,11 @@ impl NameIndex {
     pub fn add_document(&mut self, text: &str) {
         let mut seg = Segmented::default();
         super::text::segment(text, Lexicon::en(), &mut seg);
+        self.add_segmented(text, &seg);
+    }
+
+    /// [`NameIndex::add_document`] on a text already cut by [`super::segmented`].
+    pub fn add_segmented(&mut self, text: &str, seg: &Segmented) {
         let mut seen: Vec<&str> = seg
             .toks
             .iter()
@@ -61,7 +66,13 @@ impl NameIndex {
         seen.sort_unstable();
         seen.dedup();
         for n in seen {
-            *self.names.entry(n.to_string()).or_insert(0) += 1;
+            // Only a name not yet counted is copied.
+            match self.names.get_mut(n) {
+                Some(c) => *c += 1,
+                None => {
+                    self.names.insert(n.to_string(), 1);
+                }
+            }
         }
         self.docs += 1;
     }
@@ -132,6 +143,10 @@ fn is_name_token(flags: u8) -> bool {
 }
 
 pub(crate) fn strip_possessive(w: &str) -> &str {
+    // Most names end in neither `s` nor an apostrophe (`’` ends in byte 0x99).
+    if !matches!(w.as_bytes().last(), Some(b's' | b'\'' | 0x99)) {
+        return w;
+    }
     w.strip_suffix("'s")
         .or_else(|| w.strip_suffix("’s"))
         .or_else(|| w.strip_suffix('\''))
@@ -186,7 +201,7 @@ const MAX_DISTINCT_NAMES: usize = 1000;
 
 struct NameStat<'a> {
     name: &'a str,
-    lower: String,
+    lower: &'a str,
     count: u32,
     /// Zipf x10 of the lower-case form.
     zipf: u8,
@@ -203,28 +218,89 @@ pub fn find_mangled(
     english: bool,
     corpus: Option<&NameIndex>,
 ) -> Vec<NameEvidence> {
-    let mut stats: Vec<NameStat> = Vec::new();
-    let mut index: HashMapU64<usize> = HashMapU64::default();
+    let mut lower_buf = String::new();
+    judge_names(
+        &article_names(text, seg, lex, &mut lower_buf),
+        lex,
+        english,
+        corpus,
+    )
+}
+
+/// [`find_mangled`] without and with `corpus`, collecting the article's names once: the two
+/// differ exactly when a re-score with the index changes the verdict.
+pub fn find_mangled_without_and_with(
+    text: &str,
+    seg: &Segmented,
+    lex: &Lexicon,
+    english: bool,
+    corpus: &NameIndex,
+) -> (Vec<NameEvidence>, Vec<NameEvidence>) {
+    let mut lower_buf = String::new();
+    let names = article_names(text, seg, lex, &mut lower_buf);
+    (
+        judge_names(&names, lex, english, None),
+        judge_names(&names, lex, english, Some(corpus)),
+    )
+}
+
+/// The distinct names of an article, with what the pair check needs of each.
+struct ArticleNames<'a> {
+    stats: Vec<NameStat<'a>>,
+    /// Per name: letter mask and length, packed so the pair filter scans a small array.
+    keys: Vec<(u32, u32)>,
+    /// Hyphenated names, the only anchors of a portmanteau.
+    hyphenated: Vec<usize>,
+}
+
+/// Collects the names of `text`; their lower-case forms are written one after another into
+/// `lower_buf`, so a name costs no allocation of its own.
+fn article_names<'a>(
+    text: &'a str,
+    seg: &Segmented,
+    lex: &Lexicon,
+    lower_buf: &'a mut String,
+) -> ArticleNames<'a> {
+    lower_buf.clear();
+    // A news article has a few dozen distinct names: sized once, not grown step by step.
+    let mut stats: Vec<NameStat> = Vec::with_capacity(64);
+    // Where each name's lower-case form lies in `lower_buf`.
+    let mut lower_at: Vec<(u32, u32)> = Vec::with_capacity(64);
+    let mut index: HashMapU64<usize> = HashMapU64::with_capacity_and_hasher(64, Default::default());
     for (i, t) in seg.toks.iter().enumerate() {
         if !is_name_token(t.flags) {
             continue;
         }
         let name = strip_possessive(t.text(text));
-        if name.chars().count() < 4 || name.chars().all(|c| !c.is_lowercase()) {
+        let (short, no_lower) = if t.is(CHARS_ASCII) {
+            (
+                name.len() < 4,
+                !name.bytes().any(|b| b.is_ascii_lowercase()),
+            )
+        } else {
+            (
+                name.chars().count() < 4,
+                name.chars().all(|c| !c.is_lowercase()),
+            )
+        };
+        if short || no_lower {
             // Acronyms are too short and too varied to judge.
             continue;
         }
         let h = xxh3_64(name.as_bytes());
         let k = *index.entry(h).or_insert_with(|| {
-            let lower = if name.is_ascii() {
-                name.to_ascii_lowercase()
+            let from = lower_buf.len();
+            if name.is_ascii() {
+                lower_buf.push_str(name);
+                lower_buf[from..].make_ascii_lowercase();
             } else {
-                name.to_lowercase()
-            };
-            let zipf = lex.zipf(super::lexicon::hash_word(lower.as_bytes()));
+                lower_buf.push_str(&name.to_lowercase());
+            }
+            let zipf = lex.zipf(super::lexicon::hash_word(&lower_buf.as_bytes()[from..]));
+            lower_at.push((from as u32, lower_buf.len() as u32));
             stats.push(NameStat {
                 name,
-                lower,
+                lower: "",
                 count: 0,
                 zipf,
                 first: i as u32,
@@ -240,15 +316,38 @@ pub fn find_mangled(
     // The pair loop below is quadratic in distinct names; a news article has a few dozen, so
     // a document with thousands (a scraped index page) is only checked on its first ones.
     stats.truncate(MAX_DISTINCT_NAMES);
+    let lower_buf: &'a String = lower_buf;
+    for (s, &(from, to)) in stats.iter_mut().zip(&lower_at) {
+        s.lower = &lower_buf[from as usize..to as usize];
+    }
     // Per name: letter mask and length, packed so the pair filter below scans a small array.
     let keys: Vec<(u32, u32)> = stats
         .iter()
-        .map(|s| (letter_mask(&s.lower), s.lower.len() as u32))
+        .map(|s| (letter_mask(s.lower), s.lower.len() as u32))
         .collect();
     // Hyphenated names, the only anchors of a portmanteau.
     let hyphenated: Vec<usize> = (0..stats.len())
         .filter(|&k| stats[k].lower.contains('-'))
         .collect();
+    ArticleNames {
+        stats,
+        keys,
+        hyphenated,
+    }
+}
+
+/// The suspected mangled names among an article's names, one entry per distinct form.
+fn judge_names(
+    names: &ArticleNames,
+    lex: &Lexicon,
+    english: bool,
+    corpus: Option<&NameIndex>,
+) -> Vec<NameEvidence> {
+    let ArticleNames {
+        stats,
+        keys,
+        hyphenated,
+    } = names;
     let mut out = Vec::new();
     for (ti, t) in stats.iter().enumerate() {
         // A mangled form is rare in English and in the article. Names written only at the
@@ -282,13 +381,13 @@ pub fn find_mangled(
                     || a.zipf > t.zipf
                     || (a.count == t.count && a.zipf == t.zipf && a.first < t.first)
             };
-            if !more_credible || trivially_related(&a.lower, &t.lower) || a.lower == t.lower {
+            if !more_credible || trivially_related(a.lower, t.lower) || a.lower == t.lower {
                 continue;
             }
             let d = osa_distance(a.lower.as_bytes(), t.lower.as_bytes(), max);
             if d <= max
                 && d > 0
-                && credible_near_miss(&a.lower, &t.lower, d)
+                && credible_near_miss(a.lower, t.lower, d)
                 && best.is_none_or_farther(d)
             {
                 best = Some((ai, d));
@@ -345,11 +444,11 @@ pub fn find_mangled(
         // One edit (a transposition counts as one) from a word of at least 6 letters: rare real
         // names sit two edits from some common word far too often.
         if english && t.zipf == 0 && t.non_initial > 0 && t.lower.len() >= 6 {
-            if let Some(w) = lex.near_common_word(&t.lower) {
+            if let Some(w) = lex.near_common_word(t.lower) {
                 // Misspellings rarely touch the first letter; a name that differs from a
                 // common word there is usually another name ("Mamming"/"jamming",
                 // "Kranks"/"ranks").
-                if !trivially_related(w, &t.lower) && w.as_bytes()[0] == t.lower.as_bytes()[0] {
+                if !trivially_related(w, t.lower) && w.bytes().next() == t.lower.bytes().next() {
                     let mut likely = String::with_capacity(w.len());
                     let mut cs = w.chars();
                     if let Some(c) = cs.next() {
@@ -406,6 +505,22 @@ mod tests {
             m.contains(&("Roskosmos".into(), "Roscosmos".into())),
             "{m:?}"
         );
+    }
+
+    /// `strip_possessive` as it was before its fast path.
+    fn strip_possessive_reference(w: &str) -> &str {
+        w.strip_suffix("'s")
+            .or_else(|| w.strip_suffix("’s"))
+            .or_else(|| w.strip_suffix('\''))
+            .or_else(|| w.strip_suffix('’'))
+            .unwrap_or(w)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn strip_possessive_matches_its_reference(w in "[a-zA-Zé’'s]{0,8}") {
+            proptest::prop_assert_eq!(strip_possessive(&w), strip_possessive_reference(&w));
+        }
     }
 
     #[test]
