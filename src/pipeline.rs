@@ -917,20 +917,8 @@ fn rescore_with_story_names(
         .par_iter()
         .filter(|g| g.articles.len() >= STORY_NAME_MIN_ARTICLES)
         .map(|g| {
-            let members = &g.articles[..g.articles.len().min(NAME_INDEX_MEMBERS)];
-            let texts: Vec<String> = members
-                .iter()
-                .map(|&d| cleaned_text_of(scored, d))
-                .collect::<Result<_>>()?;
-            let (index, segs) = group_name_index(&texts);
             let mut lower = Vec::new();
-            for (k, &d) in g.articles.iter().enumerate() {
-                let rescored = match (texts.get(k), segs.get(k)) {
-                    (Some(t), Some(seg)) => {
-                        quality::rescore_segmented(t, seg, &opts.quality, &index)
-                    }
-                    _ => quality::rescore_with(&cleaned_text_of(scored, d)?, &opts.quality, &index),
-                };
+            for (d, rescored) in rescore_with_group_names(&g.articles, scored, opts)? {
                 let q = match rescored {
                     Some(q) => q,
                     // The first-pass verdict, which is the article's current quality unless
@@ -946,6 +934,33 @@ fn rescore_with_story_names(
         })
         .collect::<Result<_>>()?;
     Ok(per_group.into_iter().flatten().collect())
+}
+
+/// Each member's verdict with a name index over the group's first [`NAME_INDEX_MEMBERS`]
+/// texts (`quality::rescore_with`): `None` where the index changes nothing. The texts that
+/// built the index are re-scored with the segmentation that built it.
+fn rescore_with_group_names(
+    members: &[u32],
+    scored: &ScorePass,
+    opts: &Options,
+) -> Result<Vec<(u32, Option<Quality>)>> {
+    let texts: Vec<String> = members
+        .iter()
+        .take(NAME_INDEX_MEMBERS)
+        .map(|&d| cleaned_text_of(scored, d))
+        .collect::<Result<_>>()?;
+    let (index, segs) = group_name_index(&texts);
+    members
+        .iter()
+        .enumerate()
+        .map(|(k, &d)| {
+            let rescored = match (texts.get(k), segs.get(k)) {
+                (Some(t), Some(seg)) => quality::rescore_segmented(t, seg, &opts.quality, &index),
+                _ => quality::rescore_with(&cleaned_text_of(scored, d)?, &opts.quality, &index),
+            };
+            Ok((d, rescored))
+        })
+        .collect()
 }
 
 /// The keep rule (`select::choose`) over some records, by their quality and length.
@@ -1014,34 +1029,16 @@ fn rescore_with_cluster_names(
     scored: &ScorePass,
     opts: &Options,
 ) -> Result<HashMap<u32, Quality>> {
-    let text_of = |d: u32| cleaned_text_of(scored, d);
-    let per_cluster: Vec<Vec<(u32, Quality)>> = clusters
+    let per_cluster: Vec<Vec<(u32, Option<Quality>)>> = clusters
         .par_iter()
         .filter(|c| !c.exact)
-        .map(|c| {
-            let texts: Vec<String> = c
-                .members
-                .iter()
-                .take(NAME_INDEX_MEMBERS)
-                .map(|&d| text_of(d))
-                .collect::<Result<_>>()?;
-            let (index, segs) = group_name_index(&texts);
-            let mut changed = Vec::new();
-            for (k, &d) in c.members.iter().enumerate() {
-                let rescored = match (texts.get(k), segs.get(k)) {
-                    (Some(t), Some(seg)) => {
-                        quality::rescore_segmented(t, seg, &opts.quality, &index)
-                    }
-                    _ => quality::rescore_with(&text_of(d)?, &opts.quality, &index),
-                };
-                if let Some(q) = rescored {
-                    changed.push((d, q));
-                }
-            }
-            Ok(changed)
-        })
+        .map(|c| rescore_with_group_names(&c.members, scored, opts))
         .collect::<Result<_>>()?;
-    Ok(per_cluster.into_iter().flatten().collect())
+    Ok(per_cluster
+        .into_iter()
+        .flatten()
+        .filter_map(|(d, q)| Some((d, q?)))
+        .collect())
 }
 
 fn load_sets(spill: &SpillReader, at: u64, opts: &Options) -> Result<DocSets> {
