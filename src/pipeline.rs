@@ -989,12 +989,11 @@ fn rechoose_story_best(stories: &mut crate::story::Stories, docs: &[DocState]) {
 
 /// The cleaned text of a record, re-read from the spill.
 fn cleaned_text_of(scored: &ScorePass, d: u32) -> Result<String> {
-    let entry = scored.spill.read_at(scored.docs[d as usize].clean_at)?;
-    let fields = unpack(&entry)?;
-    Ok(spill::text(fields.first().copied().unwrap_or_default()).into_owned())
+    scored
+        .spill
+        .with_text_at(scored.docs[d as usize].clean_at, str::to_owned)
 }
 
-/// Shingle and number sets of a record's cleaned text, re-read from the spill.
 /// Members of one cluster whose texts feed its name index: bounds memory on huge clusters.
 const NAME_INDEX_MEMBERS: usize = 64;
 
@@ -1041,20 +1040,22 @@ fn rescore_with_cluster_names(
         .collect())
 }
 
+/// Shingle and number sets of a record's cleaned text, re-read from the spill.
 fn load_sets(spill: &SpillReader, at: u64, opts: &Options) -> Result<DocSets> {
-    let entry = spill.read_at(at)?;
-    let fields = unpack(&entry)?;
-    let text = std::str::from_utf8(fields.first().copied().unwrap_or_default())?;
+    spill.with_text_at(at, |text| sets_of(text, opts))
+}
+
+fn sets_of(text: &str, opts: &Options) -> DocSets {
     let mut tokens = Tokens::default();
     normalize::tokenize(text, &mut tokens);
-    Ok(DocSets {
+    DocSets {
         shingles: fingerprint::shingle_set(
             &tokens,
             opts.dedup.shingle_words,
             opts.dedup.shingle_chars,
         ),
         numbers: normalize::number_set(text),
-    })
+    }
 }
 
 /// Counters of the write pass.

@@ -5,7 +5,7 @@
 //! Format: a sequence of entries; each is a little-endian `u32` byte length followed by that
 //! many bytes. Entries are addressed by their byte offset.
 
-use anyhow::{Context, Result};
+use anyhow::{anyhow, Context, Result};
 use std::borrow::Cow;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Write};
@@ -70,6 +70,17 @@ impl SpillReader {
         let mut buf = vec![0u8; u32::from_le_bytes(len) as usize];
         self.file.read_exact_at(&mut buf, offset + 4)?;
         Ok(buf)
+    }
+
+    /// Calls `f` with the first field of the entry at `offset` as text (the cleaned spill puts
+    /// the cleaned text first), borrowed from the entry when it is valid UTF-8.
+    pub fn with_text_at<T>(&self, offset: u64, f: impl FnOnce(&str) -> T) -> Result<T> {
+        let entry = self.read_at(offset)?;
+        let fields = unpack(&entry)?;
+        let first = fields
+            .first()
+            .ok_or_else(|| anyhow!("empty spill entry at {offset} in {}", self.path.display()))?;
+        Ok(f(&text(first)))
     }
 
     /// A sequential reader over all entries from the start.

@@ -298,9 +298,6 @@ fn names_change_verdict(text: &str, seg: &Segmented, names: &NameIndex) -> bool 
     }
     let lex = Lexicon::en();
     let english = lang3 == Some("eng");
-    if names.documents() == 0 {
-        return false;
-    }
     let (without, with) = names::find_mangled_without_and_with(text, seg, lex, english, names);
     without != with
 }

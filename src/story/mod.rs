@@ -38,7 +38,7 @@ pub mod vector;
 
 use crate::config::StoryOptions;
 use crate::select::{self, Candidate, DecidedBy};
-use crate::spill::{unpack, SpillReader};
+use crate::spill::SpillReader;
 use anyhow::{anyhow, Result};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -119,21 +119,6 @@ pub const TERM_CACHE_BYTES: usize = 256 << 20;
 /// Evidence terms listed per group.
 const EVIDENCE_TERMS: usize = 12;
 
-/// Calls `f` with the cleaned text at `at`, borrowed from the spill entry when it is valid
-/// UTF-8 (it always is: the spill holds `String`s).
-fn with_cleaned_text<T>(spill: &SpillReader, at: u64, f: impl FnOnce(&str) -> T) -> Result<T> {
-    let entry = spill.read_at(at)?;
-    let fields = unpack(&entry)?;
-    let text = fields
-        .first()
-        .ok_or_else(|| anyhow!("corrupt cleaned spill entry"))?;
-    Ok(f(&crate::spill::text(text)))
-}
-
-fn cleaned_text(spill: &SpillReader, at: u64) -> Result<String> {
-    with_cleaned_text(spill, at, str::to_owned)
-}
-
 /// Runs the stage over `reps` (record indices in increasing order, one per copy cluster, none
 /// filtered). `clean_at` gives a record's offset in the cleaned spill, `rank` its quality and
 /// cleaned length (for choosing the best of a group), `original` its original JSON record (for
@@ -177,10 +162,7 @@ pub fn group(
                 } else {
                     None
                 };
-                Ok((
-                    with_cleaned_text(spill, clean_at(d), terms::doc_terms)?,
-                    day,
-                ))
+                Ok((spill.with_text_at(clean_at(d), terms::doc_terms)?, day))
             })
             .collect::<Result<_>>()?;
         for (t, day) in terms {
@@ -214,7 +196,7 @@ pub fn group(
                 let t = match have.get(i) {
                     Some(t) => t,
                     None => {
-                        fresh = with_cleaned_text(spill, clean_at(d), terms::doc_terms)?;
+                        fresh = spill.with_text_at(clean_at(d), terms::doc_terms)?;
                         &fresh
                     }
                 };
@@ -246,8 +228,8 @@ pub fn group(
     let own: Vec<f64> = edges
         .par_iter()
         .map(|e| {
-            let text_a = cleaned_text(spill, clean_at(reps[e.a as usize]))?;
-            let text_b = cleaned_text(spill, clean_at(reps[e.b as usize]))?;
+            let text_a = spill.with_text_at(clean_at(reps[e.a as usize]), str::to_owned)?;
+            let text_b = spill.with_text_at(clean_at(reps[e.b as usize]), str::to_owned)?;
             if opts.compare_weekdays
                 && event::weekdays_disagree(event::weekdays(&text_a), event::weekdays(&text_b))
             {
@@ -365,7 +347,7 @@ fn evidence(
         if spelled.len() == wanted.len() {
             break;
         }
-        let found = with_cleaned_text(spill, clean_at(d), |text| {
+        let found = spill.with_text_at(clean_at(d), |text| {
             terms::spellings(text, |h| wanted.contains(&vector::key32(h)))
         })?;
         for (k, s) in found {
