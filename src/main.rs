@@ -193,6 +193,10 @@ enum EvalCommand {
         file: PathBuf,
         #[command(flatten)]
         common: CommonArgs,
+        /// Score through the whole `clean` pipeline (debris, and the name checks of near-copy
+        /// and same-story members against their group) instead of each document alone.
+        #[arg(long)]
+        in_corpus: bool,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -477,9 +481,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 copydesk::eval::garble::render(r, signals)
             })
         }
-        Command::Eval(EvalCommand::Mt { file, common, json }) => {
+        Command::Eval(EvalCommand::Mt {
+            file,
+            common,
+            in_corpus,
+            json,
+        }) => {
             let options = common.options()?;
-            let result = copydesk::eval::mt::evaluate(&file, &options)?;
+            let result = copydesk::eval::mt::evaluate(&file, &options, in_corpus)?;
             emit(json, &result, copydesk::eval::mt::render)
         }
         Command::Eval(EvalCommand::Boilerplate {
