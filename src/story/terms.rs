@@ -136,6 +136,8 @@ const ALPHA: u8 = 4;
 const UPPER: u8 = 8;
 /// Starts a sentence: `.`, `!`, `?`, `:`, `"`.
 const SENTENCE: u8 = 16;
+/// May join two parts of a token: `-`, `'`, `,`, `.`.
+const JOINT: u8 = 32;
 
 /// [`ALNUM`], [`DIGIT`], ... of every byte (none for the bytes of non-ASCII characters).
 const BYTE_CLASS: [u8; 256] = {
@@ -149,8 +151,12 @@ const BYTE_CLASS: [u8; 256] = {
             ALNUM | ALPHA | UPPER
         } else if c.is_ascii_lowercase() {
             ALNUM | ALPHA
-        } else if matches!(c, b'.' | b'!' | b'?' | b':' | b'"') {
+        } else if c == b'.' {
+            SENTENCE | JOINT
+        } else if matches!(c, b'!' | b'?' | b':' | b'"') {
             SENTENCE
+        } else if matches!(c, b'-' | b'\'' | b',') {
+            JOINT
         } else {
             0
         };
@@ -366,14 +372,17 @@ fn tokenize_line<'a>(line: &'a str, out: &mut Vec<Token<'a>>) -> (usize, usize) 
                 j += 1;
             }
             let Some(&d) = b.get(j) else { break };
-            // The character before `j` is an ASCII digit: the last byte of a longer
-            // character is not ASCII.
-            let prev_digit = BYTE_CLASS[usize::from(b[j - 1])] & DIGIT != 0;
             let d_len;
             let number_joint;
             if d < 0x80 {
+                // Most tokens end at a space: one table lookup says `d` cannot join.
+                if BYTE_CLASS[usize::from(d)] & JOINT == 0 {
+                    break;
+                }
                 number_joint = matches!(d, b',' | b'.');
-                let joins = matches!(d, b'-' | b'\'') || (number_joint && prev_digit);
+                // `,` and `.` join only after a digit. The character before `j` is an ASCII
+                // digit: the last byte of a longer character is not ASCII.
+                let joins = !number_joint || BYTE_CLASS[usize::from(b[j - 1])] & DIGIT != 0;
                 if !joins {
                     break;
                 }
