@@ -164,7 +164,7 @@ pub struct TopTerms {
 /// `u128`, and the `k` best are kept in a bounded heap: one integer comparison for most terms,
 /// instead of a selection over all terms through a comparator on references (about 26,000
 /// instructions per article). When two selected terms share a key (the high 32 bits of their
-/// hashes) or a term at the cut has an equal twin (same weight and hash), which one is kept
+/// hashes) or a term left out has an equal twin kept (same weight and hash), which one is kept
 /// depends on the order the selection leaves them in: then [`top_k_general`], the previous
 /// implementation, decides, so the result is always its result.
 pub fn top_k(weighted: &[(u64, f32, u8)], k: usize) -> TopTerms {
@@ -184,31 +184,29 @@ pub fn top_k(weighted: &[(u64, f32, u8)], k: usize) -> TopTerms {
     };
     let mut heap: std::collections::BinaryHeap<u128> =
         std::collections::BinaryHeap::with_capacity(k.min(weighted.len()));
-    let mut candidates = 0usize;
+    // A term left out ranked like one kept (equal weight and hash): the cut is ambiguous.
+    // Every term left out met the heap's worst at the time, which only falls, so a twin of the
+    // final worst meets one of its rank then.
+    let mut twin = false;
     for (i, t) in weighted.iter().enumerate() {
         if t.1 > 0.0 {
-            candidates += 1;
             let x = rank(t, i);
             if heap.len() < k {
                 heap.push(x);
-            } else if let Some(mut worst) = heap.peek_mut() {
-                if x < *worst {
-                    *worst = x;
+            } else if let Some(&worst) = heap.peek() {
+                if x < worst {
+                    if let Some(mut top) = heap.peek_mut() {
+                        *top = x;
+                    }
+                    twin |= heap.peek().is_some_and(|&w| w >> 32 == worst >> 32);
+                } else {
+                    twin |= x >> 32 == worst >> 32;
                 }
             }
         }
     }
-    if candidates > heap.len() {
-        // An excluded term ranked like the last one kept (ties on weight and hash).
-        let cut = heap.peek().map_or(0, |&x| x >> 32);
-        let at_or_above = weighted
-            .iter()
-            .enumerate()
-            .filter(|(i, t)| t.1 > 0.0 && rank(t, *i) >> 32 <= cut)
-            .count();
-        if at_or_above > heap.len() {
-            return top_k_general(weighted, k);
-        }
+    if twin {
+        return top_k_general(weighted, k);
     }
     // (key, index), sorted by key.
     let mut chosen: Vec<u64> = heap
