@@ -126,6 +126,8 @@ const EVIDENCE_TERMS: usize = 12;
 /// passes up to `term_cache_bytes` (the memory budget's share; [`TERM_CACHE_BYTES`] without
 /// one).
 #[allow(clippy::too_many_arguments)]
+// Kept out of line so that profiles show the stage as one function.
+#[inline(never)]
 pub fn group(
     spill: &SpillReader,
     n_docs: usize,
