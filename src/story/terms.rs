@@ -559,6 +559,10 @@ impl IdTable {
         }
     }
 
+    // Rare (a table kept per thread grows a few times per run): out of line, so that `id`
+    // is small enough to be inlined into the term loop.
+    #[cold]
+    #[inline(never)]
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(1024);
         let old = std::mem::replace(&mut self.slots, vec![(0, 0, 0); size]);
