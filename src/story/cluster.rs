@@ -100,26 +100,36 @@ pub struct PairCounts {
 /// distinctive in this corpus). Heavy terms are the rare ones (names, numbers, unusual words),
 /// which is what two write-ups of one event share; common words stay out of the index, so
 /// posting lists stay short whatever the corpus. Sorted by key.
+///
+/// Each term's rank (weight descending, then key) is packed into one `u64` and sorted as an
+/// integer (a comparator over weights and keys took about 5,900 instructions per article; it
+/// runs twice per article). A vector's keys are distinct, so the order is the same.
 fn indexed_keys(
     arena: &Arena,
     i: usize,
     m: usize,
     hot: &PreHashedMap<u32, ()>,
+    order: &mut Vec<u64>,
     out: &mut Vec<u32>,
 ) {
     out.clear();
     let (keys, weights, _) = arena.get(i);
-    let mut order: Vec<usize> = (0..keys.len()).collect();
-    // Heaviest first; ties by key, so the choice is deterministic.
-    order.sort_by(|&a, &b| {
-        weights[b]
-            .total_cmp(&weights[a])
-            .then(keys[a].cmp(&keys[b]))
-    });
+    order.clear();
+    // Heaviest first (as `f32::total_cmp`); ties by key, so the choice is deterministic.
+    order.extend(keys.iter().zip(weights).map(|(&k, &w)| {
+        let bits = w.to_bits();
+        let ordered = if bits >> 31 == 1 {
+            !bits
+        } else {
+            bits | 1 << 31
+        };
+        u64::from(!ordered) << 32 | u64::from(k)
+    }));
+    order.sort_unstable();
     out.extend(
         order
             .iter()
-            .map(|&k| keys[k])
+            .map(|&x| x as u32)
             .filter(|k| !hot.contains_key(k))
             .take(m),
     );
@@ -161,10 +171,13 @@ pub fn verified_edges(
     drop(all);
     let mut postings: Vec<(u32, u32)> = (0..arena.len())
         .into_par_iter()
-        .map_init(Vec::new, |keys, i| {
-            indexed_keys(arena, i, m, &hot, keys);
-            keys.iter().map(|&k| (k, i as u32)).collect::<Vec<_>>()
-        })
+        .map_init(
+            || (Vec::new(), Vec::new()),
+            |(order, keys), i| {
+                indexed_keys(arena, i, m, &hot, order, keys);
+                keys.iter().map(|&k| (k, i as u32)).collect::<Vec<_>>()
+            },
+        )
         .flatten()
         .collect();
     postings.sort_unstable();
@@ -183,10 +196,10 @@ pub fn verified_edges(
     let per_doc: Vec<(u64, Vec<Edge>)> = (0..arena.len())
         .into_par_iter()
         .map_init(
-            || (Vec::new(), Vec::new()),
-            |(hits, mine): &mut (Vec<u32>, Vec<u32>), i| {
+            || (Vec::new(), Vec::new(), Vec::new()),
+            |(hits, order, mine): &mut (Vec<u32>, Vec<u64>, Vec<u32>), i| {
                 hits.clear();
-                indexed_keys(arena, i, m, &hot, mine);
+                indexed_keys(arena, i, m, &hot, order, mine);
                 for k in mine.iter() {
                     if let Some(&(s, e)) = lists.get(k) {
                         let list = &postings[s as usize..e as usize];
@@ -307,6 +320,56 @@ pub fn cluster(n: usize, edges: &[Edge]) -> Vec<Vec<u32>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The previous [`indexed_keys`] (a comparator sort of positions): the specification.
+    fn indexed_keys_reference(
+        arena: &Arena,
+        i: usize,
+        m: usize,
+        hot: &PreHashedMap<u32, ()>,
+    ) -> Vec<u32> {
+        let (keys, weights, _) = arena.get(i);
+        let mut order: Vec<usize> = (0..keys.len()).collect();
+        order.sort_by(|&a, &b| {
+            weights[b]
+                .total_cmp(&weights[a])
+                .then(keys[a].cmp(&keys[b]))
+        });
+        let mut out: Vec<u32> = order
+            .iter()
+            .map(|&k| keys[k])
+            .filter(|k| !hot.contains_key(k))
+            .take(m)
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn indexed_keys_match_their_reference(
+            vectors in proptest::collection::vec(
+                proptest::collection::btree_map(0u32..200, -3i32..12, 0..30), 1..6),
+            hot_keys in proptest::collection::vec(0u32..200, 0..20),
+            m in 0usize..20
+        ) {
+            // Few distinct weights (ties broken by key), negative and zero weights included.
+            let mut arena = Arena::default();
+            for v in &vectors {
+                arena.push(&TopTerms {
+                    keys: v.keys().copied().collect(),
+                    weights: v.values().map(|&w| w as f32 / 2.0).collect(),
+                    kinds: vec![0; v.len()],
+                });
+            }
+            let hot: PreHashedMap<u32, ()> = hot_keys.iter().map(|&k| (k, ())).collect();
+            let (mut order, mut out) = (Vec::new(), Vec::new());
+            for i in 0..arena.len() {
+                indexed_keys(&arena, i, m, &hot, &mut order, &mut out);
+                proptest::prop_assert_eq!(&out, &indexed_keys_reference(&arena, i, m, &hot));
+            }
+        }
+    }
 
     fn edge(a: u32, b: u32, cosine: f64) -> Edge {
         Edge {

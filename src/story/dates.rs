@@ -33,14 +33,15 @@ pub fn record_day(original: &[u8], fields: &[String]) -> Option<i32> {
     if fields.is_empty() {
         return None;
     }
-    // Most records have no date field: skip the parse when no field name occurs at all.
-    let text = std::str::from_utf8(original).ok()?;
-    if !fields
-        .iter()
-        .any(|f| text.contains(f.rsplit('.').next().unwrap_or(f)))
-    {
+    // Most records have no date field: skip the parse when no field name occurs at all (a
+    // byte search, before the UTF-8 check: either failing gives no date).
+    if !fields.iter().any(|f| {
+        let name = f.rsplit('.').next().unwrap_or(f);
+        memchr::memmem::find(original, name.as_bytes()).is_some()
+    }) {
         return None;
     }
+    let text = std::str::from_utf8(original).ok()?;
     let v: Value = serde_json::from_str(text).ok()?;
     fields.iter().find_map(|f| {
         let mut cur = &v;
@@ -76,5 +77,65 @@ mod tests {
         );
         assert_eq!(record_day(br#"{"id":"a","text":"x"}"#, &fields), None);
         assert_eq!(record_day(br#"{"published":"yesterday"}"#, &fields), None);
+    }
+
+    /// The previous [`record_day`] (UTF-8 check, then `str::contains`): the specification.
+    fn record_day_reference(original: &[u8], fields: &[String]) -> Option<i32> {
+        if fields.is_empty() {
+            return None;
+        }
+        let text = std::str::from_utf8(original).ok()?;
+        if !fields
+            .iter()
+            .any(|f| text.contains(f.rsplit('.').next().unwrap_or(f)))
+        {
+            return None;
+        }
+        let v: Value = serde_json::from_str(text).ok()?;
+        fields.iter().find_map(|f| {
+            let mut cur = &v;
+            for part in f.split('.') {
+                cur = cur.get(part)?;
+            }
+            cur.as_str().and_then(parse_iso_day)
+        })
+    }
+
+    const PIECES: &[&[u8]] = &[
+        b"{",
+        b"}",
+        b"\"published\":",
+        b"\"date\":",
+        b"\"meta\":{",
+        b"\"text\":\"on date\",",
+        b"\"2026-03-09\"",
+        b"\"1970-01-03T10:00Z\"",
+        b",",
+        b"\"x\"",
+        b"\xff",
+        b"\xc3\xa9",
+        b"dat",
+        b"e",
+        b"",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn record_day_matches_its_reference(
+            picks in proptest::collection::vec(0..PIECES.len(), 0..24),
+            which in 0usize..4
+        ) {
+            let record: Vec<u8> = picks.iter().flat_map(|&k| PIECES[k].iter().copied()).collect();
+            let fields: Vec<String> = match which {
+                0 => vec![],
+                1 => vec!["published".into(), "date".into(), "meta.published".into()],
+                2 => vec!["meta.date".into()],
+                _ => vec!["".into(), "date".into()],
+            };
+            proptest::prop_assert_eq!(
+                record_day(&record, &fields),
+                record_day_reference(&record, &fields)
+            );
+        }
     }
 }

@@ -156,16 +156,14 @@ const WEEKDAY_SUBSTRINGS: &[(&str, u8)] = &[
 
 /// The weekdays `text` names, as a bit mask (bit 0 = Monday ... bit 6 = Sunday), leaving out
 /// weekdays put in the future by a neighbouring word ([`FUTURE_MARKERS`]).
+///
+/// Each word of five bytes or more is lower-cased into one reused buffer and looked up by
+/// binary search ([`weekday_of`]); a fresh string and a scan of the whole table per word made
+/// this cost about twice the tokenization of the text.
 pub fn weekdays(text: &str) -> u8 {
     let lower = |token: &str| -> String {
         let mut word = String::with_capacity(token.len());
-        for c in token.chars() {
-            if c.is_ascii() {
-                word.push(c.to_ascii_lowercase());
-            } else {
-                word.extend(c.to_lowercase());
-            }
-        }
+        lower_into(token, &mut word);
         word
     };
     let words: Vec<&str> = text
@@ -182,12 +180,13 @@ pub fn weekdays(text: &str) -> u8 {
         (i > 0 && marker(i - 1)) || marker(i + 1)
     };
     let mut mask = 0u8;
+    let mut word = String::new();
     for (i, token) in words.iter().enumerate() {
         if token.len() < 5 {
             continue;
         }
-        let word = lower(token);
-        if let Some(&(_, d)) = WEEKDAY_WORDS.iter().find(|(w, _)| *w == word) {
+        lower_into(token, &mut word);
+        if let Some(d) = weekday_of(&word) {
             if !is_future(i) {
                 mask |= 1 << d;
             }
@@ -201,6 +200,35 @@ pub fn weekdays(text: &str) -> u8 {
         }
     }
     mask
+}
+
+/// Writes the lower-case form of `token` into `word` (cleared first).
+fn lower_into(token: &str, word: &mut String) {
+    word.clear();
+    for c in token.chars() {
+        if c.is_ascii() {
+            word.push(c.to_ascii_lowercase());
+        } else {
+            word.extend(c.to_lowercase());
+        }
+    }
+}
+
+/// The day of a lower-case weekday word of [`WEEKDAY_WORDS`] (the first entry of a word listed
+/// twice, as a scan of the list finds).
+fn weekday_of(word: &str) -> Option<u8> {
+    static SORTED: std::sync::OnceLock<Vec<(&'static str, u8)>> = std::sync::OnceLock::new();
+    let sorted = SORTED.get_or_init(|| {
+        let mut v = WEEKDAY_WORDS.to_vec();
+        // Stable: of a word listed twice the first entry stays first and is kept.
+        v.sort_by_key(|e| e.0);
+        v.dedup_by_key(|e| e.0);
+        v
+    });
+    sorted
+        .binary_search_by(|e| e.0.cmp(word))
+        .ok()
+        .map(|i| sorted[i].1)
 }
 
 /// Both texts name weekdays, and none in common: they report events on different days.
@@ -231,6 +259,110 @@ mod tests {
         assert_eq!(weekdays("il reviendra vendredi prochain"), 0);
         assert_eq!(weekdays("They meet next Monday and met on Tuesday"), 1 << 1);
         assert!(weekdays_disagree(a, weekdays("DeWine said Friday")));
+    }
+
+    /// The previous [`weekdays`] (a fresh string and a table scan per word): the specification.
+    fn weekdays_reference(text: &str) -> u8 {
+        let lower = |token: &str| -> String {
+            let mut word = String::with_capacity(token.len());
+            for c in token.chars() {
+                if c.is_ascii() {
+                    word.push(c.to_ascii_lowercase());
+                } else {
+                    word.extend(c.to_lowercase());
+                }
+            }
+            word
+        };
+        let words: Vec<&str> = text
+            .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .map(|t| t.trim_matches('-'))
+            .filter(|t| !t.is_empty())
+            .collect();
+        let is_future = |i: usize| {
+            let marker = |j: usize| {
+                words
+                    .get(j)
+                    .is_some_and(|w| w.len() >= 4 && FUTURE_MARKERS.contains(&lower(w).as_str()))
+            };
+            (i > 0 && marker(i - 1)) || marker(i + 1)
+        };
+        let mut mask = 0u8;
+        for (i, token) in words.iter().enumerate() {
+            if token.len() < 5 {
+                continue;
+            }
+            let word = lower(token);
+            if let Some(&(_, d)) = WEEKDAY_WORDS.iter().find(|(w, _)| *w == word) {
+                if !is_future(i) {
+                    mask |= 1 << d;
+                }
+            }
+        }
+        if text.chars().any(crate::normalize::is_spaceless_char) {
+            for &(s, d) in WEEKDAY_SUBSTRINGS {
+                if text.contains(s) {
+                    mask |= 1 << d;
+                }
+            }
+        }
+        mask
+    }
+
+    #[test]
+    fn every_weekday_word_is_found_as_the_table_says() {
+        for &(w, d) in WEEKDAY_WORDS {
+            let first = WEEKDAY_WORDS.iter().find(|e| e.0 == w).map(|e| e.1);
+            assert_eq!(weekday_of(w), first, "{w}");
+            assert_eq!(weekdays(w), weekdays_reference(w), "{w}");
+            assert_eq!(weekdays(&w.to_uppercase()), 1 << d, "{w}");
+        }
+    }
+
+    const PIECES: &[&str] = &[
+        "Thursday",
+        "FRIDAY",
+        "friday's",
+        "Mondays",
+        "next",
+        "coming",
+        "Coming",
+        "prochain",
+        "vendredi",
+        "Sonnabend",
+        "quinta-feira",
+        "-",
+        "--",
+        " ",
+        ". ",
+        "Środę",
+        "ПЯТНИЦУ",
+        "الجمعة",
+        "星期四",
+        "周日",
+        "İ",
+        "ẞ",
+        "K",
+        "met",
+        "on",
+        "x",
+        "sábado",
+        "SÁBADO",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn weekdays_match_their_reference(
+            picks in proptest::collection::vec(0..PIECES.len(), 0..30)
+        ) {
+            let text: String = picks.iter().map(|&k| PIECES[k]).collect();
+            proptest::prop_assert_eq!(weekdays(&text), weekdays_reference(&text));
+        }
+
+        #[test]
+        fn weekdays_match_their_reference_on_any_text(text in "\\PC{0,60}") {
+            proptest::prop_assert_eq!(weekdays(&text), weekdays_reference(&text));
+        }
     }
 
     #[test]

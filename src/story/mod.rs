@@ -126,6 +126,8 @@ const EVIDENCE_TERMS: usize = 12;
 /// passes up to `term_cache_bytes` (the memory budget's share; [`TERM_CACHE_BYTES`] without
 /// one).
 #[allow(clippy::too_many_arguments)]
+// Kept out of line so that profiles show the stage as one function.
+#[inline(never)]
 pub fn group(
     spill: &SpillReader,
     n_docs: usize,
@@ -228,23 +230,29 @@ pub fn group(
     let own: Vec<f64> = edges
         .par_iter()
         .map(|e| {
-            let text_a = spill.with_text_at(clean_at(reps[e.a as usize]), str::to_owned)?;
-            let text_b = spill.with_text_at(clean_at(reps[e.b as usize]), str::to_owned)?;
-            if opts.compare_weekdays
-                && event::weekdays_disagree(event::weekdays(&text_a), event::weekdays(&text_b))
-            {
-                return Ok(-1.0);
-            }
-            let a = terms::term_sequence(&text_a);
-            let b = terms::term_sequence(&text_b);
-            let (ta, tb) = terms::outside_shared_wording(&a, &b);
-            let va = vector::top_k(&vector::weigh(&ta, &df, weighting), opts.top_terms);
-            let vb = vector::top_k(&vector::weigh(&tb, &df, weighting), opts.top_terms);
-            Ok(vector::overlap(
-                (&va.keys, &va.weights, &va.kinds),
-                (&vb.keys, &vb.weights, &vb.kinds),
-            )
-            .cosine)
+            // Both texts borrowed from their spill entries (no copies).
+            spill.with_text_at(clean_at(reps[e.a as usize]), |text_a| {
+                spill.with_text_at(clean_at(reps[e.b as usize]), |text_b| {
+                    if opts.compare_weekdays
+                        && event::weekdays_disagree(
+                            event::weekdays(text_a),
+                            event::weekdays(text_b),
+                        )
+                    {
+                        return -1.0;
+                    }
+                    let a = terms::term_sequence(text_a);
+                    let b = terms::term_sequence(text_b);
+                    let (ta, tb) = terms::outside_shared_wording(&a, &b);
+                    let va = vector::top_k(&vector::weigh(&ta, &df, weighting), opts.top_terms);
+                    let vb = vector::top_k(&vector::weigh(&tb, &df, weighting), opts.top_terms);
+                    vector::overlap(
+                        (&va.keys, &va.weights, &va.kinds),
+                        (&vb.keys, &vb.weights, &vb.kinds),
+                    )
+                    .cosine
+                })
+            })?
         })
         .collect::<Result<_>>()?;
     drop(df);

@@ -49,10 +49,6 @@ fn stopwords() -> &'static HashSet64 {
     SET.get_or_init(|| HashSet64::new(stopword_list().map(term_hash)))
 }
 
-fn is_stopword(hash: u64) -> bool {
-    stopwords().contains(hash)
-}
-
 /// A fixed set of well-mixed 64-bit hashes: open addressing with linear probing, at most a
 /// quarter full, so a lookup is one or two loads (a general hash map took several times as
 /// many instructions per token). Slot value 0 means empty; the hash 0 is kept aside.
@@ -121,8 +117,7 @@ struct Token<'a> {
     plain: bool,
     /// A run of spaceless-script characters.
     spaceless: bool,
-    /// The first character is alphabetic / upper case.
-    alpha: bool,
+    /// The first character is upper case.
     upper: bool,
 }
 
@@ -141,6 +136,8 @@ const ALPHA: u8 = 4;
 const UPPER: u8 = 8;
 /// Starts a sentence: `.`, `!`, `?`, `:`, `"`.
 const SENTENCE: u8 = 16;
+/// May join two parts of a token: `-`, `'`, `,`, `.`.
+const JOINT: u8 = 32;
 
 /// [`ALNUM`], [`DIGIT`], ... of every byte (none for the bytes of non-ASCII characters).
 const BYTE_CLASS: [u8; 256] = {
@@ -154,8 +151,12 @@ const BYTE_CLASS: [u8; 256] = {
             ALNUM | ALPHA | UPPER
         } else if c.is_ascii_lowercase() {
             ALNUM | ALPHA
-        } else if matches!(c, b'.' | b'!' | b'?' | b':' | b'"') {
+        } else if c == b'.' {
+            SENTENCE | JOINT
+        } else if matches!(c, b'!' | b'?' | b':' | b'"') {
             SENTENCE
+        } else if matches!(c, b'-' | b'\'' | b',') {
+            JOINT
         } else {
             0
         };
@@ -169,22 +170,19 @@ const BYTE_CLASS: [u8; 256] = {
 pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u64, u8)) {
     let mut norm = String::new();
     let mut tokens = Vec::new();
+    // Looked up once, not per token (the lazy initialisation check is not free).
+    let stop = stopwords();
     for line in text.lines() {
-        tokenize_line(line, &mut tokens);
         // Title-case lines (headlines) capitalise every word: capitals there say nothing.
-        let words = tokens.iter().filter(|t| t.alpha).count();
-        let caps = tokens.iter().filter(|t| t.upper).count();
+        let (words, caps) = tokenize_line(line, &mut tokens);
         let title_case = words >= 3 && caps * 10 > words * 6;
         for t in &tokens {
             if t.spaceless {
                 spaceless_bigrams(t.text, &mut f);
                 continue;
             }
+            // Tokens under three bytes without a digit never reach here (no term).
             let has_digit = t.digit;
-            if !has_digit && t.text.len() < 3 {
-                // Under three bytes is under three characters, the shortest word term.
-                continue;
-            }
             // The term, and its length in characters up to 3.
             let (term, chars) = if t.plain {
                 // Most tokens: already lower case, nothing to strip or trim.
@@ -231,7 +229,7 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str, u64, u8)) {
                 continue;
             }
             let hash = term_hash(term);
-            if !has_digit && is_stopword(hash) {
+            if !has_digit && stop.contains(hash) {
                 continue;
             }
             if t.upper && !t.sentence_start && !title_case {
@@ -292,13 +290,17 @@ fn spaceless_bigrams(run: &str, f: &mut impl FnMut(&str, u64, u8)) {
 
 /// Splits a line into word tokens (letters and digits with inner `-`, `'`, `’`, and `,`/`.`
 /// between digits) and runs of spaceless-script characters, marking sentence starts.
-/// `out` receives the tokens and is reused across lines. ASCII bytes are classified by a
-/// table; only non-ASCII characters are decoded.
-fn tokenize_line<'a>(line: &'a str, out: &mut Vec<Token<'a>>) {
+/// `out` receives the tokens that can give a term and is reused across lines: word tokens
+/// under three bytes without a digit (under three characters: never a term) are counted but
+/// not kept. Returns the number of tokens starting with a letter and with an upper-case
+/// character, all tokens counted (the title-case test of [`for_each_term`]). ASCII bytes are
+/// classified by a table; only non-ASCII characters are decoded.
+fn tokenize_line<'a>(line: &'a str, out: &mut Vec<Token<'a>>) -> (usize, usize) {
     out.clear();
     let b = line.as_bytes();
     let n = b.len();
     let mut sentence_start = true;
+    let (mut words, mut caps) = (0usize, 0usize);
     let mut i = 0;
     while i < n {
         let c0 = b[i];
@@ -324,6 +326,9 @@ fn tokenize_line<'a>(line: &'a str, out: &mut Vec<Token<'a>>) {
                 {
                     j += d.len_utf8();
                 }
+                let (alpha, upper) = (c.is_alphabetic(), c.is_uppercase());
+                words += usize::from(alpha);
+                caps += usize::from(upper);
                 out.push(Token {
                     text: &line[i..j],
                     sentence_start: false,
@@ -331,8 +336,7 @@ fn tokenize_line<'a>(line: &'a str, out: &mut Vec<Token<'a>>) {
                     digit: false,
                     plain: false,
                     spaceless: true,
-                    alpha: c.is_alphabetic(),
-                    upper: c.is_uppercase(),
+                    upper,
                 });
                 i = j;
                 continue;
@@ -368,14 +372,17 @@ fn tokenize_line<'a>(line: &'a str, out: &mut Vec<Token<'a>>) {
                 j += 1;
             }
             let Some(&d) = b.get(j) else { break };
-            // The character before `j` is an ASCII digit: the last byte of a longer
-            // character is not ASCII.
-            let prev_digit = BYTE_CLASS[usize::from(b[j - 1])] & DIGIT != 0;
             let d_len;
             let number_joint;
             if d < 0x80 {
+                // Most tokens end at a space: one table lookup says `d` cannot join.
+                if BYTE_CLASS[usize::from(d)] & JOINT == 0 {
+                    break;
+                }
                 number_joint = matches!(d, b',' | b'.');
-                let joins = matches!(d, b'-' | b'\'') || (number_joint && prev_digit);
+                // `,` and `.` join only after a digit. The character before `j` is an ASCII
+                // digit: the last byte of a longer character is not ASCII.
+                let joins = !number_joint || BYTE_CLASS[usize::from(b[j - 1])] & DIGIT != 0;
                 if !joins {
                     break;
                 }
@@ -428,19 +435,23 @@ fn tokenize_line<'a>(line: &'a str, out: &mut Vec<Token<'a>>) {
             }
         }
         let digit = acc & DIGIT != 0;
-        out.push(Token {
-            text: &line[i..j],
-            sentence_start,
-            ascii,
-            digit,
-            plain: ascii && !joined && acc & UPPER == 0,
-            spaceless: false,
-            alpha,
-            upper,
-        });
+        words += usize::from(alpha);
+        caps += usize::from(upper);
+        if digit || j - i >= 3 {
+            out.push(Token {
+                text: &line[i..j],
+                sentence_start,
+                ascii,
+                digit,
+                plain: ascii && !joined && acc & UPPER == 0,
+                spaceless: false,
+                upper,
+            });
+        }
         sentence_start = false;
         i = j;
     }
+    (words, caps)
 }
 
 /// The character starting at byte `i` of `line` (`i` is a character boundary), if any.
@@ -548,6 +559,10 @@ impl IdTable {
         }
     }
 
+    // Rare (a table kept per thread grows a few times per run): out of line, so that `id`
+    // is small enough to be inlined into the term loop.
+    #[cold]
+    #[inline(never)]
     fn grow(&mut self) {
         let size = (self.slots.len() * 2).max(1024);
         let old = std::mem::replace(&mut self.slots, vec![(0, 0, 0); size]);
@@ -1011,7 +1026,7 @@ mod tests {
         sentence_start: bool,
     }
 
-    type TokenView = (String, bool, bool, bool, bool, bool, bool, bool);
+    type TokenView = (String, bool, bool, bool, bool, bool, bool);
 
     /// The fast tokenizer's tokens with every fact it records.
     fn view(t: &[Token]) -> Vec<TokenView> {
@@ -1024,16 +1039,22 @@ mod tests {
                     x.digit,
                     x.plain,
                     x.spaceless,
-                    x.alpha,
                     x.upper,
                 )
             })
             .collect()
     }
 
-    /// The reference tokens with the same facts computed from their text.
+    /// The reference tokens that can give a term (a spaceless run, a digit, or three bytes
+    /// and more: what [`tokenize_line`] keeps) with the same facts computed from their text.
     fn view_reference(t: &[RefToken]) -> Vec<TokenView> {
         t.iter()
+            .filter(|x| {
+                let first = x.text.chars().next().unwrap_or(' ');
+                crate::normalize::is_spaceless_char(first)
+                    || x.text.bytes().any(|b| b.is_ascii_digit())
+                    || x.text.len() >= 3
+            })
             .map(|x| {
                 let first = x.text.chars().next().unwrap_or(' ');
                 (
@@ -1045,11 +1066,20 @@ mod tests {
                         .bytes()
                         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
                     crate::normalize::is_spaceless_char(first),
-                    first.is_alphabetic(),
                     first.is_uppercase(),
                 )
             })
             .collect()
+    }
+
+    /// Tokens starting with a letter and with an upper-case character, of all reference tokens
+    /// (the title-case counts [`tokenize_line`] returns).
+    fn counts_reference(t: &[RefToken]) -> (usize, usize) {
+        let first = |x: &RefToken| x.text.chars().next().unwrap_or(' ');
+        (
+            t.iter().filter(|x| first(x).is_alphabetic()).count(),
+            t.iter().filter(|x| first(x).is_uppercase()).count(),
+        )
     }
 
     /// The previous term loop, on the reference tokenizer: the specification of
@@ -1205,18 +1235,20 @@ mod tests {
         ) {
             let line: String = picks.iter().map(|&k| TRICKY[k]).collect();
             let mut fast = Vec::new();
-            tokenize_line(&line, &mut fast);
+            let counts = tokenize_line(&line, &mut fast);
             let (mut chars, mut slow) = (Vec::new(), Vec::new());
             tokenize_line_reference(&line, &mut chars, &mut slow);
+            proptest::prop_assert_eq!(counts, counts_reference(&slow));
             proptest::prop_assert_eq!(view(&fast), view_reference(&slow));
         }
 
         #[test]
         fn byte_tokenizer_matches_on_any_text(line in "\\PC{0,80}") {
             let mut fast = Vec::new();
-            tokenize_line(&line, &mut fast);
+            let counts = tokenize_line(&line, &mut fast);
             let (mut chars, mut slow) = (Vec::new(), Vec::new());
             tokenize_line_reference(&line, &mut chars, &mut slow);
+            proptest::prop_assert_eq!(counts, counts_reference(&slow));
             proptest::prop_assert_eq!(view(&fast), view_reference(&slow));
         }
     }
