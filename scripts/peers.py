@@ -13,19 +13,24 @@ Measures, on the same machine and the same files:
 Every run is a separate subprocess (so rusage is that run's alone); each speed
 measurement is repeated --repeat times (default 3) and the median wall is shown.
 
-Install the peers (versions used for scripts/PEERS.md; PyPI):
+Install the peers (the versions measured in scripts/PEERS.md; all from PyPI). Each heavy
+tool gets its own venv, since they pin different dependency sets:
 
     python3 -m venv /tmp/peers-venv
     /tmp/peers-venv/bin/pip install datasketch==2.0.0 rensa==0.5.0
-    # datatrove pulls in a different dependency set: give it its own venv
+    python3 -m venv /tmp/peers-venv-td
+    /tmp/peers-venv-td/bin/pip install text-dedup==0.4.0      # pulls datasets, pyspark
     python3 -m venv /tmp/peers-venv-dt
-    /tmp/peers-venv-dt/bin/pip install 'datatrove==0.10.1'
+    /tmp/peers-venv-dt/bin/pip install 'datatrove[processing,io]==0.10.1' spacy==3.8.18
+    # (datatrove's MinHash stage needs regex and xxhash from [processing], and spaCy for
+    #  its default English word tokenizer; no spaCy model is downloaded)
 
 and build copydesk (`cargo build --release`). Then, from the repository root:
 
     target/release/copydesk bench --generate-only /tmp/peers-g20k.jsonl --articles 20000
     /tmp/peers-venv/bin/python scripts/peers.py --corpus /tmp/peers-g20k.jsonl \\
         --labelled ../shared/data/neardup/bbc-dev.jsonl.gz \\
+        --python text-dedup=/tmp/peers-venv-td/bin/python \\
         --python datatrove=/tmp/peers-venv-dt/bin/python
 
 Tools (--tools, comma-separated; default all of them):
@@ -34,7 +39,10 @@ Tools (--tools, comma-separated; default all of them):
   datasketch  MinHash(num_perm=128) + MinHashLSH, as its docs show.
   rensa       RMinHash (batch from_token_sets) + RMinHashLSH, candidates verified
               by estimated Jaccard >= threshold as its RMinHashDeduplicator does.
-  datatrove   MinhashDedupSignature/Buckets/Cluster with the LocalPipelineExecutor.
+  text-dedup  its CLI `python -m text_dedup.minhash` (HF `datasets` loading, num_proc=2),
+              clusters read from its --debug union-find dump.
+  datatrove   MinhashDedupSignature/Buckets/Cluster with the LocalPipelineExecutor,
+              2 tasks/workers (the corpus is split into 2 shards, timed).
 
 Each peer runs at its default threshold and at a tuned one (--tuned, 0.5).
 Shingles for datasketch and rensa: word 5-grams over the lowercased text split
