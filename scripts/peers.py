@@ -36,6 +36,8 @@ and build copydesk (`cargo build --release`). Then, from the repository root:
 Tools (--tools, comma-separated; default all of them):
   copydesk    the full `copydesk clean` pipeline (debris, quality, near-copy and
               story clustering), --threads 2; its near-copy clusters are scored.
+  copydesk-lean  the same with debris stripping and story grouping off and min_quality 0
+              (quality scoring still runs): closer to what the peers do.
   datasketch  MinHash(num_perm=128) + MinHashLSH, as its docs show.
   rensa       RMinHash (batch from_token_sets) + RMinHashLSH, candidates verified
               by estimated Jaccard >= threshold as its RMinHashDeduplicator does.
@@ -319,13 +321,28 @@ def work_textdedup(corpus: str, threshold: float, workers: int) -> dict:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def work_copydesk(corpus: str, binary: str, threads: int) -> dict:
-    out = Path(tempfile.mkdtemp(prefix="peers-cd-", dir="/tmp"))
+# copydesk-lean: the stages the peers do not have switched off (debris stripping, same-story
+# grouping; no record dropped for quality). Quality scoring itself cannot be switched off.
+LEAN_CONFIG = """[debris]
+enabled = false
+
+[quality]
+min_quality = 0.0
+
+[story]
+enabled = false
+"""
+
+
+def work_copydesk(corpus: str, binary: str, threads: int, lean: bool = False) -> dict:
+    root = Path(tempfile.mkdtemp(prefix="peers-cd-", dir="/tmp"))
     try:
-        subprocess.run(
-            [binary, "clean", corpus, "--output", str(out), "-q", "--threads", str(threads)],
-            check=True,
-        )
+        out = root / "out"
+        cmd = [binary, "clean", corpus, "--output", str(out), "-q", "--threads", str(threads)]
+        if lean:
+            (root / "lean.toml").write_text(LEAN_CONFIG, encoding="utf-8")
+            cmd += ["--config", str(root / "lean.toml")]
+        subprocess.run(cmd, check=True)
         assign = {}
         with open(out / "clusters.jsonl", encoding="utf-8") as f:
             for line in f:
@@ -337,7 +354,7 @@ def work_copydesk(corpus: str, binary: str, threads: int) -> dict:
                         assign[m] = str(v.get("cluster"))
         return assign
     finally:
-        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def worker_main(a) -> None:
@@ -351,8 +368,8 @@ def worker_main(a) -> None:
         assign = work_datatrove(a.corpus, thr, a.verify, a.workers)
     elif a.tool == "text-dedup":
         assign = work_textdedup(a.corpus, thr, a.workers)
-    elif a.tool == "copydesk":
-        assign = work_copydesk(a.corpus, a.copydesk, a.workers)
+    elif a.tool in ("copydesk", "copydesk-lean"):
+        assign = work_copydesk(a.corpus, a.copydesk, a.workers, lean=a.tool == "copydesk-lean")
     else:
         raise SystemExit("unknown tool " + a.tool)
     inner = time.perf_counter() - t0
@@ -366,7 +383,7 @@ def worker_main(a) -> None:
 def tool_version(tool: str, python: str, copydesk: str) -> str:
     if tool == "text-dedup":
         tool = "text_dedup"
-    if tool == "copydesk":
+    if tool.startswith("copydesk"):
         r = subprocess.run([copydesk, "--version"], capture_output=True, text=True)
         rev = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
         return (r.stdout.strip().split()[-1] if r.stdout else "?") + "@" + rev.stdout.strip()
@@ -408,7 +425,7 @@ def run_once(py: str, tool: str, threshold, corpus: str, a) -> dict:
 
 
 def configs(tool: str, tuned: float):
-    if tool == "copydesk":
+    if tool.startswith("copydesk"):
         return [("default", None)]
     d = DEFAULT_THRESHOLD[tool]
     out = [("default", d)]
@@ -420,6 +437,8 @@ def configs(tool: str, tuned: float):
 def describe(tool: str, threshold, a) -> str:
     if tool == "copydesk":
         return "clean, full pipeline, --threads %d" % a.workers
+    if tool == "copydesk-lean":
+        return "clean, debris and story off, min_quality 0, --threads %d" % a.workers
     if tool == "datatrove":
         if threshold is None:
             return "MinhashConfig() 5-gram, 14x8=112 hashes, workers=%d" % a.workers
