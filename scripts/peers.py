@@ -123,6 +123,17 @@ def shingles(text: str) -> list[str]:
     return list({" ".join(words[i : i + NGRAM]) for i in range(len(words) - NGRAM + 1)})
 
 
+PHASES: dict = {}
+_last = [0.0]
+
+
+def phase(name: str) -> None:
+    """Charge the CPU seconds (all threads) since the previous call to `name`."""
+    now = time.process_time()
+    PHASES[name] = PHASES.get(name, 0.0) + now - _last[0]
+    _last[0] = now
+
+
 class UnionFind:
     def __init__(self, n: int):
         self.parent = list(range(n))
@@ -193,13 +204,18 @@ def score_file(labelled: str, assign: dict) -> dict:
 def work_datasketch(corpus: str, threshold: float, verify: bool) -> dict:
     from datasketch import MinHash, MinHashLSH
 
+    phase("import")
     recs = read_records(corpus)
     ids = [r[0] for r in recs]
+    phase("read")
     mhs = []
     for _, text in recs:
         m = MinHash(num_perm=NUM_PERM)
-        m.update_batch([s.encode("utf8") for s in shingles(text)])
+        sh = [s.encode("utf8") for s in shingles(text)]
+        phase("shingle")
+        m.update_batch(sh)
         mhs.append(m)
+        phase("minhash")
     lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
     with lsh.insertion_session() as session:
         for i, m in enumerate(mhs):
@@ -209,15 +225,22 @@ def work_datasketch(corpus: str, threshold: float, verify: bool) -> dict:
         for j in lsh.query(m):
             if j != i and (not verify or m.jaccard(mhs[j]) >= threshold):
                 uf.union(i, j)
+    phase("lsh+clusters")
     return assignment(ids, uf)
 
 
 def work_rensa(corpus: str, threshold: float, verify: bool) -> dict:
     from rensa import RMinHash, RMinHashLSH
 
+    phase("import")
     recs = read_records(corpus)
     ids = [r[0] for r in recs]
-    mhs = RMinHash.from_token_sets([shingles(t) for _, t in recs], NUM_PERM, 42)
+    phase("read")
+    sets = [shingles(t) for _, t in recs]
+    phase("shingle")
+    mhs = RMinHash.from_token_sets(sets, NUM_PERM, 42)
+    del sets
+    phase("minhash")
     bands = RENSA_BANDS.get(threshold, 16)
     lsh = RMinHashLSH(threshold, NUM_PERM, bands)
     lsh.insert_many(mhs)
@@ -227,6 +250,7 @@ def work_rensa(corpus: str, threshold: float, verify: bool) -> dict:
         for j in cands:
             if j != i and (not verify or m.jaccard(mhs[j]) >= threshold):
                 uf.union(i, j)
+    phase("lsh+clusters")
     return assignment(ids, uf)
 
 
@@ -374,7 +398,7 @@ def worker_main(a) -> None:
         raise SystemExit("unknown tool " + a.tool)
     inner = time.perf_counter() - t0
     with open(a.out, "w", encoding="utf-8") as f:
-        json.dump({"inner_seconds": inner, "assign": assign}, f)
+        json.dump({"inner_seconds": inner, "phases_cpu": PHASES, "assign": assign}, f)
 
 
 # ---------------------------------------------------------------- parent: runs and tables
@@ -420,6 +444,7 @@ def run_once(py: str, tool: str, threshold, corpus: str, a) -> dict:
         "user": ru.ru_utime,
         "sys": ru.ru_stime,
         "maxrss_mb": ru.ru_maxrss / 1024,
+        "phases_cpu": res.get("phases_cpu") or {},
         "assign": res["assign"],
     }
 
@@ -548,6 +573,13 @@ def main() -> None:
         if "error" in r:
             cells[-1] += " (error: %s)" % r["error"]
         print("| " + " | ".join(cells) + " |")
+    phased = [r for r in rows if r.get("runs") and r["runs"][0].get("phases_cpu")]
+    if phased:
+        print("\nCPU seconds by phase (first run; `import` includes interpreter start-up):")
+        for r in phased:
+            ph = r["runs"][0]["phases_cpu"]
+            print("  %s %s: %s" % (r["tool"], r["threshold"],
+                                   ", ".join("%s %.2f" % kv for kv in ph.items())))
 
 
 if __name__ == "__main__":
