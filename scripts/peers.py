@@ -495,11 +495,16 @@ def main() -> None:
     p.add_argument("--verify", action=argparse.BooleanOptionalAction, default=None,
                    help="verify LSH candidates by estimated Jaccard (default: rensa yes, others no)")
     p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument("--render", nargs="+", metavar="JSON",
+                   help="print one table from the --json outputs of earlier runs (no run)")
     p.add_argument("--_worker", help=argparse.SUPPRESS)
     p.add_argument("--threshold", help=argparse.SUPPRESS)
     p.add_argument("--out", help=argparse.SUPPRESS)
     a = p.parse_args()
     a.copydesk = os.path.abspath(a.copydesk)
+    if a.render:
+        docs = [json.load(open(f, encoding="utf-8")) for f in a.render]
+        return render(docs[0]["header"], [r for d in docs for r in d["rows"]])
     if a._worker:
         a.tool = a._worker
         a.verify = bool(a.verify)
@@ -554,21 +559,29 @@ def main() -> None:
     if a.json:
         print(json.dumps({"header": header, "rows": rows}, indent=2))
         return
+    render(header, rows)
+
+
+def render(header: dict, rows: list) -> None:
+    """The Markdown table (and CPU by phase) of one or more runs' results."""
     print("machine: %s; load average at start %s" % (header["machine"], header["load_at_start"]))
-    if a.corpus:
-        print("corpus: %s (%.1f MB); median of %d runs" % (a.corpus, size / 1e6, a.repeat))
+    if header.get("corpus"):
+        print("corpus: %s (%.1f MB); wall: median of %s runs"
+              % (header["corpus"], header["corpus_bytes"] / 1e6, header["repeat"]))
+    if header.get("labelled"):
+        print("P/R/F1: pairwise, on %s" % header["labelled"])
     print()
     print("| tool | version | config | threshold | wall s (median) | CPU s | MB/s | peak RSS MB "
-          "| P | R | F1 |")
-    print("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
+          "| runs | P | R | F1 |")
+    print("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         s = r.get("scores")
         cells = [r["tool"], r["version"], r["config"], str(r["threshold"])]
         if "wall_median" in r:
             cells += ["%.2f" % r["wall_median"], "%.2f" % r["cpu_median"], "%.2f" % r["mb_per_s"],
-                      "%.0f" % r["maxrss_mb"]]
+                      "%.0f" % r["maxrss_mb"], str(len(r["runs"]))]
         else:
-            cells += ["-"] * 4
+            cells += ["-"] * 5
         cells += ["%.3f" % s[k] for k in ("precision", "recall", "f1")] if s else ["-"] * 3
         if "error" in r:
             cells[-1] += " (error: %s)" % r["error"]
