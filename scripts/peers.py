@@ -571,17 +571,18 @@ def render(header: dict, rows: list) -> None:
     if header.get("labelled"):
         print("P/R/F1: pairwise, on %s" % header["labelled"])
     print()
-    print("| tool | version | config | threshold | wall s (median) | CPU s | MB/s | peak RSS MB "
-          "| runs | P | R | F1 |")
-    print("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| tool | version | config | threshold | wall s (median) | CPU s | MB/s | MB/CPU-s "
+          "| peak RSS MB | runs | P | R | F1 |")
+    print("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         s = r.get("scores")
         cells = [r["tool"], r["version"], r["config"], str(r["threshold"])]
         if "wall_median" in r:
+            mb = r["mb_per_s"] * r["wall_median"]
             cells += ["%.2f" % r["wall_median"], "%.2f" % r["cpu_median"], "%.2f" % r["mb_per_s"],
-                      "%.0f" % r["maxrss_mb"], str(len(r["runs"]))]
+                      "%.2f" % (mb / r["cpu_median"]), "%.0f" % r["maxrss_mb"], str(len(r["runs"]))]
         else:
-            cells += ["-"] * 5
+            cells += ["-"] * 6
         cells += ["%.3f" % s[k] for k in ("precision", "recall", "f1")] if s else ["-"] * 3
         if "error" in r:
             cells[-1] += " (error: %s)" % r["error"]
