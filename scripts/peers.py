@@ -85,7 +85,19 @@ WORD = re.compile(r"\w+", re.UNICODE)
 #               threshold 0.7 (bands from datasketch's optimal_param), sha1, min_length 5,
 #               num_perm 250 -- set to 128 here like the others; no verification.
 DEFAULT_THRESHOLD = {"datasketch": 0.9, "rensa": 0.8, "datatrove": None, "text-dedup": 0.7}
-RENSA_BANDS = {0.9: 4, 0.8: 8, 0.7: 16, 0.5: 32}
+
+
+def bands_for(threshold: float) -> int:
+    """LSH bands (of 128 slots) for rensa and the tuned datatrove runs: 8 at 0.8 as in rensa's
+    README benchmark; otherwise the fewest power-of-two bands whose S-curve midpoint
+    (1/b)^(1/r) lies at or below the threshold, so that candidates are not lost before the
+    threshold (0.5 -> 32 bands of 4)."""
+    if threshold == 0.8:
+        return 8
+    b = 2
+    while b < NUM_PERM and (1 / b) ** (b / NUM_PERM) > threshold:
+        b *= 2
+    return b
 
 
 # ---------------------------------------------------------------- common helpers
@@ -241,7 +253,7 @@ def work_rensa(corpus: str, threshold: float, verify: bool) -> dict:
     mhs = RMinHash.from_token_sets(sets, NUM_PERM, 42)
     del sets
     phase("minhash")
-    bands = RENSA_BANDS.get(threshold, 16)
+    bands = bands_for(threshold)
     lsh = RMinHashLSH(threshold, NUM_PERM, bands)
     lsh.insert_many(mhs)
     uf = UnionFind(len(ids))
@@ -268,7 +280,7 @@ def work_datatrove(corpus: str, threshold, verify: bool, workers: int) -> dict:
         config = MinhashConfig()  # documented defaults: 5-grams, 14 x 8
     else:
         # 128 hashes, bands chosen like rensa's for the same threshold
-        b = RENSA_BANDS.get(threshold, 16)
+        b = bands_for(threshold)
         config = MinhashConfig(num_buckets=b, hashes_per_bucket=NUM_PERM // b)
     tmp = Path(tempfile.mkdtemp(prefix="peers-dt-", dir="/tmp"))
     try:
@@ -467,16 +479,17 @@ def describe(tool: str, threshold, a) -> str:
     if tool == "datatrove":
         if threshold is None:
             return "MinhashConfig() 5-gram, 14x8=112 hashes, workers=%d" % a.workers
-        b = RENSA_BANDS.get(threshold, 16)
+        b = bands_for(threshold)
         return "5-gram, %dx%d=128 hashes, workers=%d" % (b, NUM_PERM // b, a.workers)
     if tool == "text-dedup":
-        from_ds = {0.7: "14x9", 0.5: "25x5"}.get(threshold, "auto")
+        from_ds = {0.7: "14x9", 0.6: "18x7", 0.5: "25x5", 0.4: "32x4", 0.3: "37x3"}.get(threshold, "auto")
         return "5-gram, 128 perm, bands %s, num_proc=%d" % (from_ds, a.workers)
     verify = a.verify if a.verify is not None else tool == "rensa"
     if tool == "rensa":
-        b = RENSA_BANDS.get(threshold, 16)
+        b = bands_for(threshold)
         return "w5-gram, 128 perm, %d bands%s" % (b, ", verified" if verify else "")
-    from_ds = {0.9: "5x25", 0.8: "9x13", 0.7: "14x9", 0.5: "25x5"}.get(threshold, "auto")
+    from_ds = {0.9: "5x25", 0.8: "9x13", 0.7: "14x9", 0.6: "18x7", 0.5: "25x5",
+               0.4: "32x4", 0.3: "37x3"}.get(threshold, "auto")
     return "w5-gram, 128 perm, bands %s%s" % (from_ds, ", verified" if verify else "")
 
 
