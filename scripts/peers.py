@@ -286,6 +286,9 @@ def work_datatrove(corpus: str, threshold, verify: bool, workers: int) -> dict:
     try:
         # datatrove parallelises stage 1 by input file (one task per file): split the corpus
         # into `workers` contiguous shards first (timed with the rest) so both cores work.
+        # start_method="fork" (a documented LocalPipelineExecutor option; its default is
+        # "forkserver"): the pool's processes are then this process's children and their CPU
+        # seconds reach our rusage; under forkserver they were not counted at all.
         shard_ids = []
         (tmp / "in").mkdir()
         with open_text(corpus) as f:
@@ -303,16 +306,16 @@ def work_datatrove(corpus: str, threshold, verify: bool, workers: int) -> dict:
                 JsonlReader(str(tmp / "in"), glob_pattern="*.jsonl", id_key="id", text_key="text"),
                 MinhashDedupSignature(output_folder=sig, config=config),
             ],
-            tasks=workers, workers=workers, logging_dir=str(tmp / "log1"),
+            tasks=workers, workers=workers, start_method="fork", logging_dir=str(tmp / "log1"),
         ).run()
         LocalPipelineExecutor(
             pipeline=[MinhashDedupBuckets(input_folder=sig, output_folder=bkt, config=config)],
-            tasks=config.num_buckets, workers=workers, logging_dir=str(tmp / "log2"),
+            tasks=config.num_buckets, workers=workers, start_method="fork", logging_dir=str(tmp / "log2"),
         ).run()
         LocalPipelineExecutor(
             pipeline=[MinhashDedupCluster(input_folder=bkt, output_folder=clu, config=config,
                                           save_cluster_id=True)],
-            tasks=1, workers=1, logging_dir=str(tmp / "log3"),
+            tasks=1, workers=1, start_method="fork", logging_dir=str(tmp / "log3"),
         ).run()
         return datatrove_assignment(shard_ids, clu)
     finally:
