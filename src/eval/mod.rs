@@ -8,11 +8,36 @@ pub mod mt;
 pub mod neardup;
 pub mod story;
 
+use crate::config::Options;
+use crate::pipeline::{run, CleanJob};
+use crate::progress::Mode;
 use anyhow::{Context, Result};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::io::BufRead;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Runs `clean` on `inputs` into `outdir` with no progress output.
+pub(crate) fn run_quiet(inputs: Vec<PathBuf>, outdir: &Path, options: Options) -> Result<()> {
+    run(&CleanJob {
+        inputs,
+        outdir: outdir.to_path_buf(),
+        options,
+        progress: Mode::Quiet,
+    })?;
+    Ok(())
+}
+
+/// Calls `f` with every record the pipeline wrote to `cleaned.jsonl` and then
+/// `dropped.jsonl` in `outdir` (`dropped` says which), parsed.
+pub(crate) fn for_each_written(outdir: &Path, mut f: impl FnMut(bool, &Value)) -> Result<()> {
+    for (name, dropped) in [("cleaned.jsonl", false), ("dropped.jsonl", true)] {
+        for line in read_lines(&outdir.join(name))? {
+            f(dropped, &serde_json::from_str(&line)?);
+        }
+    }
+    Ok(())
+}
 
 /// Every record of a labelled JSONL file (plain or compressed), in order; blank lines skipped.
 /// A labelled file is ours to trust, so a bad line is an error naming file and line.

@@ -13,11 +13,8 @@
 
 use super::garble::auc;
 use crate::config::Options;
-use crate::pipeline::{run, CleanJob};
-use crate::progress::Mode;
 use crate::quality;
 use anyhow::{Context, Result};
-use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -138,21 +135,13 @@ fn pipeline_scores(file: &Path, options: &Options) -> Result<HashMap<String, f64
     let outdir = tmp.path().join("out");
     let mut options = options.clone();
     options.quality.min_quality = 0.0;
-    run(&CleanJob {
-        inputs: vec![file.to_path_buf()],
-        outdir: outdir.clone(),
-        options,
-        progress: Mode::Quiet,
-    })?;
+    super::run_quiet(vec![file.to_path_buf()], &outdir, options)?;
     let mut by_id = HashMap::new();
-    for name in ["cleaned.jsonl", "dropped.jsonl"] {
-        for line in super::read_lines(&outdir.join(name))? {
-            let v: Value = serde_json::from_str(&line)?;
-            if let Some(q) = v["copydesk"]["quality"].as_f64() {
-                by_id.insert(super::label_str(&v["id"]), q);
-            }
+    super::for_each_written(&outdir, |_, v| {
+        if let Some(q) = v["copydesk"]["quality"].as_f64() {
+            by_id.insert(super::label_str(&v["id"]), q);
         }
-    }
+    })?;
     Ok(by_id)
 }
 

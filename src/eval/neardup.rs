@@ -4,8 +4,6 @@
 
 use super::{label_str, pair_scores, read_labelled, read_lines, PairScores};
 use crate::config::Options;
-use crate::pipeline::{run, CleanJob};
-use crate::progress::Mode;
 use anyhow::Result;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -33,12 +31,7 @@ pub fn evaluate(file: &Path, options: &Options, workdir: Option<PathBuf>) -> Res
     let tmp = tempfile::tempdir()?;
     let outdir = workdir.unwrap_or_else(|| tmp.path().join("out"));
     let started = std::time::Instant::now();
-    run(&CleanJob {
-        inputs: vec![file.to_path_buf()],
-        outdir: outdir.clone(),
-        options: options.clone(),
-        progress: Mode::Quiet,
-    })?;
+    super::run_quiet(vec![file.to_path_buf()], &outdir, options.clone())?;
     let seconds = started.elapsed().as_secs_f64();
     let mut group_of: HashMap<String, String> = HashMap::new();
     for line in read_lines(&outdir.join("clusters.jsonl"))? {

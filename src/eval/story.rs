@@ -13,10 +13,8 @@
 //! of top-k vectors, of full vectors, weighted SimHash, the unweighted `simhash` crate): ROC AUC,
 //! best F1 and precision at recall ≥ 0.7, which is how the stage's design was chosen.
 
-use super::{label_str, read_labelled, read_lines};
+use super::{for_each_written, label_str, read_labelled, run_quiet};
 use crate::config::Options;
-use crate::pipeline::{run, CleanJob};
-use crate::progress::Mode;
 use crate::story::{terms, vector};
 use anyhow::Result;
 use serde_json::Value;
@@ -128,34 +126,26 @@ pub fn evaluate(
     }
     let outdir = workdir.unwrap_or_else(|| tmp.path().join("out"));
     let started = std::time::Instant::now();
-    run(&CleanJob {
-        inputs: vec![input],
-        outdir: outdir.clone(),
-        options: options.clone(),
-        progress: Mode::Quiet,
-    })?;
+    run_quiet(vec![input], &outdir, options.clone())?;
     let seconds = started.elapsed().as_secs_f64();
     // id → (story, copy cluster, text as written).
     let mut seen: HashMap<String, (Option<String>, Option<String>, String)> = HashMap::new();
     // Articles dropped before grouping: neither a story nor a copy cluster.
     let mut filtered: std::collections::HashSet<String> = std::collections::HashSet::new();
-    for name in ["cleaned.jsonl", "dropped.jsonl"] {
-        for line in read_lines(&outdir.join(name))? {
-            let v: Value = serde_json::from_str(&line)?;
-            let c = &v["copydesk"];
-            if name == "dropped.jsonl" && c["story"].is_null() && c["cluster"].is_null() {
-                filtered.insert(label_str(&v["id"]));
-            }
-            seen.insert(
-                label_str(&v["id"]),
-                (
-                    c["story"].as_str().map(String::from),
-                    c["cluster"].as_str().map(String::from),
-                    v["text"].as_str().unwrap_or_default().to_string(),
-                ),
-            );
+    for_each_written(&outdir, |dropped, v| {
+        let c = &v["copydesk"];
+        if dropped && c["story"].is_null() && c["cluster"].is_null() {
+            filtered.insert(label_str(&v["id"]));
         }
-    }
+        seen.insert(
+            label_str(&v["id"]),
+            (
+                c["story"].as_str().map(String::from),
+                c["cluster"].as_str().map(String::from),
+                v["text"].as_str().unwrap_or_default().to_string(),
+            ),
+        );
+    })?;
     let same_group = |a: &str, b: &str| {
         let (Some(x), Some(y)) = (seen.get(a), seen.get(b)) else {
             return false;
