@@ -116,15 +116,11 @@ fn indexed_keys(
     let (keys, weights, _) = arena.get(i);
     order.clear();
     // Heaviest first (as `f32::total_cmp`); ties by key, so the choice is deterministic.
-    order.extend(keys.iter().zip(weights).map(|(&k, &w)| {
-        let bits = w.to_bits();
-        let ordered = if bits >> 31 == 1 {
-            !bits
-        } else {
-            bits | 1 << 31
-        };
-        u64::from(!ordered) << 32 | u64::from(k)
-    }));
+    order.extend(
+        keys.iter()
+            .zip(weights)
+            .map(|(&k, &w)| u64::from(super::vector::heaviest_first(w)) << 32 | u64::from(k)),
+    );
     order.sort_unstable();
     out.extend(
         order

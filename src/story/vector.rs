@@ -158,6 +158,19 @@ pub struct TopTerms {
     pub kinds: Vec<u8>,
 }
 
+/// A weight as an integer that sorts heaviest first, in the order of `f32::total_cmp`
+/// reversed: packed with a key or a hash below it, one integer sort or comparison ranks terms
+/// by weight, then key.
+pub(crate) fn heaviest_first(weight: f32) -> u32 {
+    let bits = weight.to_bits();
+    let ordered = if bits >> 31 == 1 {
+        !bits
+    } else {
+        bits | 1 << 31
+    };
+    !ordered
+}
+
 /// The `k` heaviest terms (ties by hash, so the choice is deterministic), sorted by key.
 ///
 /// Each candidate's rank (weight descending, then hash) and its index are packed into one
@@ -174,13 +187,7 @@ pub fn top_k(weighted: &[(u64, f32, u8)], k: usize) -> TopTerms {
     // Ascending is heaviest first, ties by hash (as `f32::total_cmp`, then hash); the low 32
     // bits hold the index.
     let rank = |t: &(u64, f32, u8), i: usize| -> u128 {
-        let bits = t.1.to_bits();
-        let ordered = if bits >> 31 == 1 {
-            !bits
-        } else {
-            bits | 1 << 31
-        };
-        u128::from(!ordered) << 96 | u128::from(t.0) << 32 | i as u128
+        u128::from(heaviest_first(t.1)) << 96 | u128::from(t.0) << 32 | i as u128
     };
     let mut heap: std::collections::BinaryHeap<u128> =
         std::collections::BinaryHeap::with_capacity(k.min(weighted.len()));
