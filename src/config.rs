@@ -24,6 +24,17 @@ pub struct Options {
     /// Memory budget (`512M`, `4G`; see `src/memory.rs`): batches and band sorts are sized to
     /// it, and a run whose resident state cannot fit stops early with the figure it needs.
     pub memory_limit: Option<String>,
+    /// How the output files are written.
+    pub output: OutputOptions,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutputOptions {
+    /// Compress the JSONL outputs (`cleaned`, `dropped`, `clusters`, `invalid`), each one
+    /// stream: `zstd` (level 3) writes `cleaned.jsonl.zst`, `gzip` (level 6)
+    /// `cleaned.jsonl.gz`; `none` (the default) writes plain `cleaned.jsonl`.
+    pub compress: crate::input::Compression,
 }
 
 impl Options {
@@ -229,5 +240,23 @@ impl Default for StoryOptions {
             df_table_terms: 4 << 20,
             background_docs: 2000.0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The README's TOML block documents the defaults: it must parse, and to exactly them.
+    #[test]
+    fn the_readmes_config_block_is_the_defaults() {
+        let readme = include_str!("../README.md");
+        let start = readme
+            .find("```toml\nstrict = false")
+            .expect("config block in README");
+        let body = &readme[start + "```toml\n".len()..];
+        let block = &body[..body.find("```").expect("end of block")];
+        let parsed: Options = toml::from_str(block).expect("README config block parses");
+        assert_eq!(parsed, Options::default());
     }
 }

@@ -24,11 +24,26 @@ pub enum SourceKind {
     Text,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a file's bytes are compressed: read from an input's name, chosen for the outputs by
+/// `[output] compress`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Compression {
+    #[default]
     None,
     Gzip,
     Zstd,
+}
+
+impl Compression {
+    /// What a file so compressed adds to its name (`cleaned.jsonl.zst`).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Compression::None => "",
+            Compression::Gzip => ".gz",
+            Compression::Zstd => ".zst",
+        }
+    }
 }
 
 /// One input: a file found on disk, or standard input.

@@ -1,8 +1,9 @@
 //! The `copydesk` command: parses arguments and calls the library. Exit status: 0 success,
 //! 1 a report gate failed, 2 usage error or unreadable input.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use copydesk::config::Options;
+use copydesk::input::Compression;
 use copydesk::pipeline::{self, CleanJob, StrictError};
 use copydesk::progress::Mode;
 use std::path::PathBuf;
@@ -93,6 +94,13 @@ struct CleanArgs {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum CompressArg {
+    None,
+    Zstd,
+    Gzip,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Collapse {
     /// Same-story groups: different articles about one event.
     Stories,
@@ -139,6 +147,10 @@ struct CommonArgs {
     /// run whose per-record state cannot fit stops early saying how much it needs.
     #[arg(long, value_name = "SIZE")]
     memory_limit: Option<String>,
+    /// Compress the JSONL outputs: zstd writes cleaned.jsonl.zst (and dropped, clusters,
+    /// invalid likewise), gzip cleaned.jsonl.gz; none writes plain .jsonl (the default).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    compress: Option<CompressArg>,
     /// No progress bars or log lines.
     #[arg(short, long)]
     quiet: bool,
@@ -259,6 +271,13 @@ impl CommonArgs {
         if !self.lang.is_empty() {
             o.quality.languages = self.lang.iter().map(|l| l.trim().to_lowercase()).collect();
         }
+        if let Some(c) = self.compress {
+            o.output.compress = match c {
+                CompressArg::None => Compression::None,
+                CompressArg::Zstd => Compression::Zstd,
+                CompressArg::Gzip => Compression::Gzip,
+            };
+        }
         Ok(o)
     }
 
@@ -289,6 +308,9 @@ impl CommonArgs {
         }
         if let Some(m) = &self.memory_limit {
             pair("--memory-limit", m.clone());
+        }
+        if let Some(p) = self.compress.and_then(|c| c.to_possible_value()) {
+            pair("--compress", p.get_name().to_string());
         }
         for (on, flag) in [
             (self.strict, "--strict"),

@@ -11,14 +11,99 @@
 //! `serde_json::Map`.
 
 use crate::config::InputOptions;
-use crate::input;
+use crate::input::{self, Compression};
 use crate::quality::Quality;
-use anyhow::Result;
+use anyhow::{Context, Result};
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// The JSONL outputs, in the order they are reported.
+pub const JSONL_OUTPUTS: [&str; 4] = [
+    "cleaned.jsonl",
+    "dropped.jsonl",
+    "clusters.jsonl",
+    "invalid.jsonl",
+];
+
+/// One JSONL output file, plain or compressed as a single stream (one gzip member, one zstd
+/// frame), so that every decompressor reads it whole. [`JsonlWriter::finish`] must end it: it
+/// writes the stream's trailer and reports the error that dropping the writer would swallow.
+pub enum JsonlWriter {
+    Plain(BufWriter<File>),
+    Gzip(flate2::write::GzEncoder<BufWriter<File>>),
+    Zstd(zstd::stream::write::Encoder<'static, BufWriter<File>>),
+}
+
+impl JsonlWriter {
+    /// Creates `name` in `dir`, with the compression's extension added (`cleaned.jsonl.zst`).
+    pub fn create(dir: &Path, name: &str, compression: Compression) -> Result<JsonlWriter> {
+        let path = output_path(dir, name, compression);
+        let file =
+            File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+        let buf = BufWriter::with_capacity(1 << 20, file);
+        Ok(match compression {
+            Compression::None => JsonlWriter::Plain(buf),
+            // flate2 writes a header without a name or time, so the bytes depend on the data only.
+            Compression::Gzip => JsonlWriter::Gzip(flate2::write::GzEncoder::new(
+                buf,
+                flate2::Compression::default(),
+            )),
+            Compression::Zstd => {
+                let mut e = zstd::stream::write::Encoder::new(buf, 3)?;
+                e.include_checksum(true)?;
+                JsonlWriter::Zstd(e)
+            }
+        })
+    }
+
+    /// Ends the stream and flushes the file.
+    pub fn finish(self) -> Result<()> {
+        let mut file = match self {
+            JsonlWriter::Plain(w) => w,
+            JsonlWriter::Gzip(e) => e.finish()?,
+            JsonlWriter::Zstd(e) => e.finish()?,
+        };
+        file.flush()?;
+        Ok(())
+    }
+}
+
+impl Write for JsonlWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            JsonlWriter::Plain(w) => w.write(buf),
+            JsonlWriter::Gzip(w) => w.write(buf),
+            JsonlWriter::Zstd(w) => w.write(buf),
+        }
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        match self {
+            JsonlWriter::Plain(w) => w.write_all(buf),
+            JsonlWriter::Gzip(w) => w.write_all(buf),
+            JsonlWriter::Zstd(w) => w.write_all(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            JsonlWriter::Plain(w) => w.flush(),
+            JsonlWriter::Gzip(w) => w.flush(),
+            JsonlWriter::Zstd(w) => w.flush(),
+        }
+    }
+}
+
+/// Where the output `name` is written in `dir` with `compression`.
+pub fn output_path(dir: &Path, name: &str, compression: Compression) -> PathBuf {
+    dir.join(format!("{name}{}", compression.extension()))
+}
 
 /// What the group and select stages decided about one record.
 #[derive(Debug, Clone, Copy, Default)]

@@ -197,22 +197,45 @@ pub fn run(job: &CleanJob) -> Result<Summary> {
     report.check_balance()?;
     report.gates = report::gates::evaluate(&report, &gates);
     report::write_all(&report, work.path())?;
-    for name in [
-        "cleaned.jsonl",
-        "dropped.jsonl",
-        "clusters.jsonl",
-        "invalid.jsonl",
-        "report.json",
-        "report.md",
-        "report.html",
-    ] {
-        std::fs::rename(work.path().join(name), job.outdir.join(name))
-            .with_context(|| format!("cannot move {name} into {}", job.outdir.display()))?;
-    }
+    move_outputs(work.path(), &job.outdir, opts.output.compress)?;
     Ok(Summary {
         report,
         outdir: job.outdir.clone(),
     })
+}
+
+/// Moves the finished outputs from the work folder into the output folder, and removes the
+/// copies an earlier run wrote there with another `compress` setting, so that the folder
+/// never mixes two runs.
+fn move_outputs(work: &Path, outdir: &Path, compress: input::Compression) -> Result<()> {
+    use input::Compression as C;
+    let move_in = |from: &Path, name: &str| {
+        std::fs::rename(from, outdir.join(name))
+            .with_context(|| format!("cannot move {name} into {}", outdir.display()))
+    };
+    for name in output::JSONL_OUTPUTS {
+        let written = output::output_path(work, name, compress);
+        let file = written.file_name().unwrap_or_default().to_string_lossy();
+        move_in(&written, &file)?;
+        for other in [C::None, C::Gzip, C::Zstd]
+            .into_iter()
+            .filter(|&c| c != compress)
+        {
+            let stale = output::output_path(outdir, name, other);
+            match std::fs::remove_file(&stale) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(e).with_context(|| {
+                        format!("cannot remove an earlier run's {}", stale.display())
+                    })
+                }
+                _ => {}
+            }
+        }
+    }
+    for name in ["report.json", "report.md", "report.html"] {
+        move_in(&work.join(name), name)?;
+    }
+    Ok(())
 }
 
 pub(crate) fn write_atomic(
@@ -418,7 +441,7 @@ fn read_pass(
     let reader = std::thread::spawn(move || reader_thread(owned, max_line, plan_for_reader, tx));
 
     let mut spill = SpillWriter::create(&work.join("records.spill"))?;
-    let mut invalid_out = BufWriter::new(File::create(work.join("invalid.jsonl"))?);
+    let mut invalid_out = output::JsonlWriter::create(work, "invalid.jsonl", opts.output.compress)?;
     let mut ids = IdArena::default();
     let mut raw_at = Vec::new();
     let mut counts = ReadCounts {
@@ -520,7 +543,7 @@ fn read_pass(
     reader
         .join()
         .map_err(|_| anyhow!("the input reader thread panicked"))?;
-    invalid_out.flush()?;
+    invalid_out.finish()?;
     Ok(ReadPass {
         ids,
         raw_at,
@@ -1227,8 +1250,9 @@ fn write_pass(
     plan: &memory::Plan,
     stage: &crate::progress::Stage,
 ) -> Result<Written> {
-    let mut cleaned = BufWriter::with_capacity(1 << 20, File::create(work.join("cleaned.jsonl"))?);
-    let mut dropped = BufWriter::with_capacity(1 << 20, File::create(work.join("dropped.jsonl"))?);
+    let compress = opts.output.compress;
+    let mut cleaned = output::JsonlWriter::create(work, "cleaned.jsonl", compress)?;
+    let mut dropped = output::JsonlWriter::create(work, "dropped.jsonl", compress)?;
     let mut written = Written::default();
     let (worst_kept, best_dropped) = pick_samples(scored, grouping, opts);
     let mut samples: BTreeMap<usize, report::Sample> = BTreeMap::new();
@@ -1329,8 +1353,8 @@ fn write_pass(
         Ok(())
     };
     batches::pipelined(fetch, assemble, fold)?;
-    cleaned.flush()?;
-    dropped.flush()?;
+    cleaned.finish()?;
+    dropped.finish()?;
     written.samples = report::Samples {
         worst_kept: worst_kept
             .iter()
@@ -1341,27 +1365,26 @@ fn write_pass(
             .filter_map(|i| samples.remove(i))
             .collect(),
     };
-    write_atomic(&work.join("clusters.jsonl"), |w| {
-        for c in &grouping.clusters {
-            serde_json::to_writer(&mut *w, &cluster_json(c, &read.ids, scored))?;
-            w.write_all(b"\n")?;
-        }
-        for g in &grouping.stories.groups {
-            let line = crate::story::group_json(
-                g,
-                |d| read.ids.get(d as usize),
-                |d| {
-                    (
-                        scored.docs[d as usize].quality,
-                        scored.docs[d as usize].chars,
-                    )
-                },
-            );
-            serde_json::to_writer(&mut *w, &line)?;
-            w.write_all(b"\n")?;
-        }
-        Ok(())
-    })?;
+    let mut w = output::JsonlWriter::create(work, "clusters.jsonl", compress)?;
+    for c in &grouping.clusters {
+        serde_json::to_writer(&mut w, &cluster_json(c, &read.ids, scored))?;
+        w.write_all(b"\n")?;
+    }
+    for g in &grouping.stories.groups {
+        let line = crate::story::group_json(
+            g,
+            |d| read.ids.get(d as usize),
+            |d| {
+                (
+                    scored.docs[d as usize].quality,
+                    scored.docs[d as usize].chars,
+                )
+            },
+        );
+        serde_json::to_writer(&mut w, &line)?;
+        w.write_all(b"\n")?;
+    }
+    w.finish()?;
     Ok(written)
 }
 

@@ -119,7 +119,7 @@ pub struct Bytes {
     pub input: u64,
     /// Bytes of article text in valid records.
     pub input_text: u64,
-    /// Bytes written to `cleaned.jsonl`.
+    /// Bytes of the `cleaned.jsonl` lines (before any `--compress`).
     pub cleaned_output: u64,
 }
 

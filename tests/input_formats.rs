@@ -59,6 +59,50 @@ fn gzip_zstd_and_plain_inputs_are_read_alike() {
 }
 
 #[test]
+fn compressed_outputs_hold_the_plain_outputs_and_replace_an_earlier_runs_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plain = dir.path().join("plain");
+    clean(&[&samples()], &plain, &[]);
+    let out = dir.path().join("out");
+    // A plain run first: the compressed run into the same folder must replace its files.
+    clean(&[&samples()], &out, &[]);
+    for (flag, ext) in [("zstd", "zst"), ("gzip", "gz")] {
+        clean(&[&samples()], &out, &["--compress", flag]);
+        for name in ["cleaned", "dropped", "clusters", "invalid"] {
+            let packed = std::fs::read(out.join(format!("{name}.jsonl.{ext}"))).expect("read");
+            let mut unpacked = Vec::new();
+            if ext == "gz" {
+                // One gzip member: the single-member decoder reads it whole.
+                std::io::Read::read_to_end(
+                    &mut flate2::read::GzDecoder::new(&packed[..]),
+                    &mut unpacked,
+                )
+                .expect("gunzip");
+            } else {
+                unpacked = zstd::decode_all(&packed[..]).expect("unzstd");
+            }
+            let expected = std::fs::read(plain.join(format!("{name}.jsonl"))).expect("read");
+            assert!(!expected.is_empty() || name == "invalid", "{name} is empty");
+            assert_eq!(
+                unpacked, expected,
+                "{name}.jsonl.{ext} differs from the plain run"
+            );
+            assert!(
+                !out.join(format!("{name}.jsonl")).exists(),
+                "stale {name}.jsonl"
+            );
+        }
+        let report = read_json(&out.join("report.json"));
+        assert_eq!(report["options"]["output"]["compress"], flag);
+    }
+    // And back: the gzip files go.
+    clean(&[&samples()], &out, &["--compress", "none"]);
+    assert!(out.join("cleaned.jsonl").exists());
+    assert!(!out.join("cleaned.jsonl.gz").exists());
+    assert!(!out.join("cleaned.jsonl.zst").exists());
+}
+
+#[test]
 fn standard_input_is_read_with_dash() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
