@@ -11,6 +11,7 @@
 
 use crate::config::InputOptions;
 use anyhow::{bail, Context, Result};
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
@@ -235,8 +236,11 @@ pub struct Record {
     pub text: String,
     /// Site the record came from (a URL host or a source name), for per-site statistics.
     pub site: Option<String>,
-    /// The original record, all fields untouched.
-    pub value: Map<String, Value>,
+    /// The record's JSON when it is not the input line itself (a `.txt` article).
+    pub built: Option<Vec<u8>>,
+    /// Where the text's JSON string (quotes included) stands in the input line, when the text
+    /// is a top-level field: the spill then keeps the line alone, not the text a second time.
+    pub text_span: Option<std::ops::Range<usize>>,
 }
 
 /// An input line that could not be read as a record.
@@ -288,31 +292,46 @@ pub fn parse(
             id,
             text: text.to_string(),
             site: None,
-            value,
+            built: Some(serde_json::to_vec(&value).map_err(|e| invalid(e.to_string()))?),
+            text_span: None,
         });
     }
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| invalid(format!("malformed JSON: {e}")))?;
+    match parse_top_level(text, source, raw.line, opts) {
+        Some(rec) => Ok(rec),
+        None => parse_tree(text, source, raw.line, opts).map_err(invalid),
+    }
+}
+
+/// The general path of [`parse`]: the whole record as a tree, for dotted field paths and for
+/// the lines the fast path does not take (invalid ones among them, which get their message
+/// here). The error is the message for `invalid.jsonl`.
+fn parse_tree(
+    line: &str,
+    source: &Source,
+    line_no: u64,
+    opts: &InputOptions,
+) -> std::result::Result<Record, String> {
+    let value: Value = serde_json::from_str(line).map_err(|e| format!("malformed JSON: {e}"))?;
     let Value::Object(map) = value else {
-        return Err(invalid("not a JSON object".into()));
+        return Err("not a JSON object".into());
     };
     let body = match lookup(&map, &opts.text_field) {
         None | Some(Value::Null) => {
-            return Err(invalid(format!("missing text field `{}`", opts.text_field)))
+            return Err(format!("missing text field `{}`", opts.text_field))
         }
         Some(Value::String(s)) => s.clone(),
         Some(other) => {
-            return Err(invalid(format!(
+            return Err(format!(
                 "text field `{}` is a {}, not a string",
                 opts.text_field,
                 json_type(other)
-            )))
+            ))
         }
     };
     let id = match lookup(&map, &opts.id_field) {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
         Some(Value::Number(n)) => n.to_string(),
-        _ => format!("{}:{}", source.display, raw.line),
+        _ => format!("{}:{}", source.display, line_no),
     };
     let site = opts.site_fields.iter().find_map(|f| match lookup(&map, f) {
         Some(Value::String(s)) if !s.is_empty() => Some(site_of(s)),
@@ -322,8 +341,93 @@ pub fn parse(
         id,
         text: body,
         site,
-        value: map,
+        built: None,
+        text_span: None,
     })
+}
+
+/// The fast path of [`parse`]: when the id, text and site fields are top-level keys, the line
+/// is read as its top-level keys with raw values, without building a tree of every field,
+/// and the text's place in the line is kept. `None` when the path does not apply or the line
+/// is not a valid record, for the general path to decide (and word the error) exactly as before.
+fn parse_top_level(
+    line: &str,
+    source: &Source,
+    line_no: u64,
+    opts: &InputOptions,
+) -> Option<Record> {
+    let dotted = |f: &str| f.contains('.');
+    if dotted(&opts.text_field)
+        || dotted(&opts.id_field)
+        || opts.site_fields.iter().any(|f| dotted(f))
+        || !line.trim_start().starts_with('{')
+    {
+        return None;
+    }
+    let top: TopLevel = serde_json::from_str(line).ok()?;
+    // As in a JSON object read into a map, the last of repeated keys wins.
+    let get = |key: &str| top.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| *v);
+    let raw_text = get(&opts.text_field)?;
+    if !raw_text.get().starts_with('"') {
+        return None;
+    }
+    let text: String = serde_json::from_str(raw_text.get()).ok()?;
+    let start = raw_text.get().as_ptr() as usize - line.as_ptr() as usize;
+    let id = match get(&opts.id_field).map(RawValue::get) {
+        Some(raw) if raw.starts_with('"') => match serde_json::from_str::<String>(raw).ok()? {
+            s if s.is_empty() => format!("{}:{}", source.display, line_no),
+            s => s,
+        },
+        Some(raw) if raw.starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) => {
+            serde_json::from_str::<serde_json::Number>(raw)
+                .ok()?
+                .to_string()
+        }
+        _ => format!("{}:{}", source.display, line_no),
+    };
+    let mut site = None;
+    for f in &opts.site_fields {
+        if let Some(raw) = get(f).map(RawValue::get).filter(|r| r.starts_with('"')) {
+            let s: String = serde_json::from_str(raw).ok()?;
+            if !s.is_empty() {
+                site = Some(site_of(&s));
+                break;
+            }
+        }
+    }
+    Some(Record {
+        id,
+        text,
+        site,
+        built: None,
+        text_span: Some(start..start + raw_text.get().len()),
+    })
+}
+
+/// A JSON object's top-level fields, in order, values as raw JSON borrowed from the line.
+pub(crate) struct TopLevel<'a>(pub Vec<(String, &'a RawValue)>);
+
+impl<'de> serde::Deserialize<'de> for TopLevel<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = TopLevel<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(entry) = map.next_entry::<String, &'de RawValue>()? {
+                    out.push(entry);
+                }
+                Ok(TopLevel(out))
+            }
+        }
+        d.deserialize_map(Fields)
+    }
 }
 
 fn json_type(v: &Value) -> &'static str {
@@ -467,6 +571,96 @@ mod tests {
         );
         assert_eq!(buf, b"last");
         assert_eq!(read_capped_line(&mut reader, &mut buf, 8).ok(), Some(None));
+    }
+
+    /// Where the fast path takes a line, it reads the same record as the tree: same id, text
+    /// and site, and the span holds the text's JSON string.
+    fn same_as_tree(line: &str) {
+        let opts = InputOptions::default();
+        let Some(fast) = parse_top_level(line, &src(), 7, &opts) else {
+            return;
+        };
+        let tree = parse_tree(line, &src(), 7, &opts)
+            .unwrap_or_else(|e| panic!("the tree refused what the fast path took: {e}: {line}"));
+        assert_eq!(
+            (&fast.id, &fast.text, &fast.site),
+            (&tree.id, &tree.text, &tree.site),
+            "{line}"
+        );
+        let span = fast.text_span.expect("span");
+        let decoded: String = serde_json::from_str(&line[span]).expect("span is a JSON string");
+        assert_eq!(decoded, tree.text);
+    }
+
+    fn fast_path_takes(line: &str) -> bool {
+        parse_top_level(line, &src(), 7, &InputOptions::default()).is_some()
+    }
+
+    #[test]
+    fn the_fast_path_reads_what_the_tree_reads() {
+        let t = r#""The council met on Tuesday.""#;
+        for line in [
+            format!(r#"{{"id":"a","text":{t},"url":"https://www.Example.com/x"}}"#),
+            format!(r#"{{"id":"a","text":"overwritten","text":{t}}}"#),
+            format!(r#"{{"id":1.0,"text":{t}}}"#),
+            format!(r#"{{"id":1e2,"text":{t}}}"#),
+            format!(r#"{{"id":-0,"text":{t}}}"#),
+            format!(r#"{{"id":"","text":{t},"source":"","site":"Other"}}"#),
+            format!(r#"{{"id":null,"text":{t}}}"#),
+            format!(r#"{{"id":{{"n":1}},"text":{t},"meta":{{"a":[1,{{"b":null}}]}}}}"#),
+            format!(r#"  {{"te\u0078t":{t},"id":"k"}}  "#),
+            r#"{"id":"u","text":"Caf\u00e9 \/ \ud83d\ude00 \"q\"\n"}"#.to_string(),
+            r#"{"id":"e","text":""}"#.to_string(),
+        ] {
+            assert!(fast_path_takes(&line), "{line}");
+            same_as_tree(&line);
+        }
+        // Not taken: left to the tree, which words the error.
+        for line in [
+            r#"{"id":"n","text":null}"#,
+            r#"{"id":"n","text":42}"#,
+            r#"{"id":"n"}"#,
+            r#"[1,2]"#,
+            r#"{"id":"x","text":"a",}"#,
+            r#"{"id":"x","text":"unterminated"#,
+        ] {
+            assert!(!fast_path_takes(line), "{line}");
+            assert!(
+                parse_tree(line, &src(), 7, &InputOptions::default()).is_err(),
+                "{line}"
+            );
+        }
+    }
+
+    use proptest::strategy::Strategy;
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_path_agrees_with_the_tree_on_generated_records(
+            id in proptest::option::of(proptest::prop_oneof![
+                ".{0,8}".prop_map(Value::from),
+                proptest::num::i64::ANY.prop_map(Value::from),
+                proptest::num::f64::NORMAL.prop_map(Value::from),
+            ]),
+            text in "\\PC{0,40}",
+            site in proptest::option::of("[a-z:/. ]{0,20}"),
+            extra in proptest::collection::vec(("[a-z]{1,4}", ".{0,6}"), 0..4),
+        ) {
+            let mut map = Map::new();
+            for (k, v) in extra {
+                map.insert(k, Value::from(v));
+            }
+            if let Some(id) = id {
+                map.insert("id".into(), id);
+            }
+            map.insert("text".into(), Value::from(text));
+            if let Some(site) = site {
+                map.insert("url".into(), Value::from(site));
+            }
+            let line = serde_json::to_string(&map).expect("json");
+            proptest::prop_assert!(fast_path_takes(&line));
+            same_as_tree(&line);
+        }
     }
 
     #[test]

@@ -14,7 +14,6 @@ use crate::config::InputOptions;
 use crate::input::{self, Compression};
 use crate::quality::Quality;
 use anyhow::{Context, Result};
-use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
@@ -228,29 +227,6 @@ fn copydesk_object(
     Ok(out)
 }
 
-/// A record's top-level fields, in order, values as raw JSON.
-struct TopLevel<'a>(Vec<(String, &'a RawValue)>);
-
-impl<'de> Deserialize<'de> for TopLevel<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Fields;
-        impl<'de> Visitor<'de> for Fields {
-            type Value = TopLevel<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::new();
-                while let Some(entry) = map.next_entry::<String, &'de RawValue>()? {
-                    out.push(entry);
-                }
-                Ok(TopLevel(out))
-            }
-        }
-        d.deserialize_map(Fields)
-    }
-}
-
 /// The fast path: top-level fields copied as raw JSON. `None` when the record repeats a key
 /// (the general path keeps the last value, as a JSON object would).
 fn splice(
@@ -260,7 +236,7 @@ fn splice(
     info: &[u8],
     fields: &InputOptions,
 ) -> Result<Option<Vec<u8>>> {
-    let top: TopLevel = serde_json::from_slice(original)?;
+    let top: input::TopLevel = serde_json::from_slice(original)?;
     let mut seen: HashSet<&str> = HashSet::with_capacity(top.0.len());
     if !top.0.iter().all(|(k, _)| seen.insert(k)) {
         return Ok(None);

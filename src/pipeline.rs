@@ -31,6 +31,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
@@ -193,6 +194,7 @@ pub fn run(job: &CleanJob) -> Result<Summary> {
         timings: &timings,
         elapsed,
         ids: &read.ids,
+        disk_bytes: folder_bytes(work.path()).ok(),
     });
     report.check_balance()?;
     report.gates = report::gates::evaluate(&report, &gates);
@@ -202,6 +204,18 @@ pub fn run(job: &CleanJob) -> Result<Summary> {
         report,
         outdir: job.outdir.clone(),
     })
+}
+
+/// Bytes of the files directly in `dir`.
+fn folder_bytes(dir: &Path) -> std::io::Result<u64> {
+    let mut total = 0;
+    for entry in std::fs::read_dir(dir)? {
+        let meta = entry?.metadata()?;
+        if meta.is_file() {
+            total += meta.len();
+        }
+    }
+    Ok(total)
 }
 
 /// Moves the finished outputs from the work folder into the output folder, and removes the
@@ -466,7 +480,7 @@ fn read_pass(
                 }
                 let source = &sources[raw.source as usize];
                 Some(input::parse(raw, source, &opts.input).map(|rec| {
-                    let entry = spill_entry(&rec, raw, source);
+                    let entry = spill_entry(&rec, raw);
                     (rec, entry)
                 }))
             })
@@ -553,15 +567,76 @@ fn read_pass(
     })
 }
 
-/// What the read pass spills per record: site, text, and the original record as JSON.
-fn spill_entry(rec: &Record, raw: &RawLine, source: &Source) -> Vec<u8> {
-    let original: Vec<u8> = if source.kind == SourceKind::Text {
-        serde_json::to_vec(&rec.value).unwrap_or_default()
-    } else {
-        raw.bytes.clone()
-    };
-    let site = rec.site.as_deref().unwrap_or("");
-    pack(&[site.as_bytes(), rec.text.as_bytes(), &original])
+/// What the read pass spills per record: site, text and the original record. When the text is
+/// a top-level string of the input line it is not stored a second time: the entry holds an
+/// empty text and, as a fourth field, the string's byte range in the line, from which
+/// [`RawEntry::text`] decodes it. The spill so takes about the input's size, not twice it.
+fn spill_entry(rec: &Record, raw: &RawLine) -> Vec<u8> {
+    let site = rec.site.as_deref().unwrap_or("").as_bytes();
+    match (&rec.built, &rec.text_span) {
+        (Some(built), _) => pack(&[site, rec.text.as_bytes(), built]),
+        (None, Some(span)) => {
+            let mut at = [0u8; 16];
+            at[..8].copy_from_slice(&(span.start as u64).to_le_bytes());
+            at[8..].copy_from_slice(&(span.end as u64).to_le_bytes());
+            pack(&[site, b"", &raw.bytes, &at])
+        }
+        (None, None) => pack(&[site, rec.text.as_bytes(), &raw.bytes]),
+    }
+}
+
+/// A read-spill entry split into its fields (see [`spill_entry`]).
+struct RawEntry<'a> {
+    site: &'a [u8],
+    stored_text: &'a [u8],
+    original: &'a [u8],
+    /// The text's JSON string in `original`, when it is not stored.
+    span: Option<std::ops::Range<usize>>,
+}
+
+impl<'a> RawEntry<'a> {
+    fn split(entry: &'a [u8]) -> Result<RawEntry<'a>> {
+        let fields = unpack(entry)?;
+        let (site, stored_text, original, at) = match fields[..] {
+            [site, text, original] => (site, text, original, None),
+            [site, text, original, at] => (site, text, original, Some(at)),
+            _ => bail!("corrupt record spill entry"),
+        };
+        let span = match at.map(<[u8; 16]>::try_from) {
+            None => None,
+            Some(Ok(at)) => {
+                let (mut a, mut b) = ([0u8; 8], [0u8; 8]);
+                a.copy_from_slice(&at[..8]);
+                b.copy_from_slice(&at[8..]);
+                Some(u64::from_le_bytes(a) as usize..u64::from_le_bytes(b) as usize)
+            }
+            Some(Err(_)) => bail!("corrupt record spill entry"),
+        };
+        Ok(RawEntry {
+            site,
+            stored_text,
+            original,
+            span,
+        })
+    }
+
+    /// The record's text: borrowed from the spill unless its JSON string holds escapes.
+    fn text(&self) -> Result<Cow<'a, str>> {
+        let Some(span) = self.span.clone() else {
+            return Ok(Cow::Borrowed(std::str::from_utf8(self.stored_text)?));
+        };
+        let literal = self
+            .original
+            .get(span)
+            .filter(|l| l.len() >= 2)
+            .ok_or_else(|| anyhow!("corrupt record spill entry"))?;
+        Ok(if literal.contains(&b'\\') {
+            Cow::Owned(serde_json::from_slice(literal)?)
+        } else {
+            // A JSON string without escapes is its own text (control characters cannot occur).
+            Cow::Borrowed(std::str::from_utf8(&literal[1..literal.len() - 1])?)
+        })
+    }
 }
 
 /// Annotations of one record, as written inside its `copydesk` object.
@@ -596,13 +671,11 @@ struct Scored {
 }
 
 fn score_one(entry: &[u8], debris: &Debris, stats: &LineStats, opts: &Options) -> Result<Scored> {
-    let fields = unpack(entry)?;
-    let [site, text, _original] = fields[..] else {
-        bail!("corrupt record spill entry");
-    };
-    let site = std::str::from_utf8(site)?;
+    let entry = RawEntry::split(entry)?;
+    let site = std::str::from_utf8(entry.site)?;
     let site = (!site.is_empty()).then_some(site);
-    let text = std::str::from_utf8(text)?;
+    let text = entry.text()?;
+    let text = &*text;
     let stripped = if opts.debris.enabled {
         debris.strip(text, site, stats)
     } else {
@@ -908,10 +981,7 @@ fn group_stories(
         |d| {
             // The original record (for its date fields) is the third field of the read spill.
             let entry = raw.read_at(docs[d as usize].raw_at)?;
-            Ok(unpack(&entry)?
-                .get(2)
-                .map(|f| f.to_vec())
-                .unwrap_or_default())
+            Ok(RawEntry::split(&entry)?.original.to_vec())
         },
         plan.story_cache_bytes,
         &opts.story,
@@ -1281,14 +1351,13 @@ fn write_pass(
                     let i = base + k;
                     let (reason, dup_of) = decide(i, scored, grouping, opts);
                     let line = output_record(i, raw, clean, reason, dup_of, read, grouping, opts)?;
-                    let raw_fields = unpack(raw)?;
-                    let site =
-                        spill::text(raw_fields.first().copied().unwrap_or_default()).into_owned();
+                    let raw_entry = RawEntry::split(raw)?;
+                    let site = spill::text(raw_entry.site).into_owned();
                     let sample = if worst_kept.contains(&i) || best_dropped.contains(&i) {
                         let clean_fields = unpack(clean)?;
                         let annotations: Map<String, Value> =
                             serde_json::from_slice(clean_fields.get(1).copied().unwrap_or(b"{}"))?;
-                        let original = spill::text(raw_fields.get(1).copied().unwrap_or_default());
+                        let original = raw_entry.text()?;
                         Some(make_sample(
                             read.ids.get(i),
                             &original,
@@ -1409,9 +1478,9 @@ fn output_record(
     grouping: &Grouping,
     opts: &Options,
 ) -> Result<Vec<u8>> {
-    let raw_fields = unpack(raw)?;
+    let original = RawEntry::split(raw)?.original;
     let clean_fields = unpack(clean)?;
-    let (Some(original), [text, annotations]) = (raw_fields.get(2), &clean_fields[..]) else {
+    let [text, annotations] = clean_fields[..] else {
         bail!("corrupt spill entry for record {}", read.ids.get(i));
     };
     let decision = output::Decision {

@@ -177,6 +177,12 @@ pub struct Run {
     /// Peak resident memory of the process when the report was built (Linux VmHWM), in MB.
     #[serde(default)]
     pub peak_rss_mb: Option<f64>,
+    /// Disk the run's files took, in MB: the spills, band keys and sketches in the work
+    /// folder and the outputs, measured once every output is written (the largest they are
+    /// together; the sorted band runs of a tight `--memory-limit` are merged and deleted
+    /// earlier and not counted).
+    #[serde(default)]
+    pub disk_mb: Option<f64>,
 }
 
 pub struct Inputs<'a> {
@@ -188,6 +194,8 @@ pub struct Inputs<'a> {
     pub timings: &'a [crate::pipeline::StageTime],
     pub elapsed: Duration,
     pub ids: &'a IdArena,
+    /// Bytes in the work folder once every output is written.
+    pub disk_bytes: Option<u64>,
 }
 
 /// How many sites, clusters and member ids the report lists.
@@ -331,6 +339,7 @@ pub fn build(i: Inputs<'_>) -> Report {
             mb_per_s: (i.read.bytes as f64 / 1e6 / secs * 100.0).round() / 100.0,
             records_per_s: (i.read.records as f64 / secs).round(),
             peak_rss_mb: crate::bench::peak_rss_mb().map(|m| m.round()),
+            disk_mb: i.disk_bytes.map(|b| (b as f64 / 1e6).round()),
         },
     }
 }

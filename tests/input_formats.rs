@@ -103,6 +103,22 @@ fn compressed_outputs_hold_the_plain_outputs_and_replace_an_earlier_runs_files()
 }
 
 #[test]
+fn fields_copydesk_does_not_read_pass_through_even_beyond_serde_jsons_limits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let deep = format!("{}{}", "[".repeat(500), "]".repeat(500));
+    let line = format!(
+        r#"{{"id":"big","n":1e400,"deep":{deep},"text":{}}}"#,
+        serde_json::to_string(ARTICLE).expect("json")
+    );
+    std::fs::write(dir.path().join("a.jsonl"), format!("{line}\n")).expect("write");
+    let out = dir.path().join("out");
+    clean(&[&dir.path().join("a.jsonl")], &out, &[]);
+    let kept = std::fs::read_to_string(out.join("cleaned.jsonl")).expect("read");
+    assert!(kept.starts_with(&format!(r#"{{"id":"big","n":1e400,"deep":{deep},"text":"#)));
+    assert_eq!(read_json(&out.join("report.json"))["counts"]["invalid"], 0);
+}
+
+#[test]
 fn standard_input_is_read_with_dash() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
