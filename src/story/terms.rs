@@ -107,7 +107,9 @@ pub fn term_hash(term: &str) -> u64 {
 /// A raw token with the facts needed to classify it, gathered while tokenizing so that no
 /// token is scanned twice.
 struct Token<'a> {
-    text: &'a str,
+    /// The token's bytes (whole characters of the line: a byte slice needs no character
+    /// boundary checks).
+    text: &'a [u8],
     sentence_start: bool,
     /// Every byte is ASCII.
     ascii: bool,
@@ -170,7 +172,7 @@ trait TermSink {
     /// One occurrence: `term` is the normalized (lower-cased) form, `hash` its [`term_hash`].
     /// [`NAME`] in `kind` is provisional: it holds for a capitalised token inside a sentence,
     /// and [`TermSink::line_end`] says whether the line's capitals count at all.
-    fn term(&mut self, term: &str, hash: u64, kind: u8);
+    fn term(&mut self, term: &[u8], hash: u64, kind: u8);
     /// The end of a line. When `title_case` (a headline capitalising every word), the [`NAME`]
     /// marks of the line's occurrences do not hold and must be cleared.
     fn line_end(&mut self, title_case: bool);
@@ -183,11 +185,13 @@ trait TermSink {
 #[inline(always)]
 fn scan_terms(text: &str, sink: &mut impl TermSink) {
     let mut norm = String::new();
+    let mut ascii = Vec::new();
     // Looked up once, not per token (the lazy initialisation check is not free).
     let stop = stopwords();
     for line in text.lines() {
         let mut terms = TokenTerms {
             norm: &mut norm,
+            ascii: &mut ascii,
             stop,
             sink: &mut *sink,
         };
@@ -205,7 +209,10 @@ trait TokenSink<'a> {
 
 /// Turns each token into its term for a [`TermSink`].
 struct TokenTerms<'s, S> {
+    /// The lower-case form of a token with non-ASCII characters.
     norm: &'s mut String,
+    /// The lower-case form of an ASCII token that is not its own term.
+    ascii: &'s mut Vec<u8>,
     stop: &'s HashSet64,
     sink: &'s mut S,
 }
@@ -213,16 +220,27 @@ struct TokenTerms<'s, S> {
 impl<'a, S: TermSink> TokenSink<'a> for TokenTerms<'_, S> {
     #[inline(always)]
     fn token(&mut self, t: Token<'a>) {
-        token_term(&t, self.norm, self.stop, self.sink);
+        token_term(&t, self.norm, self.ascii, self.stop, self.sink);
     }
 }
 
 /// The term of one token (or the bigrams of a spaceless run), if it gives one, to `sink`;
 /// [`NAME`] is provisional (see [`TermSink::term`]).
 #[inline(always)]
-fn token_term(t: &Token, norm: &mut String, stop: &HashSet64, sink: &mut impl TermSink) {
+fn token_term(
+    t: &Token,
+    norm: &mut String,
+    ascii: &mut Vec<u8>,
+    stop: &HashSet64,
+    sink: &mut impl TermSink,
+) {
     if t.spaceless {
-        spaceless_bigrams(t.text, &mut |term, hash, kind| sink.term(term, hash, kind));
+        // Whole characters: never an error.
+        if let Ok(run) = std::str::from_utf8(t.text) {
+            spaceless_bigrams(run, &mut |term, hash, kind| {
+                sink.term(term.as_bytes(), hash, kind)
+            });
+        }
         return;
     }
     // Tokens under three bytes without a digit never reach here (no term).
@@ -232,22 +250,27 @@ fn token_term(t: &Token, norm: &mut String, stop: &HashSet64, sink: &mut impl Te
         // Most tokens: already lower case, nothing to strip or trim.
         (t.text, t.text.len().min(3))
     } else if t.ascii {
-        norm.clear();
-        norm.push_str(t.text);
-        norm.make_ascii_lowercase();
+        ascii.clear();
+        ascii.extend_from_slice(t.text);
+        ascii.make_ascii_lowercase();
         if has_digit {
-            norm.retain(|c| c != ',' && c != '.');
+            ascii.retain(|&c| c != b',' && c != b'.');
         }
-        if norm.ends_with("'s") {
-            norm.truncate(norm.len() - 2);
+        if ascii.ends_with(b"'s") {
+            ascii.truncate(ascii.len() - 2);
         }
         // Nothing to trim: an ASCII token starts and ends with a letter or digit, a joint is
         // between two of them (so is a removed `,` or `.`), and `'s` follows one.
-        debug_assert_eq!(trim_to_alphanumeric(norm), norm.as_str());
-        let term = norm.as_str();
+        debug_assert!(ascii.first().is_some_and(u8::is_ascii_alphanumeric));
+        debug_assert!(ascii.last().is_some_and(u8::is_ascii_alphanumeric));
+        let term = ascii.as_slice();
         (term, term.len().min(3))
     } else {
-        lower_term(t.text, has_digit, norm);
+        // Whole characters: never an error.
+        let Ok(text) = std::str::from_utf8(t.text) else {
+            return;
+        };
+        lower_term(text, has_digit, norm);
         if let Some(s) = norm
             .strip_suffix("'s")
             .or_else(|| norm.strip_suffix("\u{2019}s"))
@@ -256,7 +279,7 @@ fn token_term(t: &Token, norm: &mut String, stop: &HashSet64, sink: &mut impl Te
             norm.truncate(n);
         }
         let term = trim_to_alphanumeric(norm);
-        (term, term.chars().take(3).count())
+        (term.as_bytes(), term.chars().take(3).count())
     };
     let mut kind = 0;
     if has_digit {
@@ -265,7 +288,7 @@ fn token_term(t: &Token, norm: &mut String, stop: &HashSet64, sink: &mut impl Te
             return;
         }
         kind |= NUMBER;
-        let b = term.as_bytes();
+        let b = term;
         if b.len() == 4
             && b.iter().all(u8::is_ascii_digit)
             && (b.starts_with(b"19") || b.starts_with(b"20"))
@@ -275,7 +298,7 @@ fn token_term(t: &Token, norm: &mut String, stop: &HashSet64, sink: &mut impl Te
     } else if chars < 3 {
         return;
     }
-    let hash = term_hash(term);
+    let hash = xxh3_64(term);
     if !has_digit && stop.contains(hash) {
         return;
     }
@@ -374,7 +397,7 @@ fn scan_line<'a>(line: &'a str, emit: &mut impl TokenSink<'a>) -> (usize, usize)
                 words += usize::from(alpha);
                 caps += usize::from(upper);
                 emit.token(Token {
-                    text: &line[i..j],
+                    text: &b[i..j],
                     sentence_start: false,
                     ascii: false,
                     digit: false,
@@ -483,7 +506,7 @@ fn scan_line<'a>(line: &'a str, emit: &mut impl TokenSink<'a>) -> (usize, usize)
         caps += usize::from(upper);
         if digit || j - i >= 3 {
             emit.token(Token {
-                text: &line[i..j],
+                text: &b[i..j],
                 sentence_start,
                 ascii,
                 digit,
@@ -521,7 +544,7 @@ pub fn doc_terms(text: &str) -> Vec<Term> {
     SCRATCH.with(|s| match s.try_borrow_mut() {
         Ok(mut s) => {
             let out = s.doc_terms(text);
-            if s.ids.slots.len() > SCRATCH_KEPT_SLOTS {
+            if s.ids.slots.len() > SCRATCH_KEPT_SLOTS || s.weights.len() > SCRATCH_KEPT_SLOTS {
                 // A huge text: do not keep its buffers for the rest of the run.
                 *s = Scratch::default();
             }
@@ -554,6 +577,8 @@ struct Scratch {
     counts: Vec<(f32, u8)>,
     /// Bucket starts of [`sort_by_hash`].
     buckets: Vec<u32>,
+    /// Position → its discount `1 / (1 + position / LEAD_TERMS)`, as far as needed so far.
+    weights: Vec<f32>,
 }
 
 /// No previous occurrence.
@@ -633,7 +658,7 @@ struct IdSink<'a> {
 
 impl TermSink for IdSink<'_> {
     #[inline(always)]
-    fn term(&mut self, _: &str, hash: u64, kind: u8) {
+    fn term(&mut self, _: &[u8], hash: u64, kind: u8) {
         let next = self.hashes.len() as u32;
         let id = self.ids.id(hash, next);
         if id == next {
@@ -666,7 +691,7 @@ struct SeqSink<'a> {
 }
 
 impl TermSink for SeqSink<'_> {
-    fn term(&mut self, _: &str, hash: u64, kind: u8) {
+    fn term(&mut self, _: &[u8], hash: u64, kind: u8) {
         self.seq.push((hash, kind));
     }
 
@@ -688,6 +713,7 @@ impl Scratch {
             previous,
             repeated,
             counts,
+            weights,
             ..
         } = self;
         ids.clear();
@@ -712,12 +738,18 @@ impl Scratch {
         stutter_linked(seq, previous, |o| o.0, repeated);
         counts.clear();
         counts.resize(hashes.len(), (0.0, 0));
+        // The discount of each position, computed once per thread rather than per occurrence
+        // (two divisions each).
+        while weights.len() < seq.len() {
+            let position = weights.len();
+            weights.push(1.0 / (1.0 + position as f32 / LEAD_TERMS));
+        }
         let mut counted = 0;
-        for (position, (&(id, kind), r)) in seq.iter().zip(repeated.iter()).enumerate() {
+        for ((&(id, kind), r), &w) in seq.iter().zip(repeated.iter()).zip(weights.iter()) {
             if !r {
                 let e = &mut counts[id as usize];
                 counted += usize::from(e.0 == 0.0);
-                e.0 += 1.0 / (1.0 + position as f32 / LEAD_TERMS);
+                e.0 += w;
                 e.1 |= kind;
             }
         }
@@ -941,9 +973,12 @@ pub fn spellings(text: &str, wanted: impl Fn(u64) -> bool) -> HashMap<u64, Strin
         out: &'a mut HashMap<u64, String>,
     }
     impl<W: Fn(u64) -> bool> TermSink for Spellings<'_, W> {
-        fn term(&mut self, term: &str, hash: u64, _: u8) {
+        fn term(&mut self, term: &[u8], hash: u64, _: u8) {
             if (self.wanted)(hash) {
-                self.out.entry(hash).or_insert_with(|| term.to_string());
+                // Terms are whole characters: the conversion loses nothing.
+                self.out
+                    .entry(hash)
+                    .or_insert_with(|| String::from_utf8_lossy(term).into_owned());
             }
         }
         fn line_end(&mut self, _: bool) {}
@@ -976,8 +1011,9 @@ mod tests {
             let (words, caps) = tokenize_line(line, &mut tokens);
             let title_case = words >= 3 && caps * 10 > words * 6;
             for t in &tokens {
+                let text = std::str::from_utf8(t.text).expect("tokens are whole characters");
                 if t.spaceless {
-                    spaceless_bigrams(t.text, &mut f);
+                    spaceless_bigrams(text, &mut f);
                     continue;
                 }
                 // Tokens under three bytes without a digit never reach here (no term).
@@ -985,10 +1021,10 @@ mod tests {
                 // The term, and its length in characters up to 3.
                 let (term, chars) = if t.plain {
                     // Most tokens: already lower case, nothing to strip or trim.
-                    (t.text, t.text.len().min(3))
+                    (text, text.len().min(3))
                 } else if t.ascii {
                     norm.clear();
-                    norm.push_str(t.text);
+                    norm.push_str(text);
                     norm.make_ascii_lowercase();
                     if has_digit {
                         norm.retain(|c| c != ',' && c != '.');
@@ -999,7 +1035,7 @@ mod tests {
                     let term = trim_to_alphanumeric(&norm);
                     (term, term.len().min(3))
                 } else {
-                    lower_term(t.text, has_digit, &mut norm);
+                    lower_term(text, has_digit, &mut norm);
                     if let Some(s) = norm
                         .strip_suffix("'s")
                         .or_else(|| norm.strip_suffix("\u{2019}s"))
@@ -1060,7 +1096,8 @@ mod tests {
             line_start: usize,
         }
         impl TermSink for Collect {
-            fn term(&mut self, term: &str, hash: u64, kind: u8) {
+            fn term(&mut self, term: &[u8], hash: u64, kind: u8) {
+                let term = std::str::from_utf8(term).expect("terms are whole characters");
                 self.out.push((term.to_string(), hash, kind));
             }
             fn line_end(&mut self, title_case: bool) {
@@ -1271,7 +1308,7 @@ mod tests {
         t.iter()
             .map(|x| {
                 (
-                    x.text.to_string(),
+                    String::from_utf8(x.text.to_vec()).expect("whole characters"),
                     x.sentence_start,
                     x.ascii,
                     x.digit,
