@@ -517,6 +517,12 @@ fn scan_line<'a>(line: &'a str, emit: &mut impl TokenSink<'a>) -> (usize, usize)
         }
         sentence_start = false;
         i = j;
+        // The byte that ended the token, when it is ASCII (then not a letter or digit), is
+        // taken here rather than by the next round of the loop: it only may start a sentence.
+        if let Some(&d) = b.get(j).filter(|d| d.is_ascii()) {
+            sentence_start = BYTE_CLASS[usize::from(d)] & SENTENCE != 0;
+            i = j + 1;
+        }
     }
     (words, caps)
 }
