@@ -32,8 +32,8 @@ pub struct Options {
 #[serde(default, deny_unknown_fields)]
 pub struct OutputOptions {
     /// Compress the JSONL outputs (`cleaned`, `dropped`, `clusters`, `invalid`), each one
-    /// stream: `zstd` (level 3) writes `cleaned.jsonl.zst`, `gzip` (level 6)
-    /// `cleaned.jsonl.gz`; `none` (the default) writes plain `cleaned.jsonl`.
+    /// stream, at level 1: `zstd` writes `cleaned.jsonl.zst`, `gzip` `cleaned.jsonl.gz`;
+    /// `none` (the default) writes plain `cleaned.jsonl`.
     pub compress: crate::input::Compression,
 }
 

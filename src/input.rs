@@ -366,7 +366,13 @@ fn parse_top_level(
     }
     let top: TopLevel = serde_json::from_str(line).ok()?;
     // As in a JSON object read into a map, the last of repeated keys wins.
-    let get = |key: &str| top.0.iter().rev().find(|(k, _)| k == key).map(|(_, v)| *v);
+    let get = |key: &str| {
+        top.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k.0 == key)
+            .map(|(_, v)| *v)
+    };
     let raw_text = get(&opts.text_field)?;
     if !raw_text.get().starts_with('"') {
         return None;
@@ -404,8 +410,34 @@ fn parse_top_level(
     })
 }
 
-/// A JSON object's top-level fields, in order, values as raw JSON borrowed from the line.
-pub(crate) struct TopLevel<'a>(pub Vec<(String, &'a RawValue)>);
+/// A JSON object's top-level fields, in order, values as raw JSON borrowed from the line (and
+/// keys too, unless they hold escapes).
+pub(crate) struct TopLevel<'a>(pub Vec<(Key<'a>, &'a RawValue)>);
+
+/// An object key, borrowed from the line when it has no escapes.
+pub(crate) struct Key<'a>(pub std::borrow::Cow<'a, str>);
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> serde::de::Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Key(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Key(std::borrow::Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Key(std::borrow::Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
 
 impl<'de> serde::Deserialize<'de> for TopLevel<'de> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -420,7 +452,7 @@ impl<'de> serde::Deserialize<'de> for TopLevel<'de> {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut out = Vec::new();
-                while let Some(entry) = map.next_entry::<String, &'de RawValue>()? {
+                while let Some(entry) = map.next_entry::<Key<'de>, &'de RawValue>()? {
                     out.push(entry);
                 }
                 Ok(TopLevel(out))

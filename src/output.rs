@@ -48,13 +48,15 @@ impl JsonlWriter {
         let buf = BufWriter::with_capacity(1 << 20, file);
         Ok(match compression {
             Compression::None => JsonlWriter::Plain(buf),
+            // Level 1 for both: the stream is written by one thread while the workers run, and
+            // the higher levels cost 2-3 times the CPU for 10-25% smaller files.
             // flate2 writes a header without a name or time, so the bytes depend on the data only.
             Compression::Gzip => JsonlWriter::Gzip(flate2::write::GzEncoder::new(
                 buf,
-                flate2::Compression::default(),
+                flate2::Compression::fast(),
             )),
             Compression::Zstd => {
-                let mut e = zstd::stream::write::Encoder::new(buf, 3)?;
+                let mut e = zstd::stream::write::Encoder::new(buf, 1)?;
                 e.include_checksum(true)?;
                 JsonlWriter::Zstd(e)
             }
@@ -238,7 +240,7 @@ fn splice(
 ) -> Result<Option<Vec<u8>>> {
     let top: input::TopLevel = serde_json::from_slice(original)?;
     let mut seen: HashSet<&str> = HashSet::with_capacity(top.0.len());
-    if !top.0.iter().all(|(k, _)| seen.insert(k)) {
+    if !top.0.iter().all(|(k, _)| seen.insert(&k.0)) {
         return Ok(None);
     }
     let extra = cleaned.map_or(0, |t| t.len() + t.len() / 16);
@@ -255,17 +257,18 @@ fn splice(
     };
     let (mut has_text, mut has_id, mut has_info) = (false, false, false);
     for (key, value) in &top.0 {
+        let key = &*key.0;
         if key == "copydesk" {
             put(&mut out, key, info)?;
             has_info = true;
-        } else if let (true, Some(text)) = (key == &fields.text_field, cleaned) {
+        } else if let (true, Some(text)) = (key == fields.text_field, cleaned) {
             put(&mut out, key, b"")?;
             push_json_str(&mut out, text);
             has_text = true;
         } else {
             put(&mut out, key, value.get().as_bytes())?;
         }
-        has_id |= key == &fields.id_field;
+        has_id |= key == fields.id_field;
     }
     if let (Some(text), false) = (cleaned, has_text) {
         put(&mut out, &fields.text_field, b"")?;
