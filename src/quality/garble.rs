@@ -90,7 +90,7 @@ impl Cues {
 pub struct Scratch {
     content: Counter,
     lines: Counter,
-    /// Per token: stem hash of a content word, 0 otherwise.
+    /// Per token: 1 + the counter slot of a content word's stem, 0 for other words.
     stems: Vec<u64>,
 }
 
@@ -402,22 +402,23 @@ fn isolated_sentences(text: &str, seg: &Segmented, scratch: &mut Scratch, cues: 
     let Scratch { content, stems, .. } = scratch;
     content.reset(seg.toks.len());
     stems.clear();
-    for t in &seg.toks {
+    let bytes = text.as_bytes();
+    // Per token: 1 + the counter slot of a content word's stem (equal slots, equal stems),
+    // 0 for other words; so the sentence pass reads counts without hashing again.
+    stems.extend(seg.toks.iter().map(|t| {
         if is_content(t) {
             // Only a final `s` changes the hash (`t.hash` is the lower-case form's).
-            let w = t.text(text);
-            let h = if w.ends_with(['s', 'S']) {
-                stem_hash(w, t.hash)
+            let h = if bytes[t.end as usize - 1] | 0x20 == b's' {
+                stem_hash(t.text(text), t.hash)
             } else {
                 t.hash
             }
             .max(1);
-            content.inc(h);
-            stems.push(h);
+            content.inc_slot(h) as u64 + 1
         } else {
-            stems.push(0);
+            0
         }
-    }
+    }));
     for blk in seg.blocks.iter().skip(1) {
         // Stray sentences are inserted after another sentence of a body paragraph.
         for si in blk.sent_start as usize + 1..blk.sent_end as usize {
@@ -433,7 +434,7 @@ fn isolated_sentences(text: &str, seg: &Segmented, scratch: &mut Scratch, cues: 
             // need counting only when the document has more.
             let shared = sent.iter().any(|&h| {
                 h != 0 && {
-                    let in_doc = content.get(h);
+                    let in_doc = content.count_at(h as usize - 1);
                     in_doc > 1 && in_doc > sent.iter().filter(|&&x| x == h).count() as u32
                 }
             });
