@@ -505,6 +505,88 @@ mod tests {
         cues.counts[ARTICLE]
     }
 
+    /// The previous [`isolated_sentences`] (stem hashes per token, counts probed again in
+    /// the sentence pass), kept as the reference.
+    fn isolated_sentences_reference(text: &str, seg: &Segmented, cues: &mut Cues) {
+        let mut content = Counter::default();
+        let mut stems: Vec<u64> = Vec::new();
+        content.reset(seg.toks.len());
+        for t in &seg.toks {
+            if is_content(t) {
+                let w = t.text(text);
+                let h = if w.ends_with(['s', 'S']) {
+                    stem_hash(w, t.hash)
+                } else {
+                    t.hash
+                }
+                .max(1);
+                content.inc(h);
+                stems.push(h);
+            } else {
+                stems.push(0);
+            }
+        }
+        for blk in seg.blocks.iter().skip(1) {
+            for si in blk.sent_start as usize + 1..blk.sent_end as usize {
+                let s = &seg.sents[si];
+                let sent = &stems[s.tok_start as usize..s.tok_end as usize];
+                let n_content = sent.iter().filter(|&&h| h != 0).count();
+                if !(8..=200).contains(&n_content) {
+                    continue;
+                }
+                let shared = sent.iter().any(|&h| {
+                    h != 0 && {
+                        let in_doc = content.get(h);
+                        in_doc > 1 && in_doc > sent.iter().filter(|&&x| x == h).count() as u32
+                    }
+                });
+                if !shared {
+                    cues.add(si, ISOLATED, 1);
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn isolated_sentences_equals_the_reference(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "station", "stations", "Stations", "harbour", "ferry", "council",
+                    "planning", "minister", "budget", "budgets", "the", "and", "naïve",
+                    "glass", "Glass", "across", "river", "rivers", "vote",
+                ]),
+                0..300,
+            ),
+            marks in proptest::collection::vec(0u8..12, 0..300),
+        ) {
+            let mut t = String::from("Headline here\n\n");
+            for (k, w) in words.iter().enumerate() {
+                t.push_str(w);
+                t.push_str(match marks.get(k).copied().unwrap_or(0) {
+                    0 => ". ",
+                    1 => "\n\n",
+                    _ => " ",
+                });
+            }
+            let lex = Lexicon::en();
+            let mut seg = Segmented::default();
+            super::super::text::segment(&t, lex, &mut seg);
+            let n = seg.sents.len();
+            let fresh = || Cues {
+                sent_mask: vec![0; n],
+                sent_events: vec![0; n],
+                sent_fluency: vec![0.0; n],
+                ..Default::default()
+            };
+            let (mut a, mut b) = (fresh(), fresh());
+            isolated_sentences(&t, &seg, &mut Scratch::default(), &mut a);
+            isolated_sentences_reference(&t, &seg, &mut b);
+            proptest::prop_assert_eq!(a.counts, b.counts);
+            proptest::prop_assert_eq!(a.sent_mask, b.sent_mask);
+        }
+    }
+
     #[test]
     fn article_before_the_wrong_sound_is_a_mismatch() {
         assert_eq!(

@@ -423,48 +423,65 @@ const BYTE_CLASS: [u8; 256] = {
 };
 
 /// (whitespace-separated words, those with a letter, Gopher symbols: `#`, `...`
-/// (non-overlapping) and `…`). One table-driven pass over the bytes for the words (a word
-/// holds a letter when it has an ASCII letter, or else a non-ASCII alphabetic character): once
-/// a word's first letter is seen, the rest of it is only scanned for its end. The symbols are
-/// counted with SIMD substring search.
+/// (non-overlapping) and `…`). Eight bytes at a time: exact per-byte masks of whitespace and
+/// ASCII letters give the word starts (a non-whitespace byte after whitespace or at the text
+/// start); a word starting with an ASCII letter has one, the others (digits, punctuation,
+/// non-ASCII) are scanned to their first letter or their end (a word holds a letter when it
+/// has an ASCII letter, or else a non-ASCII alphabetic character). The symbols are counted
+/// with SIMD substring search.
 fn whitespace_word_stats(text: &str) -> (usize, usize, usize) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     let b = text.as_bytes();
     let n = b.len();
-    let class = |i: usize| BYTE_CLASS[b[i] as usize];
     let (mut words, mut with_letter) = (0usize, 0usize);
+    // Whether the byte before position `i` is whitespace (the text start counts as such).
+    let mut prev_ws = true;
     let mut i = 0usize;
-    while i < n {
-        while i < n && class(i) == C_WS {
-            i += 1;
-        }
-        if i == n {
-            break;
-        }
-        words += 1;
-        let start = i;
-        let mut non_ascii = false;
-        let mut letter = false;
-        while i < n {
-            let k = class(i);
-            if k == C_WS {
-                break;
+    while i + 8 <= n {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[i..i + 8]);
+        let x = u64::from_le_bytes(w);
+        let ascii = !x & HIGH;
+        // High bit of each ASCII byte of `v` below `c` (exact: no borrow crosses a byte).
+        let below = |v: u64, c: u8| !((v | HIGH).wrapping_sub(ONES * u64::from(c))) & ascii;
+        let ws = if below(x, 0x20) == 0 {
+            // No control byte: the whitespace is the spaces.
+            below(x, 0x21)
+        } else {
+            let mut m = 0u64;
+            for (k, &c) in w.iter().enumerate() {
+                if BYTE_CLASS[c as usize] == C_WS {
+                    m |= 0x80 << (8 * k);
+                }
             }
-            i += 1;
-            if k == C_LETTER {
-                letter = true;
-                i = next_whitespace(b, i);
-                break;
-            }
-            non_ascii |= k == C_NON_ASCII;
+            m
+        };
+        let lower = x | (ONES * 0x20);
+        let letters = !below(lower, 0x61) & below(lower, 0x7B);
+        let starts = !ws & HIGH & ((ws << 8) | (u64::from(prev_ws) << 7));
+        // One or two word starts per eight bytes of prose: a loop over them is cheaper than
+        // a population count (no POPCNT in the baseline x86-64 target).
+        let mut rest = starts;
+        while rest != 0 {
+            let bit = rest & rest.wrapping_neg();
+            words += 1;
+            with_letter += usize::from(
+                bit & letters != 0
+                    || word_has_letter(text, i + (rest.trailing_zeros() / 8) as usize),
+            );
+            rest ^= bit;
         }
-        if letter
-            || (non_ascii
-                && text
-                    .get(start..i)
-                    .is_some_and(|w| w.chars().any(char::is_alphabetic)))
-        {
-            with_letter += 1;
+        prev_ws = ws >> 63 != 0;
+        i += 8;
+    }
+    for j in i..n {
+        let is_ws = BYTE_CLASS[b[j] as usize] == C_WS;
+        if !is_ws && prev_ws {
+            words += 1;
+            with_letter += usize::from(word_has_letter(text, j));
         }
+        prev_ws = is_ws;
     }
     let symbols = memchr::memchr_iter(b'#', b).count()
         + memchr::memmem::find_iter(b, b"...").count()
@@ -472,40 +489,31 @@ fn whitespace_word_stats(text: &str) -> (usize, usize, usize) {
     (words, with_letter, symbols)
 }
 
+/// Whether the whitespace-separated word starting at byte `start` (a char boundary) holds an
+/// ASCII letter, or else a non-ASCII alphabetic character.
+fn word_has_letter(text: &str, start: usize) -> bool {
+    let b = text.as_bytes();
+    let mut non_ascii = false;
+    let mut i = start;
+    while i < b.len() {
+        match BYTE_CLASS[b[i] as usize] {
+            C_WS => break,
+            C_LETTER => return true,
+            C_NON_ASCII => non_ascii = true,
+            _ => {}
+        }
+        i += 1;
+    }
+    non_ascii
+        && text
+            .get(start..i)
+            .is_some_and(|w| w.chars().any(char::is_alphabetic))
+}
+
 /// Whether `t` has fewer than `k` characters; counted only when its byte length (1 to 4 bytes
 /// per character) does not decide it.
 fn fewer_chars_than(t: &str, k: usize) -> bool {
     t.len() < k || (t.len() < k.saturating_mul(4) && t.chars().count() < k)
-}
-
-/// The first index at or after `i` holding a whitespace byte (class `C_WS`), or `b.len()`.
-/// Eight bytes at a time: the lowest byte below 0x21 of a word is found exactly by the
-/// borrow trick (later flags may be false), and checked against the table (a control byte
-/// that is not whitespace lets the scan go on after it).
-#[inline]
-fn next_whitespace(b: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let n = b.len();
-    while i + 8 <= n {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&b[i..i + 8]);
-        let x = u64::from_le_bytes(w);
-        let low = x.wrapping_sub(ONES * 0x21) & !x & HIGH;
-        if low == 0 {
-            i += 8;
-            continue;
-        }
-        let j = i + (low.trailing_zeros() / 8) as usize;
-        if BYTE_CLASS[b[j] as usize] == C_WS {
-            return j;
-        }
-        i = j + 1;
-    }
-    while i < n && BYTE_CLASS[b[i] as usize] != C_WS {
-        i += 1;
-    }
-    i
 }
 
 /// C4: a line ending in terminal punctuation (or a closing quote or bracket).

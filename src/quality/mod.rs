@@ -343,9 +343,16 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
             .iter()
             .map(|m| (xxhash_rust::xxh3::xxh3_64(m.found.as_bytes()), ()))
             .collect();
+        // The byte lengths of the found names (63 and longer share a bit), so most tokens are
+        // passed over without hashing.
+        let lengths = mangled
+            .iter()
+            .fold(0u64, |m, n| m | (1 << n.found.len().min(63)));
         for t in seg.toks.iter().filter(|t| t.is(text::CAP)) {
             let name = names::strip_possessive(t.text(text));
-            if found.contains_key(&xxhash_rust::xxh3::xxh3_64(name.as_bytes())) {
+            if lengths & (1 << name.len().min(63)) != 0
+                && found.contains_key(&xxhash_rust::xxh3::xxh3_64(name.as_bytes()))
+            {
                 cues.add(t.sent as usize, garble::MANGLED, 1);
             }
         }
