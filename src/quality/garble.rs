@@ -90,7 +90,7 @@ impl Cues {
 pub struct Scratch {
     content: Counter,
     lines: Counter,
-    /// Per token: stem hash of a content word, 0 otherwise.
+    /// Per token: 1 + the counter slot of a content word's stem, 0 for other words.
     stems: Vec<u64>,
 }
 
@@ -402,22 +402,23 @@ fn isolated_sentences(text: &str, seg: &Segmented, scratch: &mut Scratch, cues: 
     let Scratch { content, stems, .. } = scratch;
     content.reset(seg.toks.len());
     stems.clear();
-    for t in &seg.toks {
+    let bytes = text.as_bytes();
+    // Per token: 1 + the counter slot of a content word's stem (equal slots, equal stems),
+    // 0 for other words; so the sentence pass reads counts without hashing again.
+    stems.extend(seg.toks.iter().map(|t| {
         if is_content(t) {
             // Only a final `s` changes the hash (`t.hash` is the lower-case form's).
-            let w = t.text(text);
-            let h = if w.ends_with(['s', 'S']) {
-                stem_hash(w, t.hash)
+            let h = if bytes[t.end as usize - 1] | 0x20 == b's' {
+                stem_hash(t.text(text), t.hash)
             } else {
                 t.hash
             }
             .max(1);
-            content.inc(h);
-            stems.push(h);
+            content.inc_slot(h) as u64 + 1
         } else {
-            stems.push(0);
+            0
         }
-    }
+    }));
     for blk in seg.blocks.iter().skip(1) {
         // Stray sentences are inserted after another sentence of a body paragraph.
         for si in blk.sent_start as usize + 1..blk.sent_end as usize {
@@ -433,7 +434,7 @@ fn isolated_sentences(text: &str, seg: &Segmented, scratch: &mut Scratch, cues: 
             // need counting only when the document has more.
             let shared = sent.iter().any(|&h| {
                 h != 0 && {
-                    let in_doc = content.get(h);
+                    let in_doc = content.count_at(h as usize - 1);
                     in_doc > 1 && in_doc > sent.iter().filter(|&&x| x == h).count() as u32
                 }
             });
@@ -502,6 +503,88 @@ mod tests {
         super::super::text::segment(&t, lex, &mut seg);
         let cues = find_cues(&t, &seg, lex, true, &mut Scratch::default());
         cues.counts[ARTICLE]
+    }
+
+    /// The previous [`isolated_sentences`] (stem hashes per token, counts probed again in
+    /// the sentence pass), kept as the reference.
+    fn isolated_sentences_reference(text: &str, seg: &Segmented, cues: &mut Cues) {
+        let mut content = Counter::default();
+        let mut stems: Vec<u64> = Vec::new();
+        content.reset(seg.toks.len());
+        for t in &seg.toks {
+            if is_content(t) {
+                let w = t.text(text);
+                let h = if w.ends_with(['s', 'S']) {
+                    stem_hash(w, t.hash)
+                } else {
+                    t.hash
+                }
+                .max(1);
+                content.inc(h);
+                stems.push(h);
+            } else {
+                stems.push(0);
+            }
+        }
+        for blk in seg.blocks.iter().skip(1) {
+            for si in blk.sent_start as usize + 1..blk.sent_end as usize {
+                let s = &seg.sents[si];
+                let sent = &stems[s.tok_start as usize..s.tok_end as usize];
+                let n_content = sent.iter().filter(|&&h| h != 0).count();
+                if !(8..=200).contains(&n_content) {
+                    continue;
+                }
+                let shared = sent.iter().any(|&h| {
+                    h != 0 && {
+                        let in_doc = content.get(h);
+                        in_doc > 1 && in_doc > sent.iter().filter(|&&x| x == h).count() as u32
+                    }
+                });
+                if !shared {
+                    cues.add(si, ISOLATED, 1);
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn isolated_sentences_equals_the_reference(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "station", "stations", "Stations", "harbour", "ferry", "council",
+                    "planning", "minister", "budget", "budgets", "the", "and", "naïve",
+                    "glass", "Glass", "across", "river", "rivers", "vote",
+                ]),
+                0..300,
+            ),
+            marks in proptest::collection::vec(0u8..12, 0..300),
+        ) {
+            let mut t = String::from("Headline here\n\n");
+            for (k, w) in words.iter().enumerate() {
+                t.push_str(w);
+                t.push_str(match marks.get(k).copied().unwrap_or(0) {
+                    0 => ". ",
+                    1 => "\n\n",
+                    _ => " ",
+                });
+            }
+            let lex = Lexicon::en();
+            let mut seg = Segmented::default();
+            super::super::text::segment(&t, lex, &mut seg);
+            let n = seg.sents.len();
+            let fresh = || Cues {
+                sent_mask: vec![0; n],
+                sent_events: vec![0; n],
+                sent_fluency: vec![0.0; n],
+                ..Default::default()
+            };
+            let (mut a, mut b) = (fresh(), fresh());
+            isolated_sentences(&t, &seg, &mut Scratch::default(), &mut a);
+            isolated_sentences_reference(&t, &seg, &mut b);
+            proptest::prop_assert_eq!(a.counts, b.counts);
+            proptest::prop_assert_eq!(a.sent_mask, b.sent_mask);
+        }
     }
 
     #[test]

@@ -23,7 +23,6 @@
 use super::lexicon::{hash_word, Counter};
 use super::text::{Segmented, CHARS_ASCII};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// Thresholds of the heuristic rules; defaults are the published values cited in the module
@@ -118,7 +117,6 @@ const STOP_WORDS: [&str; 8] = ["the", "be", "to", "of", "and", "that", "have", "
 #[derive(Default)]
 pub struct Scratch {
     counts: Counter,
-    covered: Vec<bool>,
     /// Per position: hash of the n-gram starting there.
     hashes: Vec<u64>,
     /// Positions whose (n-1)-gram repeats, and their counter slots.
@@ -136,7 +134,7 @@ pub fn evaluate(
     spaceless: bool,
     th: &HeuristicThresholds,
     scratch: &mut Scratch,
-    signals: &mut BTreeMap<&'static str, f64>,
+    signals: &mut Vec<(&'static str, f64)>,
 ) -> HeuristicResult {
     let mut acc = HeuristicResult {
         factor: 1.0,
@@ -144,10 +142,9 @@ pub fn evaluate(
     };
     let toks = &seg.toks;
     let n_words = toks.len();
-    let n_chars = text.chars().count();
     // Words for spaceless scripts: two characters make a word, roughly.
     let words = if spaceless {
-        n_chars as f64 / 2.0
+        text.chars().count() as f64 / 2.0
     } else {
         n_words as f64
     };
@@ -202,17 +199,17 @@ pub fn evaluate(
         }
         stop_words = seen.iter().filter(|&&s| s).count();
     }
-    signals.insert("words", words.round());
-    signals.insert("mean_word_length", super::round4(mean_word_len));
-    signals.insert("alpha_word_share", super::round4(alpha_share));
-    signals.insert("symbol_word_ratio", super::round4(symbol_ratio));
-    signals.insert("bullet_line_share", super::round4(bullet_lines / n_lines));
-    signals.insert(
+    signals.push(("words", words.round()));
+    signals.push(("mean_word_length", super::round4(mean_word_len)));
+    signals.push(("alpha_word_share", super::round4(alpha_share)));
+    signals.push(("symbol_word_ratio", super::round4(symbol_ratio)));
+    signals.push(("bullet_line_share", super::round4(bullet_lines / n_lines)));
+    signals.push((
         "ellipsis_line_share",
         super::round4(ellipsis_lines / n_lines),
-    );
+    ));
     if english {
-        signals.insert("stop_words", stop_words as f64);
+        signals.push(("stop_words", stop_words as f64));
     }
     acc.fail(
         words < th.gopher_min_words,
@@ -271,8 +268,8 @@ pub fn evaluate(
     // Repetition: duplicate lines and paragraphs (lines here are non-empty lines, which are the
     // paragraphs of news text, so both rules see the same units).
     let (dup_line_share, dup_line_chars) = duplicate_lines(text, seg, scratch);
-    signals.insert("duplicate_line_share", super::round4(dup_line_share));
-    signals.insert("duplicate_line_char_share", super::round4(dup_line_chars));
+    signals.push(("duplicate_line_share", super::round4(dup_line_share)));
+    signals.push(("duplicate_line_char_share", super::round4(dup_line_chars)));
     let mut repetitive = dup_line_share > th.gopher_max_duplicate_line_share
         || dup_line_share > th.gopher_max_duplicate_paragraph_share
         || dup_line_chars > th.gopher_max_duplicate_line_char_share
@@ -302,12 +299,12 @@ pub fn evaluate(
         let (top, dup) = ngram_chars(seg, scratch);
         for k in 0..3 {
             let share = top[k] / total;
-            signals.insert(TOP_NAMES[k], super::round4(share));
+            signals.push((TOP_NAMES[k], super::round4(share)));
             repetitive |= share > th.gopher_max_top_ngram_char_share[k];
         }
         for k in 0..6 {
             let share = dup[k] / total;
-            signals.insert(DUP_NAMES[k], super::round4(share));
+            signals.push((DUP_NAMES[k], super::round4(share)));
             repetitive |= share > th.gopher_max_duplicate_ngram_char_share[k];
         }
     }
@@ -326,7 +323,7 @@ pub fn evaluate(
         .count() as f64;
     let short_lines = blocks
         .iter()
-        .filter(|b| b.text(text).chars().count() < th.fineweb_short_line_chars)
+        .filter(|b| fewer_chars_than(b.text(text), th.fineweb_short_line_chars))
         .count() as f64;
     let few_word_lines = blocks
         .iter()
@@ -343,13 +340,13 @@ pub fn evaluate(
     } else {
         end_punct / n_lines
     };
-    signals.insert("line_end_punct_share", super::round4(end_share));
-    signals.insert("short_line_share", super::round4(short_lines / n_lines));
-    signals.insert(
+    signals.push(("line_end_punct_share", super::round4(end_share)));
+    signals.push(("short_line_share", super::round4(short_lines / n_lines)));
+    signals.push((
         "few_word_line_share",
         super::round4(few_word_lines / n_lines),
-    );
-    signals.insert("sentences", seg.sents.len() as f64);
+    ));
+    signals.push(("sentences", seg.sents.len() as f64));
     // C4 drops the offending lines; the debris stage does that, so a remaining share of them
     // only costs a little.
     acc.fail(
@@ -426,55 +423,97 @@ const BYTE_CLASS: [u8; 256] = {
 };
 
 /// (whitespace-separated words, those with a letter, Gopher symbols: `#`, `...`
-/// (non-overlapping) and `…`). One table-driven pass over the bytes for the words (a word
-/// holds a letter when it has an ASCII letter, or else a non-ASCII alphabetic character): once
-/// a word's first letter is seen, the rest of it is only scanned for its end. The symbols are
-/// counted with SIMD substring search.
+/// (non-overlapping) and `…`). Eight bytes at a time: exact per-byte masks of whitespace and
+/// ASCII letters give the word starts (a non-whitespace byte after whitespace or at the text
+/// start); a word starting with an ASCII letter has one, the others (digits, punctuation,
+/// non-ASCII) are scanned to their first letter or their end (a word holds a letter when it
+/// has an ASCII letter, or else a non-ASCII alphabetic character). The symbols are counted
+/// with SIMD substring search.
 fn whitespace_word_stats(text: &str) -> (usize, usize, usize) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     let b = text.as_bytes();
     let n = b.len();
-    let class = |i: usize| BYTE_CLASS[b[i] as usize];
     let (mut words, mut with_letter) = (0usize, 0usize);
+    // Whether the byte before position `i` is whitespace (the text start counts as such).
+    let mut prev_ws = true;
     let mut i = 0usize;
-    while i < n {
-        while i < n && class(i) == C_WS {
-            i += 1;
-        }
-        if i == n {
-            break;
-        }
-        words += 1;
-        let start = i;
-        let mut non_ascii = false;
-        let mut letter = false;
-        while i < n {
-            let k = class(i);
-            if k == C_WS {
-                break;
-            }
-            i += 1;
-            if k == C_LETTER {
-                letter = true;
-                while i < n && class(i) != C_WS {
-                    i += 1;
+    while i + 8 <= n {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[i..i + 8]);
+        let x = u64::from_le_bytes(w);
+        let ascii = !x & HIGH;
+        // High bit of each ASCII byte of `v` below `c` (exact: no borrow crosses a byte).
+        let below = |v: u64, c: u8| !((v | HIGH).wrapping_sub(ONES * u64::from(c))) & ascii;
+        let ws = if below(x, 0x20) == 0 {
+            // No control byte: the whitespace is the spaces.
+            below(x, 0x21)
+        } else {
+            let mut m = 0u64;
+            for (k, &c) in w.iter().enumerate() {
+                if BYTE_CLASS[c as usize] == C_WS {
+                    m |= 0x80 << (8 * k);
                 }
-                break;
             }
-            non_ascii |= k == C_NON_ASCII;
+            m
+        };
+        let lower = x | (ONES * 0x20);
+        let letters = !below(lower, 0x61) & below(lower, 0x7B);
+        let starts = !ws & HIGH & ((ws << 8) | (u64::from(prev_ws) << 7));
+        // One or two word starts per eight bytes of prose: a loop over them is cheaper than
+        // a population count (no POPCNT in the baseline x86-64 target).
+        let mut rest = starts;
+        while rest != 0 {
+            let bit = rest & rest.wrapping_neg();
+            words += 1;
+            with_letter += usize::from(
+                bit & letters != 0
+                    || word_has_letter(text, i + (rest.trailing_zeros() / 8) as usize),
+            );
+            rest ^= bit;
         }
-        if letter
-            || (non_ascii
-                && text
-                    .get(start..i)
-                    .is_some_and(|w| w.chars().any(char::is_alphabetic)))
-        {
-            with_letter += 1;
+        prev_ws = ws >> 63 != 0;
+        i += 8;
+    }
+    for j in i..n {
+        let is_ws = BYTE_CLASS[b[j] as usize] == C_WS;
+        if !is_ws && prev_ws {
+            words += 1;
+            with_letter += usize::from(word_has_letter(text, j));
         }
+        prev_ws = is_ws;
     }
     let symbols = memchr::memchr_iter(b'#', b).count()
         + memchr::memmem::find_iter(b, b"...").count()
         + memchr::memmem::find_iter(b, "\u{2026}".as_bytes()).count();
     (words, with_letter, symbols)
+}
+
+/// Whether the whitespace-separated word starting at byte `start` (a char boundary) holds an
+/// ASCII letter, or else a non-ASCII alphabetic character.
+fn word_has_letter(text: &str, start: usize) -> bool {
+    let b = text.as_bytes();
+    let mut non_ascii = false;
+    let mut i = start;
+    while i < b.len() {
+        match BYTE_CLASS[b[i] as usize] {
+            C_WS => break,
+            C_LETTER => return true,
+            C_NON_ASCII => non_ascii = true,
+            _ => {}
+        }
+        i += 1;
+    }
+    non_ascii
+        && text
+            .get(start..i)
+            .is_some_and(|w| w.chars().any(char::is_alphabetic))
+}
+
+/// Whether `t` has fewer than `k` characters; counted only when its byte length (1 to 4 bytes
+/// per character) does not decide it.
+fn fewer_chars_than(t: &str, k: usize) -> bool {
+    t.len() < k || (t.len() < k.saturating_mul(4) && t.chars().count() < k)
 }
 
 /// C4: a line ending in terminal punctuation (or a closing quote or bracket).
@@ -526,24 +565,54 @@ fn ngram_step(h: u64, word: u64) -> u64 {
 ///
 /// An n-gram can only repeat where its (n-1)-gram prefix repeats, so each n counts only the
 /// positions whose shorter prefix repeated: every word is hashed for 2-grams, and news text
-/// leaves few positions after that. Each position's hash is extended by one word per n.
+/// leaves few positions after that. Each position's hash is extended by one word per n. The
+/// characters covered by repeated n-grams are summed over the union of their (sorted) spans,
+/// so no pass over all the words is made for n >= 3.
 fn ngram_chars(seg: &Segmented, scratch: &mut Scratch) -> ([f64; 3], [f64; 6]) {
     let mut top = [0.0; 3];
     let mut dup = [0.0; 6];
     let toks = &seg.toks;
     let Scratch {
         counts,
-        covered,
         hashes,
         cand,
         slots,
         ..
     } = scratch;
+    if toks.len() < 2 {
+        return (top, dup);
+    }
+    // n = 2 over every position: the 2-gram hashes, their counter slots and the best.
+    let positions = toks.len() - 1;
     hashes.clear();
-    hashes.extend(toks.iter().map(|t| ngram_step(NGRAM_SEED, t.hash)));
+    hashes.extend(
+        toks.windows(2)
+            .map(|w| ngram_step(ngram_step(NGRAM_SEED, w[0].hash), w[1].hash)),
+    );
+    counts.reset(positions);
+    let mut best = (0u32, 0usize);
+    slots.clear();
+    slots.extend(hashes.iter().enumerate().map(|(p, &h)| {
+        let slot = counts.inc_slot(h);
+        let c = counts.count_at(slot);
+        if c > best.0 {
+            best = (c, p);
+        }
+        slot as u32
+    }));
+    if best.0 >= 2 {
+        let chars: usize = toks[best.1..best.1 + 2].iter().map(|t| t.len()).sum();
+        top[0] = (best.0 as usize * chars) as f64;
+    }
     cand.clear();
-    cand.extend(0..toks.len() as u32);
-    for n in 2..=10usize {
+    cand.extend(
+        slots
+            .iter()
+            .enumerate()
+            .filter(|&(_, &s)| counts.count_at(s as usize) > 1)
+            .map(|(p, _)| p as u32),
+    );
+    for n in 3..=10usize {
         if toks.len() < n {
             break;
         }
@@ -555,19 +624,19 @@ fn ngram_chars(seg: &Segmented, scratch: &mut Scratch) -> ([f64; 3], [f64; 6]) {
             break;
         }
         counts.reset(cand.len());
-        slots.clear();
         let mut best = (0u32, 0usize);
-        for &p in cand.iter() {
+        slots.clear();
+        slots.extend(cand.iter().map(|&p| {
             let p = p as usize;
             let h = ngram_step(hashes[p], toks[p + n - 1].hash);
             hashes[p] = h;
             let slot = counts.inc_slot(h);
-            slots.push(slot as u32);
             let c = counts.count_at(slot);
             if c > best.0 {
                 best = (c, p);
             }
-        }
+            slot as u32
+        }));
         if n <= 4 && best.0 >= 2 {
             let chars: usize = toks[best.1..best.1 + n].iter().map(|t| t.len()).sum();
             top[n - 2] = (best.0 as usize * chars) as f64;
@@ -582,20 +651,188 @@ fn ngram_chars(seg: &Segmented, scratch: &mut Scratch) -> ([f64; 3], [f64; 6]) {
         }
         cand.truncate(kept);
         if n >= 5 && !cand.is_empty() {
-            covered.clear();
-            covered.resize(toks.len(), false);
+            // `cand` is sorted: sum the word characters of the union of the spans.
+            let mut covered_to = 0usize;
+            let mut chars = 0usize;
             for &p in cand.iter() {
-                for c in &mut covered[p as usize..p as usize + n] {
-                    *c = true;
+                let (from, to) = ((p as usize).max(covered_to), p as usize + n);
+                if from < to {
+                    chars += toks[from..to].iter().map(|t| t.len()).sum::<usize>();
+                    covered_to = to;
                 }
             }
-            dup[n - 5] = toks
-                .iter()
-                .zip(covered.iter())
-                .filter(|(_, &c)| c)
-                .map(|(t, _)| t.len())
-                .sum::<usize>() as f64;
+            dup[n - 5] = chars as f64;
         }
     }
     (top, dup)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quality::lexicon::Lexicon;
+    use crate::quality::text::segment;
+
+    /// The previous [`ngram_chars`] (a pass over all words per n >= 5), kept as the reference.
+    fn ngram_chars_reference(seg: &Segmented, scratch: &mut Scratch) -> ([f64; 3], [f64; 6]) {
+        let mut top = [0.0; 3];
+        let mut dup = [0.0; 6];
+        let toks = &seg.toks;
+        let Scratch {
+            counts,
+            hashes,
+            cand,
+            slots,
+            ..
+        } = scratch;
+        let mut covered = Vec::new();
+        hashes.clear();
+        hashes.extend(toks.iter().map(|t| ngram_step(NGRAM_SEED, t.hash)));
+        cand.clear();
+        cand.extend(0..toks.len() as u32);
+        for n in 2..=10usize {
+            if toks.len() < n {
+                break;
+            }
+            let positions = (toks.len() - n + 1) as u32;
+            while cand.last().is_some_and(|&p| p >= positions) {
+                cand.pop();
+            }
+            if cand.is_empty() {
+                break;
+            }
+            counts.reset(cand.len());
+            slots.clear();
+            let mut best = (0u32, 0usize);
+            for &p in cand.iter() {
+                let p = p as usize;
+                let h = ngram_step(hashes[p], toks[p + n - 1].hash);
+                hashes[p] = h;
+                let slot = counts.inc_slot(h);
+                slots.push(slot as u32);
+                let c = counts.count_at(slot);
+                if c > best.0 {
+                    best = (c, p);
+                }
+            }
+            if n <= 4 && best.0 >= 2 {
+                let chars: usize = toks[best.1..best.1 + n].iter().map(|t| t.len()).sum();
+                top[n - 2] = (best.0 as usize * chars) as f64;
+            }
+            let mut kept = 0;
+            for k in 0..cand.len() {
+                if counts.count_at(slots[k] as usize) > 1 {
+                    cand[kept] = cand[k];
+                    kept += 1;
+                }
+            }
+            cand.truncate(kept);
+            if n >= 5 && !cand.is_empty() {
+                covered.clear();
+                covered.resize(toks.len(), false);
+                for &p in cand.iter() {
+                    for c in &mut covered[p as usize..p as usize + n] {
+                        *c = true;
+                    }
+                }
+                dup[n - 5] = toks
+                    .iter()
+                    .zip(covered.iter())
+                    .filter(|(_, &c)| c)
+                    .map(|(t, _)| t.len())
+                    .sum::<usize>() as f64;
+            }
+        }
+        (top, dup)
+    }
+
+    /// The previous [`whitespace_word_stats`] (a byte loop to each word's end).
+    fn whitespace_word_stats_reference(text: &str) -> (usize, usize, usize) {
+        let b = text.as_bytes();
+        let n = b.len();
+        let class = |i: usize| BYTE_CLASS[b[i] as usize];
+        let (mut words, mut with_letter) = (0usize, 0usize);
+        let mut i = 0usize;
+        while i < n {
+            while i < n && class(i) == C_WS {
+                i += 1;
+            }
+            if i == n {
+                break;
+            }
+            words += 1;
+            let start = i;
+            let mut non_ascii = false;
+            let mut letter = false;
+            while i < n {
+                let k = class(i);
+                if k == C_WS {
+                    break;
+                }
+                i += 1;
+                if k == C_LETTER {
+                    letter = true;
+                    while i < n && class(i) != C_WS {
+                        i += 1;
+                    }
+                    break;
+                }
+                non_ascii |= k == C_NON_ASCII;
+            }
+            if letter
+                || (non_ascii
+                    && text
+                        .get(start..i)
+                        .is_some_and(|w| w.chars().any(char::is_alphabetic)))
+            {
+                with_letter += 1;
+            }
+        }
+        let symbols = memchr::memchr_iter(b'#', b).count()
+            + memchr::memmem::find_iter(b, b"...").count()
+            + memchr::memmem::find_iter(b, "\u{2026}".as_bytes()).count();
+        (words, with_letter, symbols)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn whitespace_word_stats_equals_the_reference(
+            text in "([a-zA-Z0-9é#.…,!\u{1}\u{b}\u{1f} \t\n\r\u{c}-]{0,40}){0,12}"
+        ) {
+            proptest::prop_assert_eq!(
+                whitespace_word_stats(&text),
+                whitespace_word_stats_reference(&text)
+            );
+        }
+
+        #[test]
+        fn fewer_chars_than_counts_characters(text in "[a-zé€😀 ]{0,60}", k in 0usize..50) {
+            proptest::prop_assert_eq!(fewer_chars_than(&text, k), text.chars().count() < k);
+        }
+    }
+
+    /// Texts from a small vocabulary, so n-grams of every length repeat.
+    fn repetitive_text() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let word = prop::sample::select(vec![
+            "the", "cat", "sat", "on", "mat", "The", "dog", "ran", "Ab", "x1", "é", "naïve",
+        ]);
+        let sep = prop::sample::select(vec![" ", " ", " ", ", ", ". ", "\n\n", " - "]);
+        prop::collection::vec((word, sep), 0..200).prop_map(|ws| {
+            ws.into_iter()
+                .map(|(w, s)| format!("{w}{s}"))
+                .collect::<String>()
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ngram_chars_equals_the_reference(text in repetitive_text()) {
+            let mut seg = Segmented::default();
+            segment(&text, Lexicon::en(), &mut seg);
+            let mut a = Scratch::default();
+            let mut b = Scratch::default();
+            proptest::prop_assert_eq!(ngram_chars(&seg, &mut a), ngram_chars_reference(&seg, &mut b));
+        }
+    }
 }
