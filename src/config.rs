@@ -33,7 +33,8 @@ pub struct Options {
 pub struct OutputOptions {
     /// Compress the JSONL outputs (`cleaned`, `dropped`, `clusters`, `invalid`), each one
     /// stream, at level 1: `zstd` writes `cleaned.jsonl.zst`, `gzip` `cleaned.jsonl.gz`;
-    /// `none` (the default) writes plain `cleaned.jsonl`.
+    /// `none` (the default) writes plain `cleaned.jsonl`. Either also compresses the spill
+    /// files of the work folder (zstd, entry by entry).
     pub compress: crate::input::Compression,
 }
 
