@@ -33,9 +33,11 @@ pub struct Options {
 pub struct OutputOptions {
     /// Compress the JSONL outputs (`cleaned`, `dropped`, `clusters`, `invalid`), each one
     /// stream, at level 1: `zstd` writes `cleaned.jsonl.zst`, `gzip` `cleaned.jsonl.gz`;
-    /// `none` (the default) writes plain `cleaned.jsonl`. Either also compresses the spill
-    /// files of the work folder (zstd, entry by entry).
+    /// `none` (the default) writes plain `cleaned.jsonl`.
     pub compress: crate::input::Compression,
+    /// Compress the work folder's spill files too (zstd, entry by entry): about 60% less
+    /// temporary disk for about 40% more CPU time (README, Performance).
+    pub compress_spill: bool,
 }
 
 impl Options {

@@ -151,6 +151,10 @@ struct CommonArgs {
     /// invalid likewise), gzip cleaned.jsonl.gz; none writes plain .jsonl (the default).
     #[arg(long, value_enum, value_name = "FORMAT")]
     compress: Option<CompressArg>,
+    /// Compress the temporary spill files as well (zstd): much less temporary disk, for more
+    /// CPU time.
+    #[arg(long)]
+    compress_spill: bool,
     /// No progress bars or log lines.
     #[arg(short, long)]
     quiet: bool,
@@ -271,6 +275,7 @@ impl CommonArgs {
         if !self.lang.is_empty() {
             o.quality.languages = self.lang.iter().map(|l| l.trim().to_lowercase()).collect();
         }
+        o.output.compress_spill |= self.compress_spill;
         if let Some(c) = self.compress {
             o.output.compress = match c {
                 CompressArg::None => Compression::None,
@@ -316,6 +321,7 @@ impl CommonArgs {
             (self.strict, "--strict"),
             (self.keep_debris, "--keep-debris"),
             (self.no_debris, "--no-debris"),
+            (self.compress_spill, "--compress-spill"),
         ] {
             if on {
                 a.push(flag.to_string());

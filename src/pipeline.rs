@@ -454,10 +454,7 @@ fn read_pass(
     let plan_for_reader = *plan;
     let reader = std::thread::spawn(move || reader_thread(owned, max_line, plan_for_reader, tx));
 
-    let mut spill = SpillWriter::create(
-        &work.join("records.spill"),
-        opts.output.compress != input::Compression::None,
-    )?;
+    let mut spill = SpillWriter::create(&work.join("records.spill"), opts.output.compress_spill)?;
     let mut invalid_out = output::JsonlWriter::create(work, "invalid.jsonl", opts.output.compress)?;
     let mut ids = IdArena::default();
     let mut raw_at = Vec::new();
@@ -772,10 +769,7 @@ fn score_pass(
     plan: &memory::Plan,
     stage: &crate::progress::Stage,
 ) -> Result<ScorePass> {
-    let mut spill = SpillWriter::create(
-        &work.join("cleaned.spill"),
-        opts.output.compress != input::Compression::None,
-    )?;
+    let mut spill = SpillWriter::create(&work.join("cleaned.spill"), opts.output.compress_spill)?;
     let mut bands = dedup::bands::BandWriter::create(work, opts.dedup.bands)?;
     let mut sketches = dedup::sketch::SketchWriter::create(
         &work.join("sketches.bin"),

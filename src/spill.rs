@@ -3,7 +3,7 @@
 //! just compact per-record state in memory.
 //!
 //! Format: a sequence of entries; each is a little-endian `u32` byte length followed by that
-//! many bytes. Entries are addressed by their byte offset. A compressed spill (`--compress`)
+//! many bytes. Entries are addressed by their byte offset. A compressed spill (`--compress-spill`)
 //! stores each entry as its own zstd frame (level 1, with its size in the frame header), so
 //! entries stay addressable one by one: the spills then take about a third of the disk, for
 //! some CPU time on every write and read.

@@ -95,6 +95,17 @@ fn compressed_outputs_hold_the_plain_outputs_and_replace_an_earlier_runs_files()
         let report = read_json(&out.join("report.json"));
         assert_eq!(report["options"]["output"]["compress"], flag);
     }
+    // Compressed spills change nothing in the outputs.
+    let spilled = dir.path().join("spilled");
+    clean(&[&samples()], &spilled, &["--compress-spill"]);
+    for name in ["cleaned", "dropped", "clusters", "invalid"] {
+        let file = format!("{name}.jsonl");
+        assert_eq!(
+            std::fs::read(spilled.join(&file)).expect("read"),
+            std::fs::read(plain.join(&file)).expect("read"),
+            "{file} with --compress-spill"
+        );
+    }
     // And back: the gzip files go.
     clean(&[&samples()], &out, &["--compress", "none"]);
     assert!(out.join("cleaned.jsonl").exists());
