@@ -101,9 +101,14 @@ impl Write for JsonlWriter {
     }
 }
 
+/// The file name of the output `name` written with `compression` (`cleaned.jsonl.zst`).
+pub fn output_name(name: &str, compression: Compression) -> String {
+    format!("{name}{}", compression.extension())
+}
+
 /// Where the output `name` is written in `dir` with `compression`.
 pub fn output_path(dir: &Path, name: &str, compression: Compression) -> PathBuf {
-    dir.join(format!("{name}{}", compression.extension()))
+    dir.join(output_name(name, compression))
 }
 
 /// What the group and select stages decided about one record.

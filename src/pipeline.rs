@@ -228,9 +228,8 @@ fn move_outputs(work: &Path, outdir: &Path, compress: input::Compression) -> Res
             .with_context(|| format!("cannot move {name} into {}", outdir.display()))
     };
     for name in output::JSONL_OUTPUTS {
-        let written = output::output_path(work, name, compress);
-        let file = written.file_name().unwrap_or_default().to_string_lossy();
-        move_in(&written, &file)?;
+        let file = output::output_name(name, compress);
+        move_in(&work.join(&file), &file)?;
         for other in [C::None, C::Gzip, C::Zstd]
             .into_iter()
             .filter(|&c| c != compress)
