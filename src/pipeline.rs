@@ -550,7 +550,8 @@ fn read_pass(
             }
         }
         stage.inc(lines.len() as u64);
-        Ok(())
+        // Stop as soon as the records read so far cannot fit, not after the whole input.
+        plan.check_so_far(ids.len() as u64)
     };
     batches::pipelined(fetch, parse, fold)?;
     reader
