@@ -1,7 +1,6 @@
 //! `copydesk bench --scaling`: the figures it prints are the ones its runs measured.
 
-mod common;
-use common::bin;
+use crate::common::bin;
 use serde_json::Value;
 
 #[test]

@@ -1,9 +1,7 @@
 //! `copydesk clean` on the bundled samples: the output contract, the accounting of every record,
 //! the duplicate clusters the samples were written to contain, and bad-input handling.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;

@@ -1,9 +1,7 @@
 //! Input handling: compressed files, standard input, renamed and nested fields, oversized lines,
 //! and corrupt archives. The data is generated here.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::io::Write;
 use std::process::Stdio;
 

@@ -114,7 +114,7 @@ fn story_group_ranks_the_clean_copy_first_and_the_garbled_one_last() {
             if id != best {
                 // Once their debris is gone, the look-alike of the clean seed and that of the
                 // mildly odd one (story-5) are both clean text and may tie: the keep rule then
-                // prefers the longer (tests/story_samples.rs checks story-1 is kept). Only the
+                // prefers the longer (tests/integration/story_samples.rs checks story-1 is kept). Only the
                 // defective members must score strictly lower.
                 assert!(q(best) >= *s, "{best} should rank first: {scored:?}");
             }

@@ -6,9 +6,7 @@
 //! `cargo test --test report_browser`. Without the browser the test is skipped with a message,
 //! except under CI (`CI=true`), where a missing browser is a failure.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 use std::process::Command;
 

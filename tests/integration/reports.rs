@@ -1,9 +1,7 @@
 //! Reports: report.json, report.md and report.html agree, every section is there, hostile text
 //! is escaped, gates set the exit status, and `report` / `diff` work from the files alone.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::path::Path;
 
 fn hostile_corpus(dir: &Path) -> std::path::PathBuf {

@@ -4,9 +4,7 @@
 //! for the corpus stops the run early with the figure it needs. It asserts correctness and
 //! memory, never speed: speed is measured by `copydesk bench` and `cargo bench`.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 /// The memory budget of the run, in MB, and the peak resident memory allowed. The per-record
 /// state is a few hundred bytes, so 200,000 records need well under this; a leak of article
@@ -33,7 +31,7 @@ fn a_large_generated_corpus_balances_finds_copies_and_stays_within_memory() {
         .status()
         .expect("generate");
     assert!(status.success());
-    // A budget far too small for this many records is refused once they are counted, before
+    // A budget far too small for this many records is refused while they are read, before
     // any heavy work, with the figure needed (not killed by the system halfway).
     let small = bin()
         .args(["clean", "--quiet", "--memory-limit", "256M", "-o"])

@@ -2,9 +2,7 @@
 //! reference spellings, so an article that mangles one of them — and never spells it right
 //! itself, so that its own score cannot tell — loses quality once the group is known.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::Path;
 
