@@ -10,7 +10,9 @@
 //! | `doubled_words` | the same word twice in a row ("the the"), except the legitimate "had had", "that that", "is is", "on on", "in in" |
 //! | `placeholder_sentences` | placeholder or test text ("Lorem ipsum", "Quick example of an extraction task") |
 //! | `isolated_sentences` | a body sentence with at least 8 content words, none of which occur anywhere else in the article: a stray sentence from another text |
-//! | `oov_words` | lower-case words unknown to the shipped English lexicon (typos, garbled words) |
+//! | `oov_words` | lower-case words unknown to the shipped English lexicon (garbled, invented or untranslated words), typos left out |
+//! | `lower_case_sentences` | a sentence that starts in lower case after a full stop inside a paragraph ("... watch manufactory. the occasion of ..."; English): a sentence broken in two, or a stray full stop |
+//! | `typos` | lower-case unknown words one edit (a letter inserted, dropped, changed, or two swapped) from a common English word with the same first letter ("governemnt", "aditionally"): a slip of the keyboard that leaves the word readable, counted apart from `oov_words` so it can cost less |
 //! | `repeated_lines` | a paragraph of at least 4 words repeating an earlier one verbatim (a doubled headline or paragraph left by the scraper) |
 //! | `repeated_conjuncts` | the same word on both sides of "and" / "or" ("greed and greed"; English, idioms such as "time and time again" left out; conjuncts.rs) |
 //! | `article_mismatches` | "a" before a vowel letter or "an" before a consonant letter in the body ("an solid", "a award"; English, exceptions in `data/article_exceptions.txt`): left where a word was swapped for another or an article dropped or moved |
@@ -24,7 +26,7 @@ use super::text::{Segmented, Tok, ALPHA, CAP, CHARS_ASCII, INITIAL, JOINED, LOWE
 use std::sync::OnceLock;
 use xxhash_rust::xxh3::xxh3_64;
 
-pub const CUE_NAMES: [&str; 11] = [
+pub const CUE_NAMES: [&str; N_CUES] = [
     "fragment",
     "punct_debris",
     "broken_paragraph",
@@ -36,7 +38,12 @@ pub const CUE_NAMES: [&str; 11] = [
     "repeated_line",
     "article_mismatch",
     "repeated_conjunct",
+    "typo",
+    "lower_case_sentence",
 ];
+
+/// Number of garble cues.
+pub const N_CUES: usize = 13;
 
 pub const FRAGMENT: usize = 0;
 pub const PUNCT: usize = 1;
@@ -49,6 +56,11 @@ pub const MANGLED: usize = 7;
 pub const REPEATED: usize = 8;
 pub const ARTICLE: usize = 9;
 pub const REPEATED_CONJUNCT: usize = 10;
+pub const TYPO: usize = 11;
+pub const LOWER_START: usize = 12;
+
+/// At most this many typos are kept as evidence per document.
+pub const MAX_TYPO_EVIDENCE: usize = 10;
 
 /// Exceptions to the a/an vowel-letter rule ("a university", "an hour").
 const ARTICLE_EXCEPTIONS: &str = include_str!("data/article_exceptions.txt");
@@ -56,7 +68,7 @@ const ARTICLE_EXCEPTIONS: &str = include_str!("data/article_exceptions.txt");
 /// Counts of each cue in a document, and per-sentence tallies.
 #[derive(Debug, Default)]
 pub struct Cues {
-    pub counts: [u32; 11],
+    pub counts: [u32; N_CUES],
     /// Per sentence: cue bit mask and number of cue events.
     pub sent_mask: Vec<u16>,
     pub sent_events: Vec<u16>,
@@ -68,6 +80,9 @@ pub struct Cues {
     /// lexical richness that machine translation loses (Vanmassenhove et al. 2019).
     pub richness: f64,
     pub richness_words: usize,
+    /// The first typos found (`MAX_TYPO_EVIDENCE` at most): (as written, the common word
+    /// it is one edit from).
+    pub typos: Vec<(String, &'static str)>,
 }
 
 impl Cues {
@@ -142,7 +157,8 @@ pub fn find_cues(
     if english {
         isolated_sentences(text, seg, scratch, &mut cues);
         super::conjuncts::repeated_conjuncts(text, seg, lex, &mut cues);
-        fluency(seg, &mut cues);
+        lower_case_sentences(text, seg, lex, &mut cues);
+        fluency(text, seg, lex, &mut cues);
     }
     cues
 }
@@ -189,6 +205,55 @@ fn punctuation_debris(text: &str, seg: &Segmented, cues: &mut Cues) {
                 cues.add(sentence_at(seg, i + 1), PUNCT, 1);
             }
         }
+    }
+}
+
+/// Lower-case words that end with a period inside a sentence ("incl. tax", "approx. ten"),
+/// besides the listed abbreviations.
+const LOWER_ABBREVIATIONS: [&str; 14] = [
+    "incl", "esp", "dept", "govt", "vol", "misc", "min", "max", "approx", "etc", "est", "viz",
+    "resp", "fig",
+];
+
+/// "manufactory. the occasion": a word of at least three lower-case letters, a full stop, one
+/// space and a word of at least two lower-case letters (English). Careful writing starts every
+/// sentence with a capital, so this is a sentence broken in two or a stray full stop (weak
+/// machine translation ends a sentence where the source had none). Abbreviations are left
+/// out ("etc. and", "approx. ten").
+fn lower_case_sentences(text: &str, seg: &Segmented, lex: &Lexicon, cues: &mut Cues) {
+    let b = text.as_bytes();
+    for i in memchr::memchr_iter(b'.', b) {
+        if b.get(i + 1) != Some(&b' ') {
+            continue;
+        }
+        // The word after: at least two lower-case letters, then no letter or digit.
+        let after = &b[i + 2..];
+        let n_after = after.iter().take_while(|c| c.is_ascii_lowercase()).count();
+        if n_after < 2
+            || after
+                .get(n_after)
+                .is_some_and(|&c| c.is_ascii_alphanumeric() || c >= 0x80)
+        {
+            continue;
+        }
+        // The word before: at least three lower-case letters, starting a word.
+        let n_before = b[..i]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_lowercase())
+            .count();
+        if n_before < 3 {
+            continue;
+        }
+        let start = i - n_before;
+        if start > 0 && (b[start - 1].is_ascii_alphanumeric() || b[start - 1] >= 0x80) {
+            continue;
+        }
+        let word = &text[start..i];
+        if LOWER_ABBREVIATIONS.contains(&word) || lex.is_abbreviation(word) {
+            continue;
+        }
+        cues.add(sentence_at(seg, i + 2), LOWER_START, 1);
     }
 }
 
@@ -445,14 +510,23 @@ fn isolated_sentences(text: &str, seg: &Segmented, scratch: &mut Scratch, cues: 
     }
 }
 
-fn fluency(seg: &Segmented, cues: &mut Cues) {
+/// The common word that `word` (an unknown lower-case ASCII word) is a typo of: one edit
+/// (optimal string alignment) from a common word (Zipf ≥ 3.3, at least 4 letters) that
+/// starts with the same letter. Misspellings rarely change the first letter; a word that
+/// differs there is more often another word or a name.
+pub fn typo_of(word: &str, lex: &Lexicon) -> Option<&'static str> {
+    let likely = lex.near_common_word(word)?;
+    (likely.as_bytes().first() == word.as_bytes().first()).then_some(likely)
+}
+
+fn fluency(text: &str, seg: &Segmented, lex: &Lexicon, cues: &mut Cues) {
     let mut total = 0.0f64;
     let mut n = 0usize;
     let (mut rich_total, mut rich_n) = (0u64, 0usize);
     for (si, s) in seg.sents.iter().enumerate() {
         let mut st = 0.0f32;
         let mut sn = 0u32;
-        let mut oov = 0u32;
+        let (mut oov, mut typos) = (0u32, 0u32);
         for t in &seg.toks[s.tok_start as usize..s.tok_end as usize] {
             if !t.is(ALPHA) || t.is(JOINED) {
                 continue;
@@ -471,7 +545,16 @@ fn fluency(seg: &Segmented, cues: &mut Cues) {
                 && !t.is(CAP)
                 && !t.is(INITIAL)
             {
-                oov += 1;
+                let word = t.text(text);
+                match typo_of(word, lex) {
+                    Some(likely) => {
+                        typos += 1;
+                        if cues.typos.len() < MAX_TYPO_EVIDENCE {
+                            cues.typos.push((word.to_string(), likely));
+                        }
+                    }
+                    None => oov += 1,
+                }
             }
         }
         if sn > 0 {
@@ -480,6 +563,7 @@ fn fluency(seg: &Segmented, cues: &mut Cues) {
             n += sn as usize;
         }
         cues.add(si, OOV, oov);
+        cues.add(si, TYPO, typos);
     }
     cues.mean_surprisal = if n == 0 { 0.0 } else { total / n as f64 };
     cues.scored_words = n;
@@ -606,6 +690,76 @@ mod tests {
             "An MP and a US firm signed a deal.",
         ] {
             assert_eq!(mismatches(t), 0, "{t}");
+        }
+    }
+
+    fn typos_and_oov(body: &str) -> (u32, u32, Vec<(String, &'static str)>) {
+        let lex = Lexicon::en();
+        let mut seg = Segmented::default();
+        let t = format!("Match report\n\n{body}");
+        super::super::text::segment(&t, lex, &mut seg);
+        let cues = find_cues(&t, &seg, lex, true, &mut Scratch::default());
+        (cues.counts[TYPO], cues.counts[OOV], cues.typos)
+    }
+
+    #[test]
+    fn a_misspelled_common_word_is_a_typo() {
+        let (typos, oov, found) = typos_and_oov(
+            "The governemnt said the plan would aditionally need the budget to be agreed.",
+        );
+        assert_eq!((typos, oov), (2, 0));
+        assert_eq!(
+            found,
+            vec![
+                ("governemnt".to_string(), "government"),
+                ("aditionally".to_string(), "additionally")
+            ]
+        );
+    }
+
+    #[test]
+    fn garbled_and_untranslated_words_are_not_typos() {
+        // Not one edit from a common word, or one edit from a word with another first
+        // letter ("wuzirci", "autoposers", "xovernment"): unknown words, not typos.
+        let (typos, oov, found) = typos_and_oov(
+            "The autoposers met the wuzirci near the xovernment building on the main road today.",
+        );
+        assert_eq!(typos, 0, "{found:?}");
+        assert_eq!(oov, 3);
+        let (typos, oov, _) =
+            typos_and_oov("The government said the plan would go ahead although it was late.");
+        assert_eq!((typos, oov), (0, 0));
+    }
+
+    fn lower_starts(body: &str) -> u32 {
+        let lex = Lexicon::en();
+        let mut seg = Segmented::default();
+        let t = format!("Match report\n\n{body}");
+        super::super::text::segment(&t, lex, &mut seg);
+        let cues = find_cues(&t, &seg, lex, true, &mut Scratch::default());
+        cues.counts[LOWER_START]
+    }
+
+    #[test]
+    fn a_sentence_starting_in_lower_case_is_counted() {
+        assert_eq!(
+            lower_starts(
+                "He bought a watch from the manufactory. the occasion was his birthday. \
+                 The party said they had written to the secretary. the party failed."
+            ),
+            2
+        );
+    }
+
+    #[test]
+    fn abbreviations_and_capitals_are_not_lower_case_sentences() {
+        for t in [
+            "He bought apples, pears etc. and went home. Then he slept.",
+            "The fee is approx. ten pounds, incl. tax, says the manager.",
+            "It starts at 10 p.m. on Friday. The team is ready.",
+            "She left the room. He stayed on. iPhone sales rose.",
+        ] {
+            assert_eq!(lower_starts(t), 0, "{t}");
         }
     }
 }
