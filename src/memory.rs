@@ -166,17 +166,18 @@ impl Plan {
             // The largest record count that fits, for the message.
             let fits = limit.saturating_sub(needed - records * RESIDENT_BYTES_PER_RECORD)
                 / RESIDENT_BYTES_PER_RECORD;
-            let (count, more) = if complete {
-                ("", "")
+            let (count, more, about) = if complete {
+                ("", "", "about")
             } else {
                 (
                     "at least ",
                     ", counted before the input was read to its end",
+                    "at least",
                 )
             };
             bail!(
                 "--memory-limit {} is too small for {count}{records} records{more}: their \
-                 compact state needs {count}about {} ({RESIDENT_BYTES_PER_RECORD} bytes each \
+                 compact state needs {about} {} ({RESIDENT_BYTES_PER_RECORD} bytes each \
                  plus {} of tables and buffers). Raise the limit, or split the input into \
                  shards of at most {fits} records",
                 show(limit),
