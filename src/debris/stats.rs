@@ -205,6 +205,28 @@ fn site_seed(site: Option<&str>) -> Option<u64> {
         .filter(|&s| s != GLOBAL)
 }
 
+/// [`ASCII_NORM`]'s mark for whitespace (no ASCII byte maps to it).
+const WS: u8 = 0x80;
+
+/// An ASCII byte's normalized form: digits fold to `0`, letters to lower case, whitespace to
+/// [`WS`], everything else to itself.
+const ASCII_NORM: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        t[i] = if c == b' ' || (c >= b'\t' && c <= b'\r') {
+            WS
+        } else if c.is_ascii_digit() {
+            b'0'
+        } else {
+            c.to_ascii_lowercase()
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Normalizes a line for counting into `buf`; `None` when it is blank or too long.
 fn normalize<'b>(line: &str, buf: &'b mut String) -> Option<&'b str> {
     buf.clear();
@@ -215,34 +237,29 @@ fn normalize<'b>(line: &str, buf: &'b mut String) -> Option<&'b str> {
         return None;
     }
     if line.is_ascii() {
-        // Same result as the general loop below, byte by byte (`char::is_whitespace` on ASCII
-        // is tab to carriage return and space), written into the buffer's bytes: each word is
-        // copied whole, then folded in place.
+        // Same result as the general loop below, in one pass over the bytes with a table
+        // (`char::is_whitespace` on ASCII is tab to carriage return and space): a separator is
+        // written before a visible byte that follows whitespace, except at the start.
         let mut out = std::mem::take(buf).into_bytes();
-        let words = line
-            .as_bytes()
-            .split(|b| matches!(b, b' ' | b'\t'..=b'\r'))
-            .filter(|w| !w.is_empty());
-        for word in words {
-            chars += word.len();
+        out.reserve(line.len());
+        let mut space = false;
+        for &c in line.as_bytes() {
+            let m = ASCII_NORM[usize::from(c & 0x7f)];
+            if m == WS {
+                space = !out.is_empty();
+                continue;
+            }
+            chars += 1;
             if chars > MAX_LINE_CHARS {
                 *buf = String::from_utf8(out).unwrap_or_default();
                 return None;
             }
-            if !out.is_empty() {
+            if space {
                 out.push(b' ');
+                space = false;
             }
-            let start = out.len();
-            out.extend_from_slice(word);
-            for b in &mut out[start..] {
-                if b.is_ascii_digit() {
-                    *b = b'0';
-                    alnum = true;
-                } else {
-                    alnum |= b.is_ascii_alphabetic();
-                    b.make_ascii_lowercase();
-                }
-            }
+            alnum |= m.is_ascii_alphanumeric();
+            out.push(m);
         }
         // ASCII in, ASCII out: the conversion cannot fail (and would only empty the buffer).
         *buf = String::from_utf8(out).unwrap_or_default();
@@ -438,7 +455,103 @@ mod tests {
         visible > max
     }
 
+    /// `normalize` as it was (word by word): the reference for the one-pass ASCII path.
+    fn normalize_reference<'b>(line: &str, buf: &'b mut String) -> Option<&'b str> {
+        buf.clear();
+        let mut chars = 0usize;
+        let mut alnum = false;
+        if line.len() > MAX_LINE_CHARS && more_visible_reference(line, MAX_LINE_CHARS) {
+            // Too long in any case: skip the lower-casing (most such lines are prose).
+            return None;
+        }
+        if line.is_ascii() {
+            // Same result as the general loop below, byte by byte (`char::is_whitespace` on ASCII
+            // is tab to carriage return and space), written into the buffer's bytes: each word is
+            // copied whole, then folded in place.
+            let mut out = std::mem::take(buf).into_bytes();
+            let words = line
+                .as_bytes()
+                .split(|b| matches!(b, b' ' | b'\t'..=b'\r'))
+                .filter(|w| !w.is_empty());
+            for word in words {
+                chars += word.len();
+                if chars > MAX_LINE_CHARS {
+                    *buf = String::from_utf8(out).unwrap_or_default();
+                    return None;
+                }
+                if !out.is_empty() {
+                    out.push(b' ');
+                }
+                let start = out.len();
+                out.extend_from_slice(word);
+                for b in &mut out[start..] {
+                    if b.is_ascii_digit() {
+                        *b = b'0';
+                        alnum = true;
+                    } else {
+                        alnum |= b.is_ascii_alphabetic();
+                        b.make_ascii_lowercase();
+                    }
+                }
+            }
+            // ASCII in, ASCII out: the conversion cannot fail (and would only empty the buffer).
+            *buf = String::from_utf8(out).unwrap_or_default();
+            return alnum.then_some(buf.as_str());
+        }
+        for word in line.split_whitespace() {
+            if !buf.is_empty() {
+                buf.push(' ');
+            }
+            for c in word.chars() {
+                chars += 1;
+                if chars > MAX_LINE_CHARS {
+                    return None;
+                }
+                if c.is_ascii() {
+                    if c.is_ascii_digit() {
+                        buf.push('0');
+                        alnum = true;
+                    } else {
+                        alnum |= c.is_ascii_alphabetic();
+                        buf.push(c.to_ascii_lowercase());
+                    }
+                } else if chars::is_numeric(c) {
+                    buf.push('0');
+                    alnum = true;
+                } else {
+                    alnum |= chars::is_alphanumeric(c);
+                    chars::push_lower(buf, c);
+                }
+            }
+        }
+        alnum.then_some(buf.as_str())
+    }
+
     proptest::proptest! {
+        #[test]
+        fn normalize_agrees_with_the_reference(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just(" ".to_string()),
+                    proptest::strategy::Just("\r\n\t\x0b\x0c\0".to_string()),
+                    proptest::strategy::Just("\u{a0}".to_string()),
+                    "[a-zA-Z0-9]{1,30}",
+                    "[ -~]{1,30}",
+                    "\\PC{1,10}",
+                ],
+                0..30,
+            ),
+        ) {
+            let line = parts.concat();
+            let (mut a, mut b) = (String::new(), String::new());
+            for l in [line.as_str(), line.trim(), &line.replace(|c: char| !c.is_ascii(), "")] {
+                proptest::prop_assert_eq!(
+                    normalize(l, &mut a).map(str::to_string),
+                    normalize_reference(l, &mut b).map(str::to_string)
+                );
+            }
+        }
+
         #[test]
         fn lines_agree_with_str_lines(
             parts in proptest::collection::vec(
