@@ -80,10 +80,10 @@ impl Dfa {
         let mut fail = vec![0u32; n];
         let mut matches: Vec<Vec<u32>> = vec![Vec::new(); n];
         let mut queue = std::collections::VecDeque::new();
-        for c in 0..stride {
-            let t = delta[c];
+        for d in delta.iter_mut().take(stride) {
+            let t = *d;
             if t == NONE {
-                delta[c] = 0;
+                *d = 0;
             } else {
                 fail[t as usize] = 0;
                 matches[t as usize] = own[t as usize].clone();
