@@ -46,6 +46,7 @@
 //!
 //! Removal reasons (the `reason` strings of [`Removed`]) are listed in [`reasons`].
 
+mod dfa;
 pub mod lang;
 pub mod phrases;
 pub mod shape;

@@ -16,9 +16,9 @@
 //! Phrases before any section header are `[line.ui_phrase]`. Matching is case-insensitive and
 //! only counts at word boundaries.
 
+use super::dfa::Dfa;
 use super::reasons;
 use super::shape::chars;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use anyhow::{bail, Context, Result};
 
 const BUILTIN: &[(&str, &str)] = &[
@@ -55,7 +55,7 @@ pub struct Phrase {
 }
 
 /// What the phrase lists say about one line.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
 pub struct PhraseHits {
     /// The line is made only of line/marker phrases: the reason of its longest one.
     pub whole_line: Option<&'static str>,
@@ -73,12 +73,15 @@ pub struct PhraseHits {
 
 #[derive(Debug, Clone)]
 pub struct PhraseSet {
-    ac: AhoCorasick,
+    ac: Dfa,
     phrases: Vec<Phrase>,
     /// For long lines, where only `inline` and `contains` phrases can apply: all of them (up to
     /// `CONTAINS_MAX_WORDS` words), inline and footer phrases (up to
     /// `CONTAINS_FOOTER_MAX_WORDS`), inline phrases only (longer).
-    tiers: [(AhoCorasick, Vec<Phrase>); 3],
+    tiers: [(Dfa, Vec<Phrase>); 3],
+    /// The folded patterns, by pattern ID (for the tests' reference automata).
+    #[cfg(test)]
+    patterns: Vec<String>,
 }
 
 /// Longest line (words) that a `contains` phrase makes debris; footers may be longer.
@@ -89,18 +92,14 @@ fn compile_tier(
     patterns: &[String],
     phrases: &[Phrase],
     keep: impl Fn(&Phrase) -> bool,
-) -> Result<(AhoCorasick, Vec<Phrase>)> {
+) -> Result<(Dfa, Vec<Phrase>)> {
     let (pat, ph): (Vec<&String>, Vec<Phrase>) = patterns
         .iter()
         .zip(phrases)
         .filter(|(_, p)| keep(p))
         .map(|(s, p)| (s, *p))
         .unzip();
-    let ac = AhoCorasickBuilder::new()
-        .match_kind(MatchKind::Standard)
-        .ascii_case_insensitive(true)
-        .build(&pat)
-        .context("cannot compile inline debris phrases")?;
+    let ac = Dfa::new(&pat).context("cannot compile inline debris phrases")?;
     Ok((ac, ph))
 }
 
@@ -123,14 +122,7 @@ impl PhraseSet {
         }
         // The four automata are independent; building them is most of the start-up cost,
         // so they are built on the pool side by side.
-        let full = || {
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
-                .ascii_case_insensitive(true)
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                .build(&patterns)
-                .context("cannot compile debris phrase lists")
-        };
+        let full = || Dfa::new(&patterns).context("cannot compile debris phrase lists");
         let short_lines = || {
             compile_tier(&patterns, &phrases, |p| {
                 matches!(p.mode, Mode::Inline | Mode::Contains)
@@ -148,7 +140,13 @@ impl PhraseSet {
         );
         let ac = ac?;
         let tiers = [t0?, t1?, t2?];
-        Ok(PhraseSet { ac, phrases, tiers })
+        Ok(PhraseSet {
+            ac,
+            phrases,
+            tiers,
+            #[cfg(test)]
+            patterns,
+        })
     }
 
     /// Inline and contains phrases only, for long lines of `weight` words: a `contains`
@@ -166,20 +164,20 @@ impl PhraseSet {
         if phrases.is_empty() {
             return hits;
         }
-        for m in ac.find_iter(lower) {
-            if !at_boundary(lower, m.start(), m.end()) {
-                continue;
+        ac.find_each(lower.as_bytes(), |pid, s, e| {
+            if !at_boundary(lower, s, e) {
+                return true;
             }
-            let p = phrases[m.pattern().as_usize()];
+            let Some(&p) = phrases.get(pid) else {
+                return true;
+            };
             if p.mode == Mode::Inline && hits.inline.is_none() {
-                hits.inline = Some((m.start(), m.end(), p.reason));
+                hits.inline = Some((s, e, p.reason));
             } else if p.mode == Mode::Contains && hits.contains.is_none() {
                 hits.contains = Some(p.reason);
             }
-            if hits.inline.is_some() && hits.contains.is_some() {
-                break;
-            }
-        }
+            !(hits.inline.is_some() && hits.contains.is_some())
+        });
         hits
     }
 
@@ -197,12 +195,13 @@ impl PhraseSet {
             .find(|&(_, c)| chars::is_alphanumeric(c) || c == '(')
             .map(|(i, _)| i)
             .unwrap_or(0);
-        for m in self.ac.find_overlapping_iter(lower) {
-            let (s, e) = (m.start(), m.end());
+        self.ac.overlapping(lower.as_bytes(), |pid, s, e| {
             if !at_boundary(lower, s, e) {
-                continue;
+                return true;
             }
-            let p = self.phrases[m.pattern().as_usize()];
+            let Some(&p) = self.phrases.get(pid) else {
+                return true;
+            };
             match p.mode {
                 Mode::Line | Mode::Marker | Mode::Comments => {
                     if n_cov < covered.len() {
@@ -232,7 +231,8 @@ impl PhraseSet {
                     }
                 }
             }
-        }
+            true
+        });
         if n_cov > 0 && n_cov < covered.len() {
             let ranges = &covered[..n_cov];
             // Stops at the first uncovered letter (most lines with a phrase have one early).
@@ -330,8 +330,218 @@ fn parse_section(section: &str) -> Result<Phrase> {
 mod tests {
     use super::*;
 
+    use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
     fn set() -> PhraseSet {
         PhraseSet::load(&[]).expect("built-in phrases compile")
+    }
+
+    /// `scan` and `scan_inline` as they were on the `aho-corasick` crate's automata: the
+    /// reference the hand-built DFA must agree with.
+    struct Reference {
+        ac: AhoCorasick,
+        phrases: Vec<Phrase>,
+        tiers: [(AhoCorasick, Vec<Phrase>); 3],
+    }
+
+    impl Reference {
+        fn new(set: &PhraseSet) -> Reference {
+            let build = |keep: &dyn Fn(&Phrase) -> bool| {
+                let (pat, ph): (Vec<&String>, Vec<Phrase>) = set
+                    .patterns
+                    .iter()
+                    .zip(&set.phrases)
+                    .filter(|(_, p)| keep(p))
+                    .map(|(s, p)| (s, *p))
+                    .unzip();
+                let ac = AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::Standard)
+                    .ascii_case_insensitive(true)
+                    .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                    .build(&pat)
+                    .expect("reference automaton");
+                (ac, ph)
+            };
+            let (ac, phrases) = build(&|_| true);
+            Reference {
+                ac,
+                phrases,
+                tiers: [
+                    build(&|p| matches!(p.mode, Mode::Inline | Mode::Contains)),
+                    build(&|p| {
+                        p.mode == Mode::Inline
+                            || (p.mode == Mode::Contains && p.reason == reasons::FOOTER)
+                    }),
+                    build(&|p| p.mode == Mode::Inline),
+                ],
+            }
+        }
+
+        fn scan_inline(&self, lower: &str, weight: u32) -> PhraseHits {
+            let (ac, phrases) = if weight <= CONTAINS_MAX_WORDS {
+                &self.tiers[0]
+            } else if weight <= CONTAINS_FOOTER_MAX_WORDS {
+                &self.tiers[1]
+            } else {
+                &self.tiers[2]
+            };
+            let mut hits = PhraseHits::default();
+            if phrases.is_empty() {
+                return hits;
+            }
+            for m in ac.find_iter(lower) {
+                if !at_boundary(lower, m.start(), m.end()) {
+                    continue;
+                }
+                let p = phrases[m.pattern().as_usize()];
+                if p.mode == Mode::Inline && hits.inline.is_none() {
+                    hits.inline = Some((m.start(), m.end(), p.reason));
+                } else if p.mode == Mode::Contains && hits.contains.is_none() {
+                    hits.contains = Some(p.reason);
+                }
+                if hits.inline.is_some() && hits.contains.is_some() {
+                    break;
+                }
+            }
+            hits
+        }
+
+        /// Scans one lower-cased line. `lower` must already be lower-cased with glued words split
+        /// (see `shape::lower_into`) for the whole-line test to see through "Top NewsWorld News".
+        fn scan(&self, lower: &str) -> PhraseHits {
+            let mut hits = PhraseHits::default();
+            // Covered byte ranges of whole-line phrases, to check that nothing else is on the line.
+            let mut covered: [(usize, usize); 16] = [(0, 0); 16];
+            let mut n_cov = 0usize;
+            let mut longest = 0usize;
+            let mut longest_reason = reasons::UI_PHRASE;
+            let first_alnum = lower
+                .char_indices()
+                .find(|&(_, c)| chars::is_alphanumeric(c) || c == '(')
+                .map(|(i, _)| i)
+                .unwrap_or(0);
+            for m in self.ac.find_overlapping_iter(lower) {
+                let (s, e) = (m.start(), m.end());
+                if !at_boundary(lower, s, e) {
+                    continue;
+                }
+                let p = self.phrases[m.pattern().as_usize()];
+                match p.mode {
+                    Mode::Line | Mode::Marker | Mode::Comments => {
+                        if n_cov < covered.len() {
+                            covered[n_cov] = (s, e);
+                            n_cov += 1;
+                        }
+                        if e - s > longest {
+                            longest = e - s;
+                            longest_reason = p.reason;
+                        }
+                        hits.marker |= p.mode == Mode::Marker;
+                        hits.comments |= p.mode == Mode::Comments;
+                    }
+                    Mode::Contains => {
+                        if hits.contains.is_none() {
+                            hits.contains = Some(p.reason);
+                        }
+                    }
+                    Mode::Prefix => {
+                        if s == first_alnum && hits.prefix.is_none() {
+                            hits.prefix = Some(p.reason);
+                        }
+                    }
+                    Mode::Inline => {
+                        if hits.inline.is_none() {
+                            hits.inline = Some((s, e, p.reason));
+                        }
+                    }
+                }
+            }
+            if n_cov > 0 && n_cov < covered.len() {
+                let ranges = &covered[..n_cov];
+                // Stops at the first uncovered letter (most lines with a phrase have one early).
+                let uncovered = lower.char_indices().any(|(i, c)| {
+                    chars::is_alphabetic(c) && !ranges.iter().any(|&(s, e)| i >= s && i < e)
+                });
+                if !uncovered {
+                    hits.whole_line = Some(longest_reason);
+                } else {
+                    hits.marker = false;
+                    hits.comments = false;
+                }
+            } else {
+                hits.marker = false;
+                hits.comments = false;
+            }
+            hits
+        }
+    }
+
+    /// Lines made of phrase pieces, words and separators, in any case, with CRLF, unicode and
+    /// long runs: the hits must be those of the reference.
+    fn line() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just("share this article".to_string()),
+            Just("Read More".to_string()),
+            Just("you may also like".to_string()),
+            Just("Leave a Reply".to_string()),
+            Just("by".to_string()),
+            Just("All rights reserved".to_string()),
+            Just("Поделиться".to_string()),
+            Just("Weiterlesen".to_string()),
+            Just("Photo:".to_string()),
+            Just("comments".to_string()),
+            Just("©".to_string()),
+            Just(" ".to_string()),
+            Just("\r".to_string()),
+            Just(" | ".to_string()),
+            "[a-zA-Z]{1,8}",
+            "\\PC{1,6}",
+        ];
+        proptest::collection::vec(piece, 0..60).prop_map(|v| v.concat())
+    }
+
+    /// The set and its reference, built once for all cases.
+    fn both() -> &'static (PhraseSet, Reference) {
+        static BOTH: std::sync::OnceLock<(PhraseSet, Reference)> = std::sync::OnceLock::new();
+        BOTH.get_or_init(|| {
+            let s = set();
+            let r = Reference::new(&s);
+            (s, r)
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn scans_agree_with_the_crate(l in line(), weight in 0u32..200) {
+            let (s, r) = both();
+            let lower = l.to_lowercase();
+            for t in [l.as_str(), lower.as_str()] {
+                proptest::prop_assert_eq!(s.scan(t), r.scan(t));
+                proptest::prop_assert_eq!(s.scan_inline(t, weight), r.scan_inline(t, weight));
+            }
+        }
+    }
+
+    #[test]
+    fn scans_agree_with_the_crate_on_the_samples() {
+        let (s, r) = both();
+        let long = "Read more share this article ".repeat(40);
+        let mut texts = vec![long.as_str()];
+        for (_, t) in BUILTIN {
+            texts.push(t);
+        }
+        for text in texts {
+            for l in text.lines() {
+                let lower = l.to_lowercase();
+                for t in [l, lower.as_str()] {
+                    assert_eq!(s.scan(t), r.scan(t), "{t:?}");
+                    for w in [0, 41, 151] {
+                        assert_eq!(s.scan_inline(t, w), r.scan_inline(t, w), "{t:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

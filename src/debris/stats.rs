@@ -17,6 +17,7 @@
 //! in any merge order.
 
 use super::shape::chars;
+use super::swar;
 use crate::prehash::PreBuild;
 use std::collections::HashMap;
 
@@ -131,7 +132,7 @@ impl LineStatsBuilder {
     pub fn add(&mut self, site: Option<&str>, text: &str) {
         let site_seed = site_seed(site);
         self.keys.clear();
-        for line in text.lines() {
+        for line in lines(text) {
             if let Some(norm) = normalize(line, &mut self.buf) {
                 let h = xxh3_64_with_seed(norm.as_bytes(), GLOBAL);
                 self.keys.push(h);
@@ -169,6 +170,30 @@ impl LineStatsBuilder {
     }
 }
 
+/// The lines of `text` exactly as `str::lines` gives them (split at '\n', then one '\r' before
+/// it dropped; no last empty line), found with the `memchr` crate (the standard library's
+/// search cost about 3 instructions per byte here).
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes());
+    std::iter::from_fn(move || {
+        let line = match ends.next() {
+            Some(end) => {
+                let line = text.get(start..end)?;
+                start = end + 1;
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None if start < text.len() => {
+                let line = text.get(start..)?;
+                start = text.len();
+                line
+            }
+            None => return None,
+        };
+        Some(line)
+    })
+}
+
 fn bump(map: &mut Map, k: u64, n: u32) {
     let v = map.entry(k).or_default();
     *v = v.saturating_add(n);
@@ -180,53 +205,61 @@ fn site_seed(site: Option<&str>) -> Option<u64> {
         .filter(|&s| s != GLOBAL)
 }
 
+/// [`ASCII_NORM`]'s mark for whitespace (no ASCII byte maps to it).
+const WS: u8 = 0x80;
+
+/// An ASCII byte's normalized form: digits fold to `0`, letters to lower case, whitespace to
+/// [`WS`], everything else to itself.
+const ASCII_NORM: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        let c = i as u8;
+        t[i] = if c == b' ' || (c >= b'\t' && c <= b'\r') {
+            WS
+        } else if c.is_ascii_digit() {
+            b'0'
+        } else {
+            c.to_ascii_lowercase()
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Normalizes a line for counting into `buf`; `None` when it is blank or too long.
 fn normalize<'b>(line: &str, buf: &'b mut String) -> Option<&'b str> {
     buf.clear();
     let mut chars = 0usize;
     let mut alnum = false;
-    if line.len() > MAX_LINE_CHARS {
+    if line.len() > MAX_LINE_CHARS && more_visible_than(line, MAX_LINE_CHARS) {
         // Too long in any case: skip the lower-casing (most such lines are prose).
-        let visible = if line.is_ascii() {
-            line.bytes()
-                .filter(|b| !matches!(b, b' ' | b'\t'..=b'\r'))
-                .count()
-        } else {
-            line.chars().filter(|c| !c.is_whitespace()).count()
-        };
-        if visible > MAX_LINE_CHARS {
-            return None;
-        }
+        return None;
     }
     if line.is_ascii() {
-        // Same result as the general loop below, byte by byte (`char::is_whitespace` on ASCII
-        // is tab to carriage return and space), written into the buffer's bytes: each word is
-        // copied whole, then folded in place.
+        // Same result as the general loop below, in one pass over the bytes with a table
+        // (`char::is_whitespace` on ASCII is tab to carriage return and space): a separator is
+        // written before a visible byte that follows whitespace, except at the start.
         let mut out = std::mem::take(buf).into_bytes();
-        let words = line
-            .as_bytes()
-            .split(|b| matches!(b, b' ' | b'\t'..=b'\r'))
-            .filter(|w| !w.is_empty());
-        for word in words {
-            chars += word.len();
+        out.reserve(line.len());
+        let mut space = false;
+        for &c in line.as_bytes() {
+            let m = ASCII_NORM[usize::from(c & 0x7f)];
+            if m == WS {
+                space = !out.is_empty();
+                continue;
+            }
+            chars += 1;
             if chars > MAX_LINE_CHARS {
                 *buf = String::from_utf8(out).unwrap_or_default();
                 return None;
             }
-            if !out.is_empty() {
+            if space {
                 out.push(b' ');
+                space = false;
             }
-            let start = out.len();
-            out.extend_from_slice(word);
-            for b in &mut out[start..] {
-                if b.is_ascii_digit() {
-                    *b = b'0';
-                    alnum = true;
-                } else {
-                    alnum |= b.is_ascii_alphabetic();
-                    b.make_ascii_lowercase();
-                }
-            }
+            alnum |= m.is_ascii_alphanumeric();
+            out.push(m);
         }
         // ASCII in, ASCII out: the conversion cannot fail (and would only empty the buffer).
         *buf = String::from_utf8(out).unwrap_or_default();
@@ -259,6 +292,32 @@ fn normalize<'b>(line: &str, buf: &'b mut String) -> Option<&'b str> {
         }
     }
     alnum.then_some(buf.as_str())
+}
+
+/// `line` has more than `max` characters other than whitespace. Counting stops there (long
+/// lines are mostly prose of hundreds of bytes), eight ASCII bytes at a time until the first
+/// non-ASCII byte, then by characters.
+fn more_visible_than(line: &str, max: usize) -> bool {
+    let b = line.as_bytes();
+    let mut seen = 0usize;
+    let mut i = 0;
+    while let Some(w) = b.get(i..i + 8).map(swar::load8) {
+        if swar::has_high(w) {
+            break;
+        }
+        let space = swar::in_range(w, b'\t', b'\r') | swar::in_range(w, b' ', b' ');
+        seen += 8 - swar::count(space) as usize;
+        if seen > max {
+            return true;
+        }
+        i += 8;
+    }
+    // `i` follows ASCII bytes only: a character boundary.
+    let rest = line.get(i..).unwrap_or("");
+    rest.chars()
+        .filter(|c| !c.is_whitespace())
+        .nth(max - seen)
+        .is_some()
 }
 
 /// How often a line occurs: in its site and in the whole corpus.
@@ -381,6 +440,153 @@ mod tests {
                     proptest::prop_assert_eq!(a.frequency(site(s).as_deref(), &line), b.frequency(site(s).as_deref(), &line));
                 }
             }
+        }
+    }
+
+    /// The visible-character test as it was: the reference for `more_visible_than`.
+    fn more_visible_reference(line: &str, max: usize) -> bool {
+        let visible = if line.is_ascii() {
+            line.bytes()
+                .filter(|b| !matches!(b, b' ' | b'\t'..=b'\r'))
+                .count()
+        } else {
+            line.chars().filter(|c| !c.is_whitespace()).count()
+        };
+        visible > max
+    }
+
+    /// `normalize` as it was (word by word): the reference for the one-pass ASCII path.
+    fn normalize_reference<'b>(line: &str, buf: &'b mut String) -> Option<&'b str> {
+        buf.clear();
+        let mut chars = 0usize;
+        let mut alnum = false;
+        if line.len() > MAX_LINE_CHARS && more_visible_reference(line, MAX_LINE_CHARS) {
+            // Too long in any case: skip the lower-casing (most such lines are prose).
+            return None;
+        }
+        if line.is_ascii() {
+            // Same result as the general loop below, byte by byte (`char::is_whitespace` on ASCII
+            // is tab to carriage return and space), written into the buffer's bytes: each word is
+            // copied whole, then folded in place.
+            let mut out = std::mem::take(buf).into_bytes();
+            let words = line
+                .as_bytes()
+                .split(|b| matches!(b, b' ' | b'\t'..=b'\r'))
+                .filter(|w| !w.is_empty());
+            for word in words {
+                chars += word.len();
+                if chars > MAX_LINE_CHARS {
+                    *buf = String::from_utf8(out).unwrap_or_default();
+                    return None;
+                }
+                if !out.is_empty() {
+                    out.push(b' ');
+                }
+                let start = out.len();
+                out.extend_from_slice(word);
+                for b in &mut out[start..] {
+                    if b.is_ascii_digit() {
+                        *b = b'0';
+                        alnum = true;
+                    } else {
+                        alnum |= b.is_ascii_alphabetic();
+                        b.make_ascii_lowercase();
+                    }
+                }
+            }
+            // ASCII in, ASCII out: the conversion cannot fail (and would only empty the buffer).
+            *buf = String::from_utf8(out).unwrap_or_default();
+            return alnum.then_some(buf.as_str());
+        }
+        for word in line.split_whitespace() {
+            if !buf.is_empty() {
+                buf.push(' ');
+            }
+            for c in word.chars() {
+                chars += 1;
+                if chars > MAX_LINE_CHARS {
+                    return None;
+                }
+                if c.is_ascii() {
+                    if c.is_ascii_digit() {
+                        buf.push('0');
+                        alnum = true;
+                    } else {
+                        alnum |= c.is_ascii_alphabetic();
+                        buf.push(c.to_ascii_lowercase());
+                    }
+                } else if chars::is_numeric(c) {
+                    buf.push('0');
+                    alnum = true;
+                } else {
+                    alnum |= chars::is_alphanumeric(c);
+                    chars::push_lower(buf, c);
+                }
+            }
+        }
+        alnum.then_some(buf.as_str())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalize_agrees_with_the_reference(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just(" ".to_string()),
+                    proptest::strategy::Just("\r\n\t\x0b\x0c\0".to_string()),
+                    proptest::strategy::Just("\u{a0}".to_string()),
+                    "[a-zA-Z0-9]{1,30}",
+                    "[ -~]{1,30}",
+                    "\\PC{1,10}",
+                ],
+                0..30,
+            ),
+        ) {
+            let line = parts.concat();
+            let (mut a, mut b) = (String::new(), String::new());
+            for l in [line.as_str(), line.trim(), &line.replace(|c: char| !c.is_ascii(), "")] {
+                proptest::prop_assert_eq!(
+                    normalize(l, &mut a).map(str::to_string),
+                    normalize_reference(l, &mut b).map(str::to_string)
+                );
+            }
+        }
+
+        #[test]
+        fn lines_agree_with_str_lines(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("\n".to_string()),
+                    proptest::strategy::Just("\r\n".to_string()),
+                    proptest::strategy::Just("\r".to_string()),
+                    proptest::strategy::Just("\n\n\r".to_string()),
+                    "\\PC{0,30}",
+                ],
+                0..30,
+            ),
+        ) {
+            let text = parts.concat();
+            proptest::prop_assert_eq!(lines(&text).collect::<Vec<_>>(), text.lines().collect::<Vec<_>>());
+        }
+
+        #[test]
+        fn visible_count_agrees_with_the_reference(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just(" ".to_string()),
+                    proptest::strategy::Just("\r\n\t\x0b\x0c".to_string()),
+                    proptest::strategy::Just("\u{a0}\u{3000}\u{2028}".to_string()),
+                    "[a-z]{1,40}",
+                    "\\PC{1,20}",
+                ],
+                0..40,
+            ),
+            max in 0usize..200,
+        ) {
+            let line = parts.concat();
+            proptest::prop_assert_eq!(more_visible_than(&line, max), more_visible_reference(&line, max));
+            let long = line.repeat(8);
+            proptest::prop_assert_eq!(more_visible_than(&long, MAX_LINE_CHARS), more_visible_reference(&long, MAX_LINE_CHARS));
         }
     }
 
