@@ -579,14 +579,18 @@ fn fluency(text: &str, seg: &Segmented, lex: &Lexicon, cues: &mut Cues) {
 mod tests {
     use super::*;
 
-    /// Article mismatches in `body`, below a headline (headlines are not checked).
-    fn mismatches(body: &str) -> u32 {
+    /// The cues of `body`, below a headline (headlines are not checked).
+    fn cues_of(body: &str) -> Cues {
         let lex = Lexicon::en();
         let mut seg = Segmented::default();
         let t = format!("Match report\n\n{body}");
         super::super::text::segment(&t, lex, &mut seg);
-        let cues = find_cues(&t, &seg, lex, true, &mut Scratch::default());
-        cues.counts[ARTICLE]
+        find_cues(&t, &seg, lex, true, &mut Scratch::default())
+    }
+
+    /// Article mismatches in `body`.
+    fn mismatches(body: &str) -> u32 {
+        cues_of(body).counts[ARTICLE]
     }
 
     /// The previous [`isolated_sentences`] (stem hashes per token, counts probed again in
@@ -694,11 +698,7 @@ mod tests {
     }
 
     fn typos_and_oov(body: &str) -> (u32, u32, Vec<(String, &'static str)>) {
-        let lex = Lexicon::en();
-        let mut seg = Segmented::default();
-        let t = format!("Match report\n\n{body}");
-        super::super::text::segment(&t, lex, &mut seg);
-        let cues = find_cues(&t, &seg, lex, true, &mut Scratch::default());
+        let cues = cues_of(body);
         (cues.counts[TYPO], cues.counts[OOV], cues.typos)
     }
 
@@ -732,12 +732,7 @@ mod tests {
     }
 
     fn lower_starts(body: &str) -> u32 {
-        let lex = Lexicon::en();
-        let mut seg = Segmented::default();
-        let t = format!("Match report\n\n{body}");
-        super::super::text::segment(&t, lex, &mut seg);
-        let cues = find_cues(&t, &seg, lex, true, &mut Scratch::default());
-        cues.counts[LOWER_START]
+        cues_of(body).counts[LOWER_START]
     }
 
     #[test]
