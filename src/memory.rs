@@ -145,19 +145,11 @@ impl Plan {
         records * RESIDENT_BYTES_PER_RECORD + FIXED_BYTES + largest_phase
     }
 
-    /// Checks, once the records are counted, that their resident state fits the budget.
+    /// Checks that the resident state of the `records` read so far fits the budget. The read
+    /// pass calls it after every batch: the state only grows with the count, so a budget too
+    /// small is refused as soon as it overflows, not after the whole read pass (98 s for 2
+    /// million articles), and the check after the last batch covers the whole input.
     pub fn check(&self, records: u64) -> Result<()> {
-        self.check_count(records, true)
-    }
-
-    /// Checks while the input is still being read: the resident state only grows with the
-    /// count, so a budget that `records` already overflow is refused at once, not after the
-    /// whole read pass (98 s for 2 million articles).
-    pub fn check_so_far(&self, records: u64) -> Result<()> {
-        self.check_count(records, false)
-    }
-
-    fn check_count(&self, records: u64, complete: bool) -> Result<()> {
         let Some(limit) = self.limit else {
             return Ok(());
         };
@@ -166,20 +158,11 @@ impl Plan {
             // The largest record count that fits, for the message.
             let fits = limit.saturating_sub(needed - records * RESIDENT_BYTES_PER_RECORD)
                 / RESIDENT_BYTES_PER_RECORD;
-            let (count, more, about) = if complete {
-                ("", "", "about")
-            } else {
-                (
-                    "at least ",
-                    ", counted before the input was read to its end",
-                    "at least",
-                )
-            };
             bail!(
-                "--memory-limit {} is too small for {count}{records} records{more}: their \
-                 compact state needs {about} {} ({RESIDENT_BYTES_PER_RECORD} bytes each \
-                 plus {} of tables and buffers). Raise the limit, or split the input into \
-                 shards of at most {fits} records",
+                "--memory-limit {} is too small: the {records} records read so far need about \
+                 {} of compact state ({RESIDENT_BYTES_PER_RECORD} bytes each plus {} of tables \
+                 and buffers). Raise the limit, or split the input into shards of at most \
+                 {fits} records",
                 show(limit),
                 show(needed),
                 show(needed - records * RESIDENT_BYTES_PER_RECORD),
@@ -222,13 +205,9 @@ mod tests {
         let plan = Plan::new(Some("256M")).unwrap();
         assert!(plan.check(10_000).is_ok());
         let err = plan.check(10_000_000).unwrap_err().to_string();
-        assert!(err.contains("10000000 records"), "{err}");
+        assert!(err.contains("the 10000000 records read so far"), "{err}");
         assert!(err.contains("shards of at most"), "{err}");
         assert!(Plan::new(None).unwrap().check(u32::MAX as u64).is_ok());
-        let early = plan.check_so_far(10_000_000).unwrap_err().to_string();
-        assert!(early.contains("at least 10000000 records"), "{early}");
-        assert!(early.contains("shards of at most"), "{early}");
-        assert!(plan.check_so_far(10_000).is_ok());
     }
 
     #[test]

@@ -166,8 +166,6 @@ pub fn run(job: &CleanJob) -> Result<Summary> {
     );
     let (read, debris) = (read?, debris?);
     timings.push(timed("read", stage.finish()));
-    // The records are counted: stop now, with the figure needed, if their state cannot fit.
-    plan.check(read.ids.len() as u64)?;
 
     // Pass 2: strip debris, fingerprint, score.
     let stage = progress.stage("score", Some(read.ids.len() as u64), "records");
@@ -550,8 +548,9 @@ fn read_pass(
             }
         }
         stage.inc(lines.len() as u64);
-        // Stop as soon as the records read so far cannot fit, not after the whole input.
-        plan.check_so_far(ids.len() as u64)
+        // Stop as soon as the records read so far cannot fit (after the last batch, this is
+        // the check of the whole input).
+        plan.check(ids.len() as u64)
     };
     batches::pipelined(fetch, parse, fold)?;
     reader
