@@ -510,15 +510,6 @@ fn isolated_sentences(text: &str, seg: &Segmented, scratch: &mut Scratch, cues: 
     }
 }
 
-/// The common word that `word` (an unknown lower-case ASCII word) is a typo of: one edit
-/// (optimal string alignment) from a common word (Zipf ≥ 3.3, at least 4 letters) that
-/// starts with the same letter. Misspellings rarely change the first letter; a word that
-/// differs there is more often another word or a name.
-pub fn typo_of(word: &str, lex: &Lexicon) -> Option<&'static str> {
-    let likely = lex.near_common_word(word)?;
-    (likely.as_bytes().first() == word.as_bytes().first()).then_some(likely)
-}
-
 fn fluency(text: &str, seg: &Segmented, lex: &Lexicon, cues: &mut Cues) {
     let mut total = 0.0f64;
     let mut n = 0usize;
@@ -546,7 +537,7 @@ fn fluency(text: &str, seg: &Segmented, lex: &Lexicon, cues: &mut Cues) {
                 && !t.is(INITIAL)
             {
                 let word = t.text(text);
-                match typo_of(word, lex) {
+                match lex.typo_of(word) {
                     Some(likely) => {
                         typos += 1;
                         if cues.typos.len() < MAX_TYPO_EVIDENCE {

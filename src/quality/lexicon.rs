@@ -441,6 +441,15 @@ impl Lexicon {
         }
         best.map(|(_, w)| w)
     }
+
+    /// The common word that `word` (an unknown lower-case ASCII word) is a typo of: one edit
+    /// (optimal string alignment) from a common word that starts with the same letter.
+    /// Misspellings rarely change the first letter; a word that differs there is more often
+    /// another word or a name ("Mamming"/"jamming", "Kranks"/"ranks").
+    pub fn typo_of(&self, word: &str) -> Option<&'static str> {
+        let likely = self.near_common_word(word)?;
+        (likely.as_bytes().first() == word.as_bytes().first()).then_some(likely)
+    }
 }
 
 /// Hashes of the word itself and of every variant with one letter deleted (words of at most

@@ -444,11 +444,8 @@ fn judge_names(
         // One edit (a transposition counts as one) from a word of at least 6 letters: rare real
         // names sit two edits from some common word far too often.
         if english && t.zipf == 0 && t.non_initial > 0 && t.lower.len() >= 6 {
-            if let Some(w) = lex.near_common_word(t.lower) {
-                // Misspellings rarely touch the first letter; a name that differs from a
-                // common word there is usually another name ("Mamming"/"jamming",
-                // "Kranks"/"ranks").
-                if !trivially_related(w, t.lower) && w.bytes().next() == t.lower.bytes().next() {
+            if let Some(w) = lex.typo_of(t.lower) {
+                if !trivially_related(w, t.lower) {
                     let mut likely = String::with_capacity(w.len());
                     let mut cs = w.chars();
                     if let Some(c) = cs.next() {
