@@ -22,6 +22,7 @@ use crate::input::{self, InvalidLine, RawLine, Record, Source, SourceKind};
 use crate::memory;
 use crate::normalize::{self, Tokens};
 use crate::output;
+use crate::prehash::PreHashedMap;
 use crate::progress::{Mode, Progress};
 use crate::quality::{self, Quality};
 use crate::report::{self, Report};
@@ -293,18 +294,23 @@ pub struct ReadCounts {
     pub bytes: u64,
     pub files: u64,
     pub duplicate_ids: u64,
+    /// Records whose site and text repeat an earlier record's.
+    pub repeated_texts: u64,
 }
 
 pub struct ReadPass {
     pub ids: IdArena,
     pub raw_at: Vec<u64>,
+    /// Per record: the index of the first record with the same site and text (an exact copy,
+    /// which the score pass does not score again), or [`NOT_A_COPY`].
+    pub copy_of: Vec<u32>,
     pub spill: SpillReader,
     pub line_stats: LineStats,
     pub counts: ReadCounts,
 }
 
-/// A parsed line with its spill entry, or why it could not be read.
-type ParsedLine = std::result::Result<(Record, Vec<u8>), InvalidLine>;
+/// A parsed line with its spill entry and its [`copy_key`], or why it could not be read.
+type ParsedLine = std::result::Result<(Record, Vec<u8>, u128), InvalidLine>;
 /// A batch of raw lines, each parsed (`None`: blank), with the batch's line statistics.
 type ParsedBatch = (
     Vec<RawLine>,
@@ -462,6 +468,9 @@ fn read_pass(
     let mut stats = LineStatsBuilder::new(&opts.debris);
     let mut seen_ids: HashSet<u64> = HashSet::new();
     let mut seen_texts: HashSet<u64> = HashSet::new();
+    // The first record of every (site, text), to find the later copies; dropped after the pass.
+    let mut first_of_copy: PreHashedMap<u128, u32> = PreHashedMap::default();
+    let mut copy_of: Vec<u32> = Vec::new();
     let fetch = rx.into_iter().map(|batch| match batch {
         Batch::Lines(lines) => Ok(lines),
         Batch::Failed(e) => Err(e),
@@ -478,7 +487,8 @@ fn read_pass(
                 let source = &sources[raw.source as usize];
                 Some(input::parse(raw, source, &opts.input).map(|rec| {
                     let entry = spill_entry(&rec, raw);
-                    (rec, entry)
+                    let key = copy_key(&rec);
+                    (rec, entry, key)
                 }))
             })
             .collect();
@@ -489,7 +499,7 @@ fn read_pass(
             let first_copy: Vec<bool> = parsed
                 .iter()
                 .map(|p| match p {
-                    Some(Ok((rec, _))) => {
+                    Some(Ok((rec, _, _))) => {
                         seen_texts.insert(xxhash_rust::xxh3::xxh3_64(rec.text.as_bytes()))
                     }
                     _ => false,
@@ -502,7 +512,7 @@ fn read_pass(
                     .fold(
                         || LineStatsBuilder::new(&opts.debris),
                         |mut b, (p, &first)| {
-                            if let (Some(Ok((rec, _))), true) = (p, first) {
+                            if let (Some(Ok((rec, _, _))), true) = (p, first) {
                                 b.add(rec.site.as_deref(), &rec.text);
                             }
                             b
@@ -527,12 +537,20 @@ fn read_pass(
             counts.bytes += raw.bytes.len() as u64 + 1;
             match p {
                 None => counts.blank_lines += 1,
-                Some(Ok((rec, entry))) => {
+                Some(Ok((rec, entry, copy))) => {
                     counts.records += 1;
                     let key = xxhash_rust::xxh3::xxh3_64(rec.id.as_bytes());
                     if !seen_ids.insert(key) {
                         counts.duplicate_ids += 1;
                     }
+                    let index = ids.len() as u32;
+                    let first = *first_of_copy.entry(copy).or_insert(index);
+                    copy_of.push(if first == index {
+                        NOT_A_COPY
+                    } else {
+                        counts.repeated_texts += 1;
+                        first
+                    });
                     ids.push(&rec.id);
                     raw_at.push(spill.append(&entry)?);
                 }
@@ -557,13 +575,28 @@ fn read_pass(
         .join()
         .map_err(|_| anyhow!("the input reader thread panicked"))?;
     invalid_out.finish()?;
+    drop(first_of_copy);
     Ok(ReadPass {
         ids,
         raw_at,
+        copy_of,
         spill: spill.finish()?,
         line_stats: stats.finish(),
         counts,
     })
+}
+
+/// `copy_of` of a record that is the first with its site and text.
+pub const NOT_A_COPY: u32 = u32::MAX;
+
+/// Identifies a record's (site, text): everything the score pass reads, so two records with
+/// one key get the same cleaned text, annotations, fingerprints and verdicts. 128 bits, so
+/// that a collision (which would give a record another's text) is out of reach at any corpus
+/// size; the site's hash seeds the text's.
+fn copy_key(rec: &Record) -> u128 {
+    let site = rec.site.as_deref().unwrap_or("");
+    let seed = xxhash_rust::xxh3::xxh3_64(site.as_bytes()) ^ (site.len() as u64);
+    xxhash_rust::xxh3::xxh3_128_with_seed(rec.text.as_bytes(), seed)
 }
 
 /// What the read pass spills per record: site, text and the original record. When the text is
@@ -756,6 +789,15 @@ fn score_one(entry: &[u8], debris: &Debris, stats: &LineStats, opts: &Options) -
     })
 }
 
+/// What the score pass makes of one record.
+enum Scoring {
+    Scored(Scored),
+    /// An exact copy (same site and text) of the record with this index, not scored again: it
+    /// shares that record's cleaned-spill entry and verdicts, and takes no part in near-copy
+    /// detection (its exact group already holds it).
+    CopyOf(u32),
+}
+
 /// Removed lines remembered for the "most frequent removed lines" table; rarer ones are pruned
 /// when the table grows past this, so memory stays bounded on any corpus.
 const REMOVED_LINES_CAP: usize = 200_000;
@@ -774,22 +816,58 @@ fn score_pass(
         &work.join("sketches.bin"),
         opts.dedup.bands * opts.dedup.rows,
     )?;
-    let mut docs = Vec::with_capacity(read.ids.len());
+    let mut docs: Vec<DocState> = Vec::with_capacity(read.ids.len());
     let mut lsh_docs = Vec::new();
     let mut removed_by_reason: BTreeMap<&'static str, u64> = BTreeMap::new();
     let mut removed_lines: HashMap<String, u64> = HashMap::new();
     let mut bytes_in_text = 0u64;
     let mut index = 0usize;
-    let score_batch = |batch: Vec<Vec<u8>>| -> Result<Vec<Scored>> {
+    // Later copies per first record: its removed lines and text bytes count once per copy,
+    // as if each copy had been scored.
+    let mut copies: PreHashedMap<u32, u64> = PreHashedMap::default();
+    for &first in &read.copy_of {
+        if first != NOT_A_COPY {
+            *copies.entry(first).or_default() += 1;
+        }
+    }
+    let score_batch = |(base, batch): (usize, Vec<Vec<u8>>)| -> Result<Vec<Scoring>> {
         batch
             .par_iter()
-            .map(|e| score_one(e, debris, &read.line_stats, opts))
+            .enumerate()
+            .map(|(k, e)| match read.copy_of[base + k] {
+                NOT_A_COPY => Ok(Scoring::Scored(score_one(
+                    e,
+                    debris,
+                    &read.line_stats,
+                    opts,
+                )?)),
+                first => Ok(Scoring::CopyOf(first)),
+            })
             .collect()
     };
-    let fold = |results: Vec<Scored>| -> Result<()> {
+    let fold = |results: Vec<Scoring>| -> Result<()> {
         let n = results.len() as u64;
-        for mut r in results {
-            r.state.raw_at = read.raw_at[index];
+        for result in results {
+            let raw_at = read.raw_at[index];
+            let mut r = match result {
+                Scoring::Scored(r) => r,
+                Scoring::CopyOf(first) => {
+                    // Its first record was folded before it (batches fold in input order).
+                    let state = DocState {
+                        raw_at,
+                        ..docs[first as usize].clone()
+                    };
+                    // An empty entry keeps the spill in step with the records; the write pass
+                    // reads the first record's entry at `clean_at` instead.
+                    spill.append(&[])?;
+                    sketches.push(&[])?;
+                    docs.push(state);
+                    index += 1;
+                    continue;
+                }
+            };
+            let weight = 1 + copies.get(&(index as u32)).copied().unwrap_or(0);
+            r.state.raw_at = raw_at;
             r.state.clean_at = spill.append(&r.entry)?;
             if !r.keys.is_empty() {
                 lsh_docs.push(index as u32);
@@ -797,26 +875,30 @@ fn score_pass(
             }
             sketches.push(&r.sketch)?;
             for (reason, text) in r.removed {
-                *removed_by_reason.entry(reason).or_default() += 1;
+                *removed_by_reason.entry(reason).or_default() += weight;
                 if text.chars().count() <= 200 {
-                    *removed_lines.entry(text).or_default() += 1;
+                    *removed_lines.entry(text).or_default() += weight;
                 }
             }
             if removed_lines.len() > REMOVED_LINES_CAP {
                 removed_lines.retain(|_, n| *n > 1);
             }
-            bytes_in_text += r.text_bytes;
+            bytes_in_text += r.text_bytes * weight;
             docs.push(r.state);
             index += 1;
         }
         stage.inc(n);
         Ok(())
     };
-    batches::pipelined(
-        batches::chunked(read.spill.sequential()?, plan.batch_records),
-        score_batch,
-        fold,
-    )?;
+    let mut next_base = 0usize;
+    let numbered = batches::chunked(read.spill.sequential()?, plan.batch_records).map(|batch| {
+        batch.map(|b| {
+            let base = next_base;
+            next_base += b.len();
+            (base, b)
+        })
+    });
+    batches::pipelined(numbered, score_batch, fold)?;
     Ok(ScorePass {
         docs,
         lsh_docs,
@@ -1348,6 +1430,13 @@ fn write_pass(
                 .enumerate()
                 .map(|(k, (raw, clean))| {
                     let i = base + k;
+                    let copied;
+                    let clean = if read.copy_of[i] == NOT_A_COPY {
+                        clean
+                    } else {
+                        copied = scored.spill.read_at(scored.docs[i].clean_at)?;
+                        &copied
+                    };
                     let (reason, dup_of) = decide(i, scored, grouping, opts);
                     let line = output_record(i, raw, clean, reason, dup_of, read, grouping, opts)?;
                     let raw_entry = RawEntry::split(raw)?;

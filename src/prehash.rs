@@ -20,6 +20,10 @@ impl Hasher for PreHashed {
     fn write_u64(&mut self, n: u64) {
         self.0 = n;
     }
+    fn write_u128(&mut self, n: u128) {
+        // A 128-bit hash: its two halves folded.
+        self.0 = (n as u64) ^ ((n >> 64) as u64);
+    }
     fn write_u32(&mut self, n: u32) {
         // 32-bit keys are the high half of a hash: spread them over the whole word.
         self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);

@@ -111,6 +111,10 @@ pub struct Counts {
     pub blank_lines: u64,
     pub input_files: u64,
     pub duplicate_ids: u64,
+    /// Valid records whose site and text repeat an earlier record's (re-crawls): cleaned and
+    /// scored once, then kept or dropped like any other exact copy.
+    #[serde(default)]
+    pub repeated_texts: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -280,6 +284,7 @@ pub fn build(i: Inputs<'_>) -> Report {
             blank_lines: i.read.blank_lines,
             input_files: i.read.files,
             duplicate_ids: i.read.duplicate_ids,
+            repeated_texts: i.read.repeated_texts,
         },
         bytes: Bytes {
             input: i.read.bytes,

@@ -354,3 +354,113 @@ fn a_garbled_copy_loses_the_keep_decision_to_its_clean_original() {
     }
     assert!(checked > 0, "no near cluster holds a garbled sample");
 }
+
+/// The samples, each record followed later by a re-crawl of it: the same line with another id.
+fn samples_with_recrawls(dir: &Path) -> std::path::PathBuf {
+    let mut lines: Vec<String> = Vec::new();
+    for entry in std::fs::read_dir(samples()).expect("samples") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "jsonl") {
+            let text = std::fs::read_to_string(&path).expect("read sample");
+            lines.extend(
+                text.lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(String::from),
+            );
+        }
+    }
+    lines.sort();
+    let mut again: Vec<String> = Vec::new();
+    for line in &lines {
+        let Ok(Value::Object(mut rec)) = serde_json::from_str::<Value>(line) else {
+            continue; // the samples' malformed lines stay once
+        };
+        let Some(id) = rec.get("id").and_then(Value::as_str).map(String::from) else {
+            continue;
+        };
+        rec.insert("id".into(), Value::String(format!("{id}-again")));
+        again.push(serde_json::to_string(&rec).expect("json"));
+    }
+    let path = dir.join("recrawled.jsonl");
+    std::fs::write(&path, [lines, again].concat().join("\n") + "\n").expect("write");
+    path
+}
+
+#[test]
+fn a_recrawled_copy_gets_its_first_copys_verdicts_and_counts_as_a_record() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = samples_with_recrawls(dir.path());
+    let once = dir.path().join("once");
+    let twice = dir.path().join("twice");
+    // The first half of the file alone: the samples once.
+    let text = std::fs::read_to_string(&input).expect("read");
+    // Distinct ids of valid records: the samples hold a repeated id, which the map below
+    // keeps once, and records without a text, which are invalid.
+    let n_again = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|r| r["text"].is_string())
+        .filter_map(|r| r["id"].as_str().map(String::from))
+        .filter(|id| id.ends_with("-again"))
+        .collect::<BTreeSet<_>>()
+        .len();
+    assert!(n_again > 20, "only {n_again} re-crawls");
+    let first_half: String = text
+        .lines()
+        .filter(|l| !l.contains("-again\""))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let once_input = dir.path().join("once.jsonl");
+    std::fs::write(&once_input, first_half).expect("write");
+    clean(&[&once_input], &once, &["--min-quality", "0"]);
+    clean(&[&input], &twice, &["--min-quality", "0"]);
+
+    let mut by_id: HashMap<String, Value> = HashMap::new();
+    for f in ["cleaned.jsonl", "dropped.jsonl"] {
+        for r in read_jsonl(&twice.join(f)) {
+            by_id.insert(r["id"].as_str().expect("id").to_string(), r);
+        }
+    }
+    let mut checked = 0;
+    for (id, copy) in by_id.iter().filter(|(id, _)| id.ends_with("-again")) {
+        let first = &by_id[id.trim_end_matches("-again")];
+        let (c, f) = (&copy["copydesk"], &first["copydesk"]);
+        for field in ["quality", "signals", "flags", "evidence", "removed", "lang"] {
+            assert_eq!(c[field], f[field], "{id}: {field}");
+        }
+        if f["reason"].is_null() {
+            assert_eq!(c["reason"], "exact_duplicate", "{id}");
+            assert_eq!(
+                c["duplicate_of"], first["id"],
+                "{id} points to its first copy"
+            );
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, n_again);
+    // Counted as if each copy had been cleaned: every removed line and input byte twice.
+    let (r1, r2) = (
+        read_json(&once.join("report.json")),
+        read_json(&twice.join("report.json")),
+    );
+    let removed = |r: &Value| r["debris"]["removed_by_reason"].clone();
+    let doubled: serde_json::Map<String, Value> = removed(&r1)
+        .as_object()
+        .expect("reasons")
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::from(2 * v.as_u64().expect("count"))))
+        .collect();
+    assert!(!doubled.is_empty());
+    assert_eq!(removed(&r2), Value::Object(doubled));
+    assert_eq!(
+        r2["counts"]["repeated_texts"].as_u64(),
+        r1["counts"]["repeated_texts"]
+            .as_u64()
+            .map(|n| n + n_again as u64),
+        "every re-crawl is counted as a repeated text"
+    );
+    assert_eq!(
+        r2["bytes"]["input_text"].as_u64(),
+        r1["bytes"]["input_text"].as_u64().map(|b| 2 * b)
+    );
+}
