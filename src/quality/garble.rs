@@ -15,6 +15,7 @@
 //! | `typos` | lower-case unknown words one edit (a letter inserted, dropped, changed, or two swapped) from a common English word with the same first letter ("governemnt", "aditionally"): a slip of the keyboard that leaves the word readable, counted apart from `oov_words` so it can cost less |
 //! | `repeated_lines` | a paragraph of at least 4 words repeating an earlier one verbatim (a doubled headline or paragraph left by the scraper) |
 //! | `repeated_conjuncts` | the same word on both sides of "and" / "or" ("greed and greed"; English, idioms such as "time and time again" left out; conjuncts.rs) |
+//! | `repeated_phrases` | the same three content words twice within one sentence ("Boko Haram insurgents have been attacked by Boko Haram insurgents"; English, machine translation's over-translation; phrases.rs) |
 //! | `article_mismatches` | "a" before a vowel letter or "an" before a consonant letter in the body ("an solid", "a award"; English, exceptions in `data/article_exceptions.txt`): left where a word was swapped for another or an article dropped or moved |
 //!
 //! Fluency: each word costs its surprisal under the shipped unigram model, `8 - Zipf`
@@ -40,10 +41,11 @@ pub const CUE_NAMES: [&str; N_CUES] = [
     "repeated_conjunct",
     "typo",
     "lower_case_sentence",
+    "repeated_phrase",
 ];
 
 /// Number of garble cues.
-pub const N_CUES: usize = 13;
+pub const N_CUES: usize = 14;
 
 pub const FRAGMENT: usize = 0;
 pub const PUNCT: usize = 1;
@@ -58,6 +60,7 @@ pub const ARTICLE: usize = 9;
 pub const REPEATED_CONJUNCT: usize = 10;
 pub const TYPO: usize = 11;
 pub const LOWER_START: usize = 12;
+pub const REPEATED_PHRASE: usize = 13;
 
 /// At most this many typos are kept as evidence per document.
 pub const MAX_TYPO_EVIDENCE: usize = 10;
@@ -157,6 +160,7 @@ pub fn find_cues(
     if english {
         isolated_sentences(text, seg, scratch, &mut cues);
         super::conjuncts::repeated_conjuncts(text, seg, lex, &mut cues);
+        super::phrases::repeated_phrases(seg, &mut cues);
         lower_case_sentences(text, seg, lex, &mut cues);
         fluency(text, seg, lex, &mut cues);
     }

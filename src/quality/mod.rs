@@ -32,6 +32,7 @@ pub mod garble;
 pub mod heuristics;
 pub mod lexicon;
 pub mod names;
+pub mod phrases;
 pub mod text;
 
 pub use heuristics::HeuristicThresholds;
@@ -132,6 +133,10 @@ pub struct GarbleOptions {
     /// "wuzirci"). Careful human writing has typos too (2% of clean BBC documents; 20-22% of
     /// the cs-en and ha-en human references of wmt21-dev-docs, 2% of their MT).
     pub weight_typo: f64,
+    /// The same three content words twice within one sentence (English; phrases.rs): a
+    /// phrase that machine translation rendered twice ("over-translation", Tu et al. 2016).
+    /// Costs as much as a doubled word, which it is at the phrase level; 0 turns it off.
+    pub weight_repeated_phrase: f64,
     /// A sentence that starts in lower case after a full stop inside a paragraph (English;
     /// `lower_case_sentences`: "... watch manufactory. the occasion ..."): a sentence broken
     /// in two or a stray full stop. Weight of punctuation debris. In none of the 420 human
@@ -194,6 +199,7 @@ impl Default for GarbleOptions {
             weight_article_mismatch: 2.0,
             weight_repeated_conjunct: 2.0,
             weight_typo: 0.25,
+            weight_repeated_phrase: 2.0,
             weight_lower_case_sentence: 1.5,
             scale: 0.15,
             max_mean_surprisal: 3.2,
@@ -402,6 +408,7 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
         g.weight_repeated_conjunct,
         g.weight_typo,
         g.weight_lower_case_sentence,
+        g.weight_repeated_phrase,
     ];
     let weighted: f64 = cues
         .counts
@@ -431,6 +438,7 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
         "repeated_conjuncts_per_100w",
         "typos_per_100w",
         "lower_case_sentences_per_100w",
+        "repeated_phrases_per_100w",
     ];
     for (i, name) in SIGNAL_NAMES.iter().enumerate() {
         let v = if matches!(i, garble::PLACEHOLDER | garble::ISOLATED | garble::REPEATED) {
@@ -534,6 +542,9 @@ fn score_inner(text: &str, opts: &QualityOptions, names: &NameIndex, s: &mut Scr
     }
     if c[garble::LOWER_START] > 0 {
         flags.push("lower_case_sentences");
+    }
+    if c[garble::REPEATED_PHRASE] > 0 {
+        flags.push("repeated_phrases");
     }
     if english
         && cues.scored_words >= 20
