@@ -23,7 +23,7 @@ import sys
 import tempfile
 from collections import defaultdict
 
-EXAMPLE = os.path.join("target", "release", "examples", "quality_timing")
+EXAMPLE = os.path.join(os.environ.get("CARGO_TARGET_DIR", "target"), "release", "examples", "quality_timing")
 
 
 def scores(path):

@@ -16,6 +16,7 @@
 //! | `repeated_lines` | a paragraph of at least 4 words repeating an earlier one verbatim (a doubled headline or paragraph left by the scraper) |
 //! | `repeated_conjuncts` | the same word on both sides of "and" / "or" ("greed and greed"; English, idioms such as "time and time again" left out; conjuncts.rs) |
 //! | `repeated_phrases` | the same three content words twice within one sentence ("Boko Haram insurgents have been attacked by Boko Haram insurgents"; English, machine translation's over-translation; phrases.rs) |
+//! | `tokenizer_debris` | a double quote mark with white space on both sides (`" In order to ... population, " he said`), SentencePiece's `▁` or a zero-width space (English): a machine translation pipeline's tokenization that was never undone |
 //! | `article_mismatches` | "a" before a vowel letter or "an" before a consonant letter in the body ("an solid", "a award"; English, exceptions in `data/article_exceptions.txt`): left where a word was swapped for another or an article dropped or moved |
 //!
 //! Fluency: each word costs its surprisal under the shipped unigram model, `8 - Zipf`
@@ -42,10 +43,11 @@ pub const CUE_NAMES: [&str; N_CUES] = [
     "typo",
     "lower_case_sentence",
     "repeated_phrase",
+    "tokenizer_debris",
 ];
 
 /// Number of garble cues.
-pub const N_CUES: usize = 14;
+pub const N_CUES: usize = 15;
 
 pub const FRAGMENT: usize = 0;
 pub const PUNCT: usize = 1;
@@ -61,6 +63,7 @@ pub const REPEATED_CONJUNCT: usize = 10;
 pub const TYPO: usize = 11;
 pub const LOWER_START: usize = 12;
 pub const REPEATED_PHRASE: usize = 13;
+pub const TOKENIZER_DEBRIS: usize = 14;
 
 /// At most this many typos are kept as evidence per document.
 pub const MAX_TYPO_EVIDENCE: usize = 10;
@@ -162,6 +165,7 @@ pub fn find_cues(
         super::conjuncts::repeated_conjuncts(text, seg, lex, &mut cues);
         super::phrases::repeated_phrases(seg, &mut cues);
         lower_case_sentences(text, seg, lex, &mut cues);
+        tokenizer_debris(text, seg, &mut cues);
         fluency(text, seg, lex, &mut cues);
     }
     cues
@@ -258,6 +262,44 @@ fn lower_case_sentences(text: &str, seg: &Segmented, lex: &Lexicon, cues: &mut C
             continue;
         }
         cues.add(sentence_at(seg, i + 2), LOWER_START, 1);
+    }
+}
+
+/// Tokenizer debris (English): what a machine translation pipeline's tokenization leaves when
+/// it is not undone.
+///
+/// - A double quote mark (`"`, `“`, `”`, `„`) with white space (or the start of the text)
+///   before it and white space after it: `" In order to avoid further spread, we have to take
+///   this step, " explained the administrator`. The Moses tokenizer splits punctuation off
+///   words, and a pipeline that does not detokenize the quote marks again leaves them standing
+///   alone; careful writing attaches a quote mark to its first or last word. wmt21-dev-docs:
+///   15.7% of the de-en machine translations (11 of its 19 systems; ICL and SMU in 76 of their
+///   84 chunks), 4.5% of cs-en, 0.3% of ha-en, 2 of the 420 human translations; 1.1% of clean
+///   BBC documents (their own spacing slips: `world. " England's`). English only: French
+///   typography spaces its quote marks on purpose.
+/// - SentencePiece's word-boundary mark `▁` (U+2581; Kudo & Richardson 2018) left in the
+///   output (`from ▁ Rubewa`: one ha-en system, 26 outputs) and the zero-width space U+200B
+///   (`values \u{200b}\u{200b}for`, copied from the source: 23 outputs of three systems). In
+///   none of the human translations and none of the garble set's documents.
+fn tokenizer_debris(text: &str, seg: &Segmented, cues: &mut Cues) {
+    let b = text.as_bytes();
+    for i in memchr::memchr2_iter(b'"', 0xE2, b) {
+        // The quote mark's byte length: `"`, or `“` / `”` / `„` (E2 80 9C..9E).
+        let len = match (b[i], b.get(i + 1), b.get(i + 2)) {
+            (b'"', _, _) => 1,
+            (_, Some(0x80), Some(0x9C..=0x9E)) => 3,
+            // `▁` (E2 96 81) and the zero-width space (E2 80 8B) are debris wherever they are.
+            (_, Some(0x96), Some(0x81)) | (_, Some(0x80), Some(0x8B)) => {
+                cues.add(sentence_at(seg, i), TOKENIZER_DEBRIS, 1);
+                continue;
+            }
+            _ => continue,
+        };
+        let before = i == 0 || b[i - 1].is_ascii_whitespace();
+        let after = b.get(i + len).is_some_and(u8::is_ascii_whitespace);
+        if before && after {
+            cues.add(sentence_at(seg, i), TOKENIZER_DEBRIS, 1);
+        }
     }
 }
 
@@ -750,6 +792,44 @@ mod tests {
             "She left the room. He stayed on. iPhone sales rose.",
         ] {
             assert_eq!(lower_starts(t), 0, "{t}");
+        }
+    }
+
+    fn spaced(body: &str) -> u32 {
+        cues_of(body).counts[TOKENIZER_DEBRIS]
+    }
+
+    #[test]
+    fn a_quote_mark_standing_alone_is_counted() {
+        assert_eq!(
+            spaced(
+                "The office announced it on Saturday.\n\" In order to avoid further spread, we \
+                 have to take this step, \" explained the administrator. He said „ yes “ twice."
+            ),
+            4
+        );
+    }
+
+    #[test]
+    fn subword_marks_and_zero_width_spaces_are_counted() {
+        assert_eq!(
+            spaced("Some foods are said to prevent them from \u{2581} Rubewa, doctors say."),
+            1
+        );
+        assert_eq!(
+            spaced("There are no values \u{200b}\u{200b}for the years before, he said."),
+            2
+        );
+    }
+
+    #[test]
+    fn attached_quote_marks_are_not_spaced_quotes() {
+        for t in [
+            "\"In order to avoid further spread, we have to act,\" explained the administrator.",
+            "He said “yes” and left. The “Neue Zeitung” reported it on Saturday.",
+            "The board is 6\" wide and the shelf 12\".",
+        ] {
+            assert_eq!(spaced(t), 0, "{t}");
         }
     }
 }
