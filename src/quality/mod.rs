@@ -35,6 +35,24 @@ pub mod names;
 pub mod phrases;
 pub mod text;
 
+/// Shared by the unit tests of the sentence-level cues: one sentence scored inside a clean
+/// headline and filler, so that only the sentence under test can fire.
+#[cfg(test)]
+pub(crate) mod cue_test {
+    use crate::config::QualityOptions;
+
+    const FILLER: &str = "The council met on Monday to discuss the budget for next year. \
+        Officials said the plan would be published after the vote.";
+
+    /// The quality verdict of `sentence` after a headline and two clean sentences.
+    pub fn score_sentence(sentence: &str) -> super::Quality {
+        super::score(
+            &format!("Headline\n{FILLER} {sentence}"),
+            &QualityOptions::default(),
+        )
+    }
+}
+
 pub use heuristics::HeuristicThresholds;
 pub use names::{NameEvidence, NameIndex};
 
