@@ -309,8 +309,8 @@ pub struct ReadPass {
     pub counts: ReadCounts,
 }
 
-/// A parsed line with its spill entry and its [`copy_key`], or why it could not be read.
-type ParsedLine = std::result::Result<(Record, Vec<u8>, u128), InvalidLine>;
+/// A parsed line with its spill entry and its [`TextKeys`], or why it could not be read.
+type ParsedLine = std::result::Result<(Record, Vec<u8>, TextKeys), InvalidLine>;
 /// A batch of raw lines, each parsed (`None`: blank), with the batch's line statistics.
 type ParsedBatch = (
     Vec<RawLine>,
@@ -487,8 +487,8 @@ fn read_pass(
                 let source = &sources[raw.source as usize];
                 Some(input::parse(raw, source, &opts.input).map(|rec| {
                     let entry = spill_entry(&rec, raw);
-                    let key = copy_key(&rec);
-                    (rec, entry, key)
+                    let keys = TextKeys::of(&rec);
+                    (rec, entry, keys)
                 }))
             })
             .collect();
@@ -499,9 +499,7 @@ fn read_pass(
             let first_copy: Vec<bool> = parsed
                 .iter()
                 .map(|p| match p {
-                    Some(Ok((rec, _, _))) => {
-                        seen_texts.insert(xxhash_rust::xxh3::xxh3_64(rec.text.as_bytes()))
-                    }
+                    Some(Ok((_, _, keys))) => seen_texts.insert(keys.text),
                     _ => false,
                 })
                 .collect();
@@ -537,14 +535,14 @@ fn read_pass(
             counts.bytes += raw.bytes.len() as u64 + 1;
             match p {
                 None => counts.blank_lines += 1,
-                Some(Ok((rec, entry, copy))) => {
+                Some(Ok((rec, entry, keys))) => {
                     counts.records += 1;
                     let key = xxhash_rust::xxh3::xxh3_64(rec.id.as_bytes());
                     if !seen_ids.insert(key) {
                         counts.duplicate_ids += 1;
                     }
                     let index = ids.len() as u32;
-                    let first = *first_of_copy.entry(copy).or_insert(index);
+                    let first = *first_of_copy.entry(keys.copy).or_insert(index);
                     copy_of.push(if first == index {
                         NOT_A_COPY
                     } else {
@@ -589,14 +587,29 @@ fn read_pass(
 /// `copy_of` of a record that is the first with its site and text.
 pub const NOT_A_COPY: u32 = u32::MAX;
 
-/// Identifies a record's (site, text): everything the score pass reads, so two records with
-/// one key get the same cleaned text, annotations, fingerprints and verdicts. 128 bits, so
-/// that a collision (which would give a record another's text) is out of reach at any corpus
-/// size; the site's hash seeds the text's.
-fn copy_key(rec: &Record) -> u128 {
-    let site = rec.site.as_deref().unwrap_or("");
-    let seed = xxhash_rust::xxh3::xxh3_64(site.as_bytes()) ^ (site.len() as u64);
-    xxhash_rust::xxh3::xxh3_128_with_seed(rec.text.as_bytes(), seed)
+/// A record's text hashed once, on the workers, for the read pass's two look-ups.
+struct TextKeys {
+    /// The text alone: has the text been seen before (the line statistics count it once)?
+    text: u64,
+    /// The (site, text) pair: everything the score pass reads, so two records with one key
+    /// get the same cleaned text, annotations, fingerprints and verdicts (a re-crawl). 128
+    /// bits, so that a collision, which would give a record another's text, is out of reach
+    /// at any corpus size.
+    copy: u128,
+}
+
+impl TextKeys {
+    fn of(rec: &Record) -> TextKeys {
+        let text = xxhash_rust::xxh3::xxh3_128(rec.text.as_bytes());
+        // The site is hashed after the text's hash, not the text again.
+        let mut pair = xxhash_rust::xxh3::Xxh3::new();
+        pair.update(&text.to_le_bytes());
+        pair.update(rec.site.as_deref().unwrap_or("").as_bytes());
+        TextKeys {
+            text: text as u64,
+            copy: pair.digest128(),
+        }
+    }
 }
 
 /// What the read pass spills per record: site, text and the original record. When the text is
