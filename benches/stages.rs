@@ -220,7 +220,17 @@ fn stages(c: &mut Criterion) {
         })
     });
     g.bench_function("write_record_line", |b| {
-        let annotations = br#"{"quality":{"score":0.91,"signals":{"fluency":0.8},"flags":[],"lang":"en"},"removed":[],"debris_share":0.0}"#;
+        let annotations = copydesk::output::Annotations {
+            quality: copydesk::output::QualityJson {
+                score: b"0.91",
+                lang: br#""en""#,
+                flags: b"[]",
+                signals: br#"{"fluency":0.8}"#,
+                evidence: b"",
+            },
+            removed: b"[]",
+            debris_share: b"0.0",
+        };
         let decision = copydesk::output::Decision {
             cluster: Some("c000001"),
             ..Default::default()
@@ -234,7 +244,7 @@ fn stages(c: &mut Criterion) {
                     copydesk::output::record_line(
                         line.as_bytes(),
                         text.as_bytes(),
-                        annotations,
+                        &annotations,
                         "id",
                         &decision,
                         &opts.input,

@@ -10,6 +10,7 @@ pub mod dedup;
 pub mod eval;
 pub mod fingerprint;
 pub mod input;
+pub mod memo;
 pub mod memory;
 pub mod normalize;
 pub mod output;

@@ -5,7 +5,8 @@
 //! - **work that can go to disk or be redone**: a band's LSH column is sorted in runs that fit
 //!   the budget and merged from disk ([`crate::dedup::bands`]); texts always live in spill
 //!   files; the story stage keeps term lists between its passes only up to its share, and
-//!   tokenizes again beyond it;
+//!   tokenizes again beyond it; the score pass remembers the scores of recent texts only up to
+//!   its share ([`crate::memo`]), and scores a text met again beyond it;
 //! - **compact per-record state** (offsets, hashes, scores, story terms: a few hundred bytes per
 //!   record, [`RESIDENT_BYTES_PER_RECORD`]) plus fixed tables ([`FIXED_BYTES`]): this cannot
 //!   spill, so while the records are read the run checks that it fits and, as soon as it
@@ -29,6 +30,8 @@ pub const MIN_LIMIT: u64 = 256 << 20;
 /// Batch size without a budget.
 const DEFAULT_BATCH_RECORDS: usize = 1024;
 const DEFAULT_BATCH_BYTES: usize = 8 << 20;
+/// The score memo without a budget: some 8,000 recent texts.
+const DEFAULT_SCORE_MEMO: usize = 16 << 20;
 /// Band entries sorted in memory at once without a budget (8 bytes each: 512 MB).
 const DEFAULT_BAND_RUN: usize = 64 << 20;
 /// How many copies of a batch are alive at once: the reader's queue and the batches fetched
@@ -91,6 +94,9 @@ pub struct Plan {
     /// Bytes of story term lists kept between the story stage's two passes (beyond them,
     /// texts are tokenized again: slower, same result).
     pub story_cache_bytes: usize,
+    /// Bytes of the score pass's memo of recent texts' scores (beyond them, a copy is scored
+    /// again: slower, same result).
+    pub score_memo_bytes: usize,
 }
 
 impl Plan {
@@ -103,6 +109,7 @@ impl Plan {
                 batch_bytes: DEFAULT_BATCH_BYTES,
                 band_run_entries: DEFAULT_BAND_RUN,
                 story_cache_bytes: crate::story::TERM_CACHE_BYTES,
+                score_memo_bytes: DEFAULT_SCORE_MEMO,
             });
         };
         let limit = parse_size(text)?;
@@ -124,22 +131,26 @@ impl Plan {
         let band_run = (limit / 8 / 8).clamp(1 << 16, DEFAULT_BAND_RUN as u64);
         // An eighth for the story stage's term cache.
         let story_cache = (limit / 8).min(crate::story::TERM_CACHE_BYTES as u64);
+        // A sixty-fourth for the score memo, which lives beside the score pass's batches.
+        let score_memo = (limit / 64).min(DEFAULT_SCORE_MEMO as u64);
         Plan {
             limit: Some(limit),
             batch_records: DEFAULT_BATCH_RECORDS.min((batch_bytes / 1024).max(64) as usize),
             batch_bytes: batch_bytes as usize,
             band_run_entries: band_run as usize,
             story_cache_bytes: story_cache as usize,
+            score_memo_bytes: score_memo as usize,
         }
     }
 
     /// Memory the run needs for `records` records: the resident state plus fixed tables plus
-    /// the largest of the in-flight batches, one band run and the story term cache. The passes
+    /// the largest of the in-flight batches (with the score memo beside them), one band run
+    /// and the story term cache. The passes
     /// run one after another and so do the band and story stages of the group pass: these
     /// three are never alive together (summing them refused 500,000 articles at `768M`, a run
     /// that peaks near 450 MB with twice that budget).
     pub fn needed(&self, records: u64) -> u64 {
-        let largest_phase = (self.batch_bytes as u64 * BATCH_COPIES)
+        let largest_phase = (self.batch_bytes as u64 * BATCH_COPIES + self.score_memo_bytes as u64)
             .max(self.band_run_entries as u64 * 8)
             .max(self.story_cache_bytes as u64);
         records * RESIDENT_BYTES_PER_RECORD + FIXED_BYTES + largest_phase
@@ -214,7 +225,7 @@ mod tests {
     fn phases_that_never_overlap_are_not_summed() {
         let plan = Plan::new(Some("768M")).unwrap();
         let phases = [
-            plan.batch_bytes as u64 * BATCH_COPIES,
+            plan.batch_bytes as u64 * BATCH_COPIES + plan.score_memo_bytes as u64,
             plan.band_run_entries as u64 * 8,
             plan.story_cache_bytes as u64,
         ];

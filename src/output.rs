@@ -14,8 +14,6 @@ use crate::config::InputOptions;
 use crate::input::{self, Compression};
 use crate::quality::Quality;
 use anyhow::{Context, Result};
-use serde::Deserialize;
-use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 use std::fs::File;
@@ -126,54 +124,127 @@ pub struct Decision<'a> {
     pub requality: Option<&'a Quality>,
 }
 
-/// The quality fields the output carries, as raw JSON.
-#[derive(Deserialize, Default)]
-struct RawQuality<'a> {
-    #[serde(borrow)]
-    score: Option<&'a RawValue>,
-    #[serde(borrow)]
-    lang: Option<&'a RawValue>,
-    #[serde(borrow)]
-    flags: Option<&'a RawValue>,
-    #[serde(borrow)]
-    signals: Option<&'a RawValue>,
-    #[serde(borrow)]
-    evidence: Option<&'a RawValue>,
+/// A quality verdict's output fields, each as the compact JSON the output carries; `evidence`
+/// is empty when there is none (the output then has no `evidence` key).
+#[derive(Debug, Clone, Copy)]
+pub struct QualityJson<'a> {
+    pub score: &'a [u8],
+    pub lang: &'a [u8],
+    pub flags: &'a [u8],
+    pub signals: &'a [u8],
+    pub evidence: &'a [u8],
 }
 
-/// The score stage's annotations of one record (its spill entry), as raw JSON.
-#[derive(Deserialize)]
-struct RawAnnotations<'a> {
-    #[serde(borrow, default)]
-    quality: RawQuality<'a>,
-    #[serde(borrow)]
-    removed: Option<&'a RawValue>,
-    #[serde(borrow)]
-    debris_share: Option<&'a RawValue>,
+/// A quality verdict serialized once, field by field, into one buffer. The score stage stores
+/// these fields in its spill entry so that the write pass splices them without parsing JSON
+/// (parsing them back was 2% of a run).
+#[derive(Debug, Clone, Default)]
+pub struct QualityFields {
+    bytes: Vec<u8>,
+    /// End of each field in `bytes`, in [`QualityJson`]'s order.
+    ends: [usize; 5],
+}
+
+impl QualityFields {
+    pub fn of(q: &Quality) -> Result<QualityFields> {
+        let mut bytes = Vec::with_capacity(1024);
+        let mut ends = [0; 5];
+        serde_json::to_writer(&mut bytes, &q.score)?;
+        ends[0] = bytes.len();
+        serde_json::to_writer(&mut bytes, &q.lang)?;
+        ends[1] = bytes.len();
+        serde_json::to_writer(&mut bytes, &q.flags)?;
+        ends[2] = bytes.len();
+        serde_json::to_writer(&mut bytes, &q.signals)?;
+        ends[3] = bytes.len();
+        if !q.evidence.is_empty() {
+            serde_json::to_writer(&mut bytes, &q.evidence)?;
+        }
+        ends[4] = bytes.len();
+        Ok(QualityFields { bytes, ends })
+    }
+
+    /// Bytes of JSON held.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    pub fn json(&self) -> QualityJson<'_> {
+        let b = &self.bytes;
+        let e = self.ends;
+        QualityJson {
+            score: &b[..e[0]],
+            lang: &b[e[0]..e[1]],
+            flags: &b[e[1]..e[2]],
+            signals: &b[e[2]..e[3]],
+            evidence: &b[e[3]..e[4]],
+        }
+    }
+}
+
+/// The score stage's annotations of one record, each field compact JSON, as its spill entry
+/// holds them after the cleaned text (see [`Annotations::fields`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Annotations<'a> {
+    pub quality: QualityJson<'a>,
+    /// The removed lines and spans (a JSON array).
+    pub removed: &'a [u8],
+    pub debris_share: &'a [u8],
+}
+
+impl<'a> Annotations<'a> {
+    /// The spill fields, in order: score, lang, flags, signals, evidence, removed, debris_share.
+    pub fn fields(&self) -> [&'a [u8]; 7] {
+        let q = self.quality;
+        [
+            q.score,
+            q.lang,
+            q.flags,
+            q.signals,
+            q.evidence,
+            self.removed,
+            self.debris_share,
+        ]
+    }
+
+    /// Reads back what [`Annotations::fields`] gave.
+    pub fn from_fields(fields: &[&'a [u8]]) -> Result<Annotations<'a>> {
+        let &[score, lang, flags, signals, evidence, removed, debris_share] = fields else {
+            anyhow::bail!("corrupt spill entry: {} annotation fields", fields.len());
+        };
+        Ok(Annotations {
+            quality: QualityJson {
+                score,
+                lang,
+                flags,
+                signals,
+                evidence,
+            },
+            removed,
+            debris_share,
+        })
+    }
 }
 
 /// Builds one output line (ending in a newline). `original` is the record's JSON, `text` its
-/// cleaned text, `annotations` the score stage's JSON, `id` its id (derived when it had none).
+/// cleaned text, `annotations` the score stage's, `id` its id (derived when it had none).
 pub fn record_line(
     original: &[u8],
     text: &[u8],
-    annotations: &[u8],
+    annotations: &Annotations,
     id: &str,
     decision: &Decision,
     fields: &InputOptions,
 ) -> Result<Vec<u8>> {
-    let annotations: RawAnnotations = serde_json::from_slice(annotations)?;
-    let requality = decision.requality.map(serde_json::to_vec).transpose()?;
-    let quality: RawQuality = match &requality {
-        Some(bytes) => serde_json::from_slice(bytes)?,
-        None => annotations.quality,
-    };
-    let info = copydesk_object(
-        &quality,
-        annotations.removed,
-        annotations.debris_share,
-        decision,
-    )?;
+    let requality = decision.requality.map(QualityFields::of).transpose()?;
+    let quality = requality
+        .as_ref()
+        .map_or(annotations.quality, QualityFields::json);
+    let info = copydesk_object(&quality, annotations, decision)?;
     let cleaned = crate::spill::text(text);
     let cleaned = decision.reason.is_none().then_some(&*cleaned);
     let plain = !fields.text_field.contains('.') && !fields.id_field.contains('.');
@@ -186,38 +257,34 @@ pub fn record_line(
 }
 
 /// The `copydesk` object, serialized, with its keys in their documented order.
-fn copydesk_object(
-    q: &RawQuality,
-    removed: Option<&RawValue>,
-    debris_share: Option<&RawValue>,
-    d: &Decision,
-) -> Result<Vec<u8>> {
-    let raw = |v: Option<&RawValue>| v.map_or("null", RawValue::get).to_owned();
-    let string = |v: Option<&str>| -> Result<String> {
+fn copydesk_object(q: &QualityJson, a: &Annotations, d: &Decision) -> Result<Vec<u8>> {
+    let string = |v: Option<&str>| -> Result<Vec<u8>> {
         Ok(match v {
-            Some(s) => serde_json::to_string(s)?,
-            None => "null".into(),
+            Some(s) => serde_json::to_vec(s)?,
+            None => b"null".to_vec(),
         })
     };
-    let mut fields: Vec<(&str, String)> = vec![
-        ("quality", raw(q.score)),
-        ("cluster", string(d.cluster)?),
-        ("story", string(d.story)?),
+    let (cluster, story) = (string(d.cluster)?, string(d.story)?);
+    let (reason, duplicate_of) = (string(d.reason)?, string(d.duplicate_of)?);
+    let mut fields: Vec<(&str, &[u8])> = vec![
+        ("quality", q.score),
+        ("cluster", &cluster),
+        ("story", &story),
     ];
     if d.reason.is_some() {
-        fields.push(("reason", string(d.reason)?));
+        fields.push(("reason", &reason));
     }
     if d.duplicate_of.is_some() {
-        fields.push(("duplicate_of", string(d.duplicate_of)?));
+        fields.push(("duplicate_of", &duplicate_of));
     }
-    fields.push(("lang", raw(q.lang)));
-    fields.push(("flags", raw(q.flags)));
-    fields.push(("signals", raw(q.signals)));
-    if let Some(e) = q.evidence {
-        fields.push(("evidence", e.get().to_owned()));
+    fields.push(("lang", q.lang));
+    fields.push(("flags", q.flags));
+    fields.push(("signals", q.signals));
+    if !q.evidence.is_empty() {
+        fields.push(("evidence", q.evidence));
     }
-    fields.push(("debris_share", raw(debris_share)));
-    fields.push(("removed", removed.map_or("[]", RawValue::get).to_owned()));
+    fields.push(("debris_share", a.debris_share));
+    fields.push(("removed", a.removed));
     // The raw values come from serde_json's compact output, so the object is compact too.
     let mut out = Vec::with_capacity(fields.iter().map(|(k, v)| k.len() + v.len() + 4).sum());
     out.push(b'{');
@@ -228,7 +295,7 @@ fn copydesk_object(
         out.push(b'"');
         out.extend_from_slice(k.as_bytes());
         out.extend_from_slice(b"\":");
-        out.extend_from_slice(v.as_bytes());
+        out.extend_from_slice(v);
     }
     out.push(b'}');
     Ok(out)
@@ -385,18 +452,54 @@ mod tests {
             cluster: Some("c000001"),
             ..Decision::default()
         };
-        let ann = r#"{"quality":{"score":0.9,"signals":{"x":1.0},"flags":[],"lang":"en"},"removed":[],"debris_share":0.0}"#;
-        let out = record_line(
-            original.as_bytes(),
-            b"clean",
-            ann.as_bytes(),
-            "f:1",
-            &d,
-            fields,
-        )
-        .expect("line");
+        let ann = Annotations {
+            quality: QualityJson {
+                score: b"0.9",
+                lang: br#""en""#,
+                flags: b"[]",
+                signals: br#"{"x":1.0}"#,
+                evidence: b"",
+            },
+            removed: b"[]",
+            debris_share: b"0.0",
+        };
+        let out =
+            record_line(original.as_bytes(), b"clean", &ann, "f:1", &d, fields).expect("line");
         assert!(out.ends_with(b"}\n"));
         serde_json::from_slice(&out).expect("valid JSON")
+    }
+
+    #[test]
+    fn quality_fields_are_the_verdicts_own_json_field_by_field() {
+        let opts = crate::config::QualityOptions::default();
+        let texts = [
+            "The council approved the new budget on Monday after a long debate.\n\nThe mayor said \
+             the plan would cut waiting times at the city's clinics by half within two years.",
+            "The governemnt said the the the plan was was approved. Minister Rogozin and \
+             Romitin met in Moscow. Romitin said that Rogozin agreed.",
+        ];
+        let mut with_evidence = 0;
+        for text in texts {
+            let q = crate::quality::score(text, &opts);
+            with_evidence += usize::from(!q.evidence.is_empty());
+            let fields = QualityFields::of(&q).expect("fields");
+            let j = fields.json();
+            let piece = |b: &[u8]| String::from_utf8(b.to_vec()).expect("utf-8");
+            let mut assembled = format!(
+                r#"{{"score":{},"signals":{},"flags":{},"lang":{}"#,
+                piece(j.score),
+                piece(j.signals),
+                piece(j.flags),
+                piece(j.lang)
+            );
+            if !j.evidence.is_empty() {
+                assembled += &format!(r#","evidence":{}"#, piece(j.evidence));
+            }
+            assembled.push('}');
+            let whole = serde_json::to_string(&q).expect("json");
+            assert_eq!(assembled, whole);
+        }
+        assert!(with_evidence > 0, "no text exercised the evidence field");
     }
 
     #[test]

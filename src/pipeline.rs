@@ -15,7 +15,7 @@
 
 use crate::batches;
 use crate::config::Options;
-use crate::debris::{Debris, LineStats, LineStatsBuilder, Removed};
+use crate::debris::{Debris, LineStats, LineStatsBuilder};
 use crate::dedup::{self, DedupStats, DocSets};
 use crate::fingerprint;
 use crate::input::{self, InvalidLine, RawLine, Record, Source, SourceKind};
@@ -684,14 +684,6 @@ impl<'a> RawEntry<'a> {
     }
 }
 
-/// Annotations of one record, as written inside its `copydesk` object.
-#[derive(Debug, Clone, Serialize)]
-struct Annotations {
-    quality: Quality,
-    removed: Vec<Removed>,
-    debris_share: f64,
-}
-
 pub struct ScorePass {
     pub docs: Vec<DocState>,
     /// LSH band keys of the records that take part in near-copy detection.
@@ -703,6 +695,9 @@ pub struct ScorePass {
     pub removed_by_reason: BTreeMap<&'static str, u64>,
     pub removed_lines: HashMap<String, u64>,
     pub bytes_in_text: u64,
+    /// Records whose cleaned text the score memo held (not scored again). Depends on the
+    /// order the workers met the texts in, so it is reported with the run's measurements.
+    pub memo_hits: u64,
 }
 
 /// Per-record result of the score pass before it is folded into compact state.
@@ -715,7 +710,96 @@ struct Scored {
     text_bytes: u64,
 }
 
-fn score_one(entry: &[u8], debris: &Debris, stats: &LineStats, opts: &Options) -> Result<Scored> {
+/// What the score stage computes from a cleaned text alone, whatever record it came from:
+/// kept in the score pass's [`Memo`](crate::memo::Memo) so that a text met again is not
+/// tokenized, scored and fingerprinted again.
+struct TextScore {
+    /// Hash of the normalized tokens (0: no token).
+    exact: u64,
+    score: f64,
+    lang: Option<String>,
+    /// The quality verdict as the output carries it.
+    quality: output::QualityFields,
+    chars: u64,
+    /// LSH band keys and similarity sketch, computed when the text passes the text-level
+    /// filters (language, quality) and near-copy detection is on; empty otherwise.
+    keys: Vec<u64>,
+    sketch: Vec<u8>,
+}
+
+impl TextScore {
+    fn of(text: &str, opts: &Options) -> Result<TextScore> {
+        let mut tokens = Tokens::default();
+        normalize::tokenize(text, &mut tokens);
+        let exact = normalize::exact_hash(&tokens.hashes);
+        let quality = quality::score(text, &opts.quality);
+        let mut keys = Vec::new();
+        let mut sketch = Vec::new();
+        if exact != 0 && opts.dedup.near && passes_text_filters(&quality, opts).is_none() {
+            let mut sh = Vec::new();
+            let k = fingerprint::shingle_size(
+                &tokens,
+                opts.dedup.shingle_words,
+                opts.dedup.shingle_chars,
+            );
+            fingerprint::shingles(&tokens.hashes, k, &mut sh);
+            let slots = opts.dedup.bands * opts.dedup.rows;
+            let mut sig = Vec::new();
+            if fingerprint::minhash(&sh, slots, &mut sig) {
+                fingerprint::band_keys(&sig, opts.dedup.rows, &mut keys);
+                // The sketch records the set size, as verification will count it.
+                let distinct = fingerprint::distinct_count(&sh, &mut Vec::new());
+                dedup::sketch::encode(distinct, &sig, slots, &mut sketch);
+            }
+        }
+        Ok(TextScore {
+            exact,
+            score: quality.score,
+            quality: output::QualityFields::of(&quality)?,
+            lang: quality.lang,
+            chars: text.chars().count() as u64,
+            keys,
+            sketch,
+        })
+    }
+
+    /// About how much memory it holds in the memo (with its map entry), for the budget.
+    fn bytes(&self) -> usize {
+        std::mem::size_of::<TextScore>()
+            + 64
+            + self.quality.len()
+            + self.keys.len() * 8
+            + self.sketch.len()
+            + self.lang.as_ref().map_or(0, String::len)
+    }
+}
+
+/// The filters that depend on the text's quality verdict alone: `language`, then `low_quality`.
+fn passes_text_filters(quality: &Quality, opts: &Options) -> Option<DropReason> {
+    text_filters(quality.score, quality.lang.as_deref(), opts)
+}
+
+fn text_filters(score: f64, lang: Option<&str>, opts: &Options) -> Option<DropReason> {
+    let languages = &opts.quality.languages;
+    if !languages.is_empty() && !lang.is_some_and(|l| languages.iter().any(|x| x == l)) {
+        Some(DropReason::Language)
+    } else if score < opts.quality.min_quality {
+        Some(DropReason::LowQuality)
+    } else {
+        None
+    }
+}
+
+/// The score pass's memo of [`TextScore`]s (about 2 KB each), sized by the memory plan.
+type ScoreMemo = crate::memo::Memo<TextScore>;
+
+fn score_one(
+    entry: &[u8],
+    debris: &Debris,
+    stats: &LineStats,
+    opts: &Options,
+    memo: &ScoreMemo,
+) -> Result<Scored> {
     let entry = RawEntry::split(entry)?;
     let site = std::str::from_utf8(entry.site)?;
     let site = (!site.is_empty()).then_some(site);
@@ -729,12 +813,17 @@ fn score_one(entry: &[u8], debris: &Debris, stats: &LineStats, opts: &Options) -
             ..Default::default()
         }
     };
-    let mut tokens = Tokens::default();
-    normalize::tokenize(&stripped.text, &mut tokens);
-    let exact = normalize::exact_hash(&tokens.hashes);
-    let quality = quality::score(&stripped.text, &opts.quality);
+    let key = crate::memo::key(&stripped.text);
+    let scored = match memo.get(key) {
+        Some(scored) => scored,
+        None => {
+            let scored = std::sync::Arc::new(TextScore::of(&stripped.text, opts)?);
+            memo.insert(key, std::sync::Arc::clone(&scored), scored.bytes());
+            scored
+        }
+    };
     let debris_share = stripped.debris_share();
-    let filtered = if exact == 0 {
+    let filtered = if scored.exact == 0 {
         Some(if stripped.removed.is_empty() {
             DropReason::Empty
         } else {
@@ -742,57 +831,38 @@ fn score_one(entry: &[u8], debris: &Debris, stats: &LineStats, opts: &Options) -
         })
     } else if opts.debris.enabled && debris_share > opts.debris.max_debris_share {
         Some(DropReason::MostlyDebris)
-    } else if !opts.quality.languages.is_empty()
-        && !quality
-            .lang
-            .as_ref()
-            .is_some_and(|l| opts.quality.languages.iter().any(|x| x == l))
-    {
-        Some(DropReason::Language)
-    } else if quality.score < opts.quality.min_quality {
-        Some(DropReason::LowQuality)
     } else {
-        None
+        text_filters(scored.score, scored.lang.as_deref(), opts)
     };
-    let mut keys = Vec::new();
-    let mut sketch = Vec::new();
-    if filtered.is_none() && opts.dedup.near {
-        let mut sh = Vec::new();
-        let k =
-            fingerprint::shingle_size(&tokens, opts.dedup.shingle_words, opts.dedup.shingle_chars);
-        fingerprint::shingles(&tokens.hashes, k, &mut sh);
-        let slots = opts.dedup.bands * opts.dedup.rows;
-        let mut sig = Vec::new();
-        if fingerprint::minhash(&sh, slots, &mut sig) {
-            fingerprint::band_keys(&sig, opts.dedup.rows, &mut keys);
-            // The sketch records the set size, as verification will count it.
-            let distinct = fingerprint::distinct_count(&sh, &mut Vec::new());
-            dedup::sketch::encode(distinct, &sig, slots, &mut sketch);
-        }
-    }
+    let (keys, sketch) = if filtered.is_none() {
+        (scored.keys.clone(), scored.sketch.clone())
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let removed = stripped
         .removed
         .iter()
         .map(|r| (r.reason, r.text.trim().to_string()))
         .collect();
-    let lang = quality.lang.clone();
-    let chars = stripped.text.chars().count() as u64;
-    let annotations = Annotations {
-        quality,
-        removed: stripped.removed,
-        debris_share: quality::round4(debris_share),
+    let removed_json = serde_json::to_vec(&stripped.removed)?;
+    let share_json = serde_json::to_vec(&quality::round4(debris_share))?;
+    let annotations = output::Annotations {
+        quality: scored.quality.json(),
+        removed: &removed_json,
+        debris_share: &share_json,
     };
-    let quality_score = annotations.quality.score;
-    let entry = pack(&[stripped.text.as_bytes(), &serde_json::to_vec(&annotations)?]);
+    let mut fields = vec![stripped.text.as_bytes()];
+    fields.extend(annotations.fields());
+    let entry = pack(&fields);
     Ok(Scored {
         state: DocState {
             raw_at: 0,
             clean_at: 0,
-            exact,
-            quality: quality_score,
-            chars,
+            exact: scored.exact,
+            quality: scored.score,
+            chars: scored.chars,
             filtered,
-            lang,
+            lang: scored.lang.clone(),
         },
         keys,
         sketch,
@@ -843,6 +913,7 @@ fn score_pass(
             *copies.entry(first).or_default() += 1;
         }
     }
+    let memo = ScoreMemo::new(plan.score_memo_bytes);
     let score_batch = |(base, batch): (usize, Vec<Vec<u8>>)| -> Result<Vec<Scoring>> {
         batch
             .par_iter()
@@ -853,6 +924,7 @@ fn score_pass(
                     debris,
                     &read.line_stats,
                     opts,
+                    &memo,
                 )?)),
                 first => Ok(Scoring::CopyOf(first)),
             })
@@ -921,6 +993,7 @@ fn score_pass(
         removed_by_reason,
         removed_lines,
         bytes_in_text,
+        memo_hits: memo.hits(),
     })
 }
 
@@ -1302,17 +1375,12 @@ fn pick_samples(
 fn make_sample(
     id: &str,
     original: &str,
-    annotations: &Map<String, Value>,
+    annotations: &output::Annotations,
     reason: Option<DropReason>,
-) -> report::Sample {
-    let quality = annotations.get("quality").and_then(Value::as_object);
+) -> Result<report::Sample> {
+    let removed: Vec<Value> = serde_json::from_slice(annotations.removed)?;
     let mut removed_at: HashMap<usize, (String, String)> = HashMap::new();
-    for r in annotations
-        .get("removed")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for r in &removed {
         if let (Some(line), Some(text), Some(reason)) = (
             r.get("line").and_then(Value::as_u64),
             r.get("text").and_then(Value::as_str),
@@ -1336,25 +1404,14 @@ fn make_sample(
             }
         })
         .collect();
-    report::Sample {
+    Ok(report::Sample {
         id: id.to_string(),
-        quality: quality
-            .and_then(|q| q.get("score"))
-            .and_then(Value::as_f64)
-            .unwrap_or(0.0),
+        quality: serde_json::from_slice(annotations.quality.score)?,
         reason: reason.map(|r| r.as_str().to_string()),
-        flags: quality
-            .and_then(|q| q.get("flags"))
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|f| f.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default(),
+        flags: serde_json::from_slice(annotations.quality.flags)?,
         lines,
         truncated: all.len() > SAMPLE_LINES,
-    }
+    })
 }
 
 /// The fate of one record, decided from its state and its cluster.
@@ -1456,15 +1513,15 @@ fn write_pass(
                     let site = spill::text(raw_entry.site).into_owned();
                     let sample = if worst_kept.contains(&i) || best_dropped.contains(&i) {
                         let clean_fields = unpack(clean)?;
-                        let annotations: Map<String, Value> =
-                            serde_json::from_slice(clean_fields.get(1).copied().unwrap_or(b"{}"))?;
+                        let annotations =
+                            output::Annotations::from_fields(clean_fields.get(1..).unwrap_or(&[]))?;
                         let original = raw_entry.text()?;
                         Some(make_sample(
                             read.ids.get(i),
                             &original,
                             &annotations,
                             reason,
-                        ))
+                        )?)
                     } else {
                         None
                     };
@@ -1581,9 +1638,11 @@ fn output_record(
 ) -> Result<Vec<u8>> {
     let original = RawEntry::split(raw)?.original;
     let clean_fields = unpack(clean)?;
-    let [text, annotations] = clean_fields[..] else {
+    let Some((text, annotations)) = clean_fields.split_first() else {
         bail!("corrupt spill entry for record {}", read.ids.get(i));
     };
+    let annotations = output::Annotations::from_fields(annotations)
+        .with_context(|| format!("record {}", read.ids.get(i)))?;
     let decision = output::Decision {
         reason: reason.map(DropReason::as_str),
         duplicate_of: dup_of.map(|d| read.ids.get(d as usize)),
@@ -1595,7 +1654,7 @@ fn output_record(
     output::record_line(
         original,
         text,
-        annotations,
+        &annotations,
         read.ids.get(i),
         &decision,
         &opts.input,

@@ -187,6 +187,11 @@ pub struct Run {
     /// earlier and not counted).
     #[serde(default)]
     pub disk_mb: Option<f64>,
+    /// Records whose cleaned text the score pass had scored already, in another record (a
+    /// syndicated copy, say), and took from its memo. Varies with the thread count: two copies
+    /// scored at the same moment both miss.
+    #[serde(default)]
+    pub score_memo_hits: u64,
 }
 
 pub struct Inputs<'a> {
@@ -345,6 +350,7 @@ pub fn build(i: Inputs<'_>) -> Report {
             records_per_s: (i.read.records as f64 / secs).round(),
             peak_rss_mb: crate::bench::peak_rss_mb().map(|m| m.round()),
             disk_mb: i.disk_bytes.map(|b| (b as f64 / 1e6).round()),
+            score_memo_hits: i.scored.memo_hits,
         },
     }
 }

@@ -464,3 +464,91 @@ fn a_recrawled_copy_gets_its_first_copys_verdicts_and_counts_as_a_record() {
         r1["bytes"]["input_text"].as_u64().map(|b| 2 * b)
     );
 }
+
+/// The samples' records with a text, and a syndicated copy of each: another id, another site,
+/// and that site's share prompt and "Read More" line around the same article.
+fn samples_with_syndicated_copies(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf, usize) {
+    let text = std::fs::read_to_string(samples().join("news.jsonl")).expect("read sample");
+    let mut copies: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let Ok(Value::Object(mut rec)) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        let (Some(id), Some(body)) = (
+            rec.get("id").and_then(Value::as_str).map(String::from),
+            rec.get("text").and_then(Value::as_str).map(String::from),
+        ) else {
+            continue;
+        };
+        rec.insert("id".into(), Value::String(format!("{id}-syndicated")));
+        rec.insert(
+            "url".into(),
+            Value::String(format!("https://wire-copies.example/{id}")),
+        );
+        rec.insert(
+            "text".into(),
+            Value::String(format!("Share this article\n{body}\nRead More")),
+        );
+        copies.push(serde_json::to_string(&rec).expect("json"));
+    }
+    let both = dir.join("with-copies.jsonl");
+    let alone = dir.join("copies.jsonl");
+    std::fs::write(&both, format!("{text}\n{}\n", copies.join("\n"))).expect("write");
+    std::fs::write(&alone, copies.join("\n") + "\n").expect("write");
+    (both, alone, copies.len())
+}
+
+#[test]
+fn a_syndicated_copy_is_scored_once_and_gets_what_a_fresh_score_gives() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (both, alone, n) = samples_with_syndicated_copies(dir.path());
+    assert!(n > 20, "only {n} copies");
+    let (out_both, out_alone) = (dir.path().join("both"), dir.path().join("alone"));
+    // One thread: the memo then meets the texts in input order, so its hits are a fixed count.
+    let args = ["--min-quality", "0", "--threads", "1"];
+    clean(&[&both], &out_both, &args);
+    clean(&[&alone], &out_alone, &args);
+    let by_id = |out: &Path| -> HashMap<String, Value> {
+        ["cleaned.jsonl", "dropped.jsonl"]
+            .iter()
+            .flat_map(|f| read_jsonl(&out.join(f)))
+            .map(|r| (r["id"].as_str().expect("id").to_string(), r))
+            .collect()
+    };
+    let (together, fresh) = (by_id(&out_both), by_id(&out_alone));
+    let mut checked = 0;
+    for (id, copy) in together
+        .iter()
+        .filter(|(id, _)| id.ends_with("-syndicated"))
+    {
+        let (c, f) = (&copy["copydesk"], &fresh[id]["copydesk"]);
+        for field in ["quality", "signals", "flags", "evidence", "lang", "removed"] {
+            assert_eq!(c[field], f[field], "{id}: {field}");
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, n);
+    let hits = |out: &Path| {
+        read_json(&out.join("report.json"))["run"]["score_memo_hits"]
+            .as_u64()
+            .expect("score_memo_hits")
+    };
+    // Copies kept when alone whose cleaned text is their kept original's (the others lost a
+    // line to one site's templates and not the other's, or were dropped): each finds its
+    // original's score in the memo, on top of the hits the copies make among themselves.
+    let kept = |r: &Value| r["copydesk"]["reason"].is_null();
+    let same_text = fresh
+        .iter()
+        .filter(|(id, copy)| {
+            let original = &together[id.trim_end_matches("-syndicated")];
+            kept(copy) && kept(original) && copy["text"] == original["text"]
+        })
+        .count();
+    assert!(same_text > n / 2, "{same_text} of {n} copies clean alike");
+    assert!(
+        hits(&out_both) >= hits(&out_alone) + same_text as u64,
+        "{} hits with the originals, {} without, {same_text} copies cleaned alike",
+        hits(&out_both),
+        hits(&out_alone)
+    );
+}
