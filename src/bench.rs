@@ -229,6 +229,9 @@ pub struct BenchResult {
     pub stage_cpu_ms: std::collections::BTreeMap<String, u64>,
     /// Peak resident memory of the process (VmHWM), in MB, when the OS reports it.
     pub peak_rss_mb: Option<f64>,
+    /// Records whose cleaned text the score pass had scored already (syndicated copies,
+    /// re-crawls aside): `run.score_memo_hits` of the run's report.
+    pub score_memo_hits: u64,
 }
 
 /// CPU time (user + system, all threads) this process has used so far, in seconds, from
@@ -300,6 +303,7 @@ pub fn run(
         stage_ms: summary.report.run.stage_ms.clone(),
         stage_cpu_ms: summary.report.run.stage_cpu_ms.clone(),
         peak_rss_mb: peak_rss_mb(),
+        score_memo_hits: summary.report.run.score_memo_hits,
     })
 }
 
@@ -459,6 +463,10 @@ pub fn render(r: &BenchResult) -> String {
         Some(mb) => s.push_str(&format!("peak memory: {mb:.0} MB\n")),
         None => s.push_str("peak memory: not reported by this OS\n"),
     }
+    s.push_str(&format!(
+        "score memo: {} records took the score of an identical cleaned text met earlier\n",
+        r.score_memo_hits
+    ));
     s
 }
 
