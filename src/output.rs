@@ -147,7 +147,8 @@ pub struct QualityFields {
 
 impl QualityFields {
     pub fn of(q: &Quality) -> Result<QualityFields> {
-        let mut bytes = Vec::with_capacity(1024);
+        // A news article's verdict takes 2-3 KB (48 signals, the evidence sentences).
+        let mut bytes = Vec::with_capacity(4096);
         let mut ends = [0; 5];
         serde_json::to_writer(&mut bytes, &q.score)?;
         ends[0] = bytes.len();
