@@ -31,37 +31,104 @@ fn content(t: &Tok) -> bool {
 
 /// Counts sentences with a repeated content-word trigram (one event per sentence).
 pub fn repeated_phrases(seg: &Segmented, cues: &mut Cues) {
-    let toks = &seg.toks;
-    let n = toks.len();
-    let mut i = PHRASE;
-    while i + PHRASE <= n {
-        let sent = toks[i].sent;
-        let here = &toks[i..i + PHRASE];
-        let found = here.iter().all(|t| content(t) && t.sent == sent)
-            && (i.saturating_sub(WINDOW)..=i - PHRASE)
-                .rev()
-                .take_while(|&j| toks[j].sent == sent)
-                .any(|j| {
-                    toks[j..j + PHRASE]
-                        .iter()
-                        .zip(here)
-                        .all(|(a, b)| a.hash == b.hash)
-                });
-        if found {
-            cues.add(sent as usize, REPEATED_PHRASE, 1);
-            // One event per sentence: skip to the next sentence.
-            while i < n && toks[i].sent == sent {
-                i += 1;
-            }
-            continue;
+    for (k, s) in seg.sents.iter().enumerate() {
+        let sentence = seg
+            .toks
+            .get(s.tok_start as usize..s.tok_end as usize)
+            .unwrap_or_default();
+        if repeats_a_phrase(sentence) {
+            cues.add(k, REPEATED_PHRASE, 1);
         }
-        i += 1;
     }
+}
+
+/// Whether the tokens of one sentence hold a content-word trigram that starts again 3 to
+/// `WINDOW` tokens after an earlier start.
+///
+/// One pass per sentence, so no token compares sentence numbers: the number of content tokens
+/// in a row says whether a trigram qualifies, and a 64-bit filter of the words that can start
+/// an earlier copy (bit `hash % 64`) spares most qualifying trigrams the look-back.
+fn repeats_a_phrase(s: &[Tok]) -> bool {
+    let mut run = 0usize;
+    let mut seen = 0u64;
+    for (i, t) in s.iter().enumerate() {
+        run = if content(t) { run + 1 } else { 0 };
+        // The trigram ending here starts at `p`, late enough for an earlier copy to fit.
+        let Some(p) = (i + 1).checked_sub(PHRASE).filter(|&p| p >= PHRASE) else {
+            continue;
+        };
+        seen |= 1 << (s[p - PHRASE].hash & 63);
+        if run >= PHRASE
+            && seen >> (s[p].hash & 63) & 1 != 0
+            && (p.saturating_sub(WINDOW)..=p - PHRASE).any(|j| {
+                s[j].hash == s[p].hash && s[j + 1].hash == s[p + 1].hash && s[j + 2].hash == t.hash
+            })
+        {
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::quality::cue_test::score_sentence;
+    use crate::quality::lexicon::Lexicon;
+    use crate::quality::text::segment;
+
+    /// The previous [`repeated_phrases`] (every position tests its three tokens), kept as the
+    /// reference.
+    fn repeated_phrases_reference(seg: &Segmented, cues: &mut Cues) {
+        let toks = &seg.toks;
+        let n = toks.len();
+        let mut i = PHRASE;
+        while i + PHRASE <= n {
+            let sent = toks[i].sent;
+            let here = &toks[i..i + PHRASE];
+            let found = here.iter().all(|t| content(t) && t.sent == sent)
+                && (i.saturating_sub(WINDOW)..=i - PHRASE)
+                    .rev()
+                    .take_while(|&j| toks[j].sent == sent)
+                    .any(|j| {
+                        toks[j..j + PHRASE]
+                            .iter()
+                            .zip(here)
+                            .all(|(a, b)| a.hash == b.hash)
+                    });
+            if found {
+                cues.add(sent as usize, REPEATED_PHRASE, 1);
+                while i < n && toks[i].sent == sent {
+                    i += 1;
+                }
+                continue;
+            }
+            i += 1;
+        }
+    }
+
+    fn cues_for(seg: &Segmented) -> Cues {
+        Cues {
+            sent_mask: vec![0; seg.sents.len()],
+            sent_events: vec![0; seg.sents.len()],
+            ..Cues::default()
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn repeated_phrases_equals_the_reference(
+            text in "((Boko|Haram|insurgents|Ali|Ndume|Borno|the|of|attacked|plan|x1)[ .,]{1,2}){0,90}"
+        ) {
+            let mut seg = Segmented::default();
+            segment(&text, Lexicon::en(), &mut seg);
+            let (mut a, mut b) = (cues_for(&seg), cues_for(&seg));
+            repeated_phrases(&seg, &mut a);
+            repeated_phrases_reference(&seg, &mut b);
+            proptest::prop_assert_eq!(a.counts, b.counts);
+            proptest::prop_assert_eq!(a.sent_mask, b.sent_mask);
+        }
+    }
 
     fn count(sentence: &str) -> f64 {
         score_sentence(sentence).signals["repeated_phrases_per_100w"]
