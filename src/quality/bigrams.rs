@@ -27,7 +27,7 @@
 //! about 0.047 (75th percentile 0.06); a document with swapped words goes higher. Look-ups take the tokens' pre-computed hashes; nothing is allocated per
 //! token.
 
-use super::lexicon::{fold_mul, hash_word, HASH_MUL};
+use super::lexicon::{fold_mul, hash_word, short_fields, short_lines, split_at_byte, HASH_MUL};
 use super::text::{Segmented, ALPHA, CAP, CHARS_ASCII, INITIAL, JOINED, LOWER};
 use std::io::Read;
 use std::sync::OnceLock;
@@ -55,8 +55,7 @@ fn decoded() -> &'static str {
 /// level beside the word's Zipf frequency, so tokens carry it (`Tok::level`).
 pub fn word_levels() -> impl Iterator<Item = (u64, u8)> {
     let mut level: u8 = 0;
-    decoded()
-        .lines()
+    short_lines(decoded())
         .take_while(|l| *l != "#P")
         .filter_map(move |line| {
             if let Some(rest) = line.strip_prefix('#') {
@@ -153,7 +152,7 @@ impl Bigrams {
         let mut total10 = i32::MAX / 4;
         let mut in_pairs = false;
         let mut pair_keys: Vec<(u64, u32)> = Vec::with_capacity(200_000);
-        for line in decoded().lines() {
+        for line in short_lines(decoded()) {
             if let Some(rest) = line.strip_prefix('#') {
                 if let Some(n) = rest.strip_prefix("N ") {
                     total10 = n.trim().parse().unwrap_or(total10);
@@ -163,11 +162,11 @@ impl Bigrams {
                 continue;
             }
             if in_pairs {
-                let mut it = line.split(' ');
+                let mut it = short_fields(line, b' ');
                 let Some(a) = it.next() else { continue };
                 let ha = hash_word(a.as_bytes());
                 pair_keys.extend(it.map(|b| {
-                    let (b, deficit) = match b.split_once(':') {
+                    let (b, deficit) = match split_at_byte(b, b':') {
                         Some((b, d)) => (b, d.parse::<u32>().unwrap_or(0).min(31)),
                         None => (b, 0),
                     };

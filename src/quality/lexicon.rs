@@ -45,9 +45,57 @@ pub struct Lexicon {
 }
 
 fn data_lines(s: &'static str) -> impl Iterator<Item = &'static str> {
-    s.lines()
+    short_lines(s)
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// The lines of `s`, cut exactly as [`str::lines`] cuts them (at `\n`, a `\r` just before
+/// it dropped, no empty line after a final `\n`). The compiled-in tables are ~300k lines of a
+/// few bytes each, and `str::lines` starts a `memchr` per line, which costs several times more
+/// than scanning such a line byte by byte.
+pub(super) fn short_lines(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        Some(match split_at_byte(rest, b'\n') {
+            Some((line, next)) => {
+                rest = next;
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None => std::mem::take(&mut rest),
+        })
+    })
+}
+
+/// The fields of `s` between the (ASCII) byte `sep`, as `s.split(sep as char)` gives them,
+/// scanned byte by byte for the same reason as [`short_lines`]: the word-pair table's fields
+/// are a few bytes long.
+pub(super) fn short_fields(s: &str, sep: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        Some(match split_at_byte(r, sep) {
+            Some((field, next)) => {
+                rest = Some(next);
+                field
+            }
+            None => {
+                rest = None;
+                r
+            }
+        })
+    })
+}
+
+/// `s` before and after the first `sep` (an ASCII byte, so both sides are whole characters),
+/// as `s.split_once(sep as char)` but without starting a `memchr` on a few bytes.
+pub(super) fn split_at_byte(s: &str, sep: u8) -> Option<(&str, &str)> {
+    debug_assert!(sep.is_ascii());
+    let k = s.bytes().position(|b| b == sep)?;
+    Some((s.get(..k)?, s.get(k + 1..)?))
 }
 
 /// Open-addressing counter of 64-bit keys, cleared in time proportional to its use, so the
@@ -312,7 +360,7 @@ impl Lexicon {
         let mut zipf = ZipfTable::with_capacity(200_000);
         let mut common = Vec::new();
         let mut z: Zipf10 = 0;
-        for line in text.lines() {
+        for line in short_lines(text) {
             if let Some(rest) = line.strip_prefix('#') {
                 z = rest.parse().unwrap_or(0);
                 continue;
@@ -540,5 +588,21 @@ mod tests {
         assert_eq!(Lexicon::en().near_common_word("teudsay"), None);
         assert_eq!(osa_distance(b"teudsay", b"tuesday", 3), 2);
         assert_eq!(osa_distance(b"armis", b"artemis", 3), 2);
+    }
+
+    proptest::proptest! {
+        /// The byte scanners cut as the `str` methods they replace in the table decoding.
+        #[test]
+        fn byte_scanners_cut_as_the_str_methods(text in "[a-zé:# \r\n]{0,40}") {
+            proptest::prop_assert_eq!(
+                short_lines(&text).collect::<Vec<_>>(),
+                text.lines().collect::<Vec<_>>()
+            );
+            proptest::prop_assert_eq!(
+                short_fields(&text, b' ').collect::<Vec<_>>(),
+                text.split(' ').collect::<Vec<_>>()
+            );
+            proptest::prop_assert_eq!(split_at_byte(&text, b':'), text.split_once(':'));
+        }
     }
 }
