@@ -578,10 +578,9 @@ struct Scratch {
     /// Occurrence → the previous occurrence of the same term ([`NONE`] if none).
     previous: Vec<u32>,
     repeated: Vec<bool>,
-    /// Dense id → (discounted count, kind); a count above 0 means the term was counted (every
-    /// occurrence adds more than 0).
+    /// Dense id → (discounted count, kind).
     counts: Vec<(f32, u8)>,
-    /// Bucket starts of [`sort_by_hash`].
+    /// Bucket starts of [`sorted_terms`].
     buckets: Vec<u32>,
     /// Position → its discount `1 / (1 + position / LEAD_TERMS)`, as far as needed so far.
     weights: Vec<f32>,
@@ -750,53 +749,56 @@ impl Scratch {
             let position = weights.len();
             weights.push(1.0 / (1.0 + position as f32 / LEAD_TERMS));
         }
-        let mut counted = 0;
         for ((&(id, kind), r), &w) in seq.iter().zip(repeated.iter()).zip(weights.iter()) {
             if !r {
                 let e = &mut counts[id as usize];
-                counted += usize::from(e.0 == 0.0);
                 e.0 += w;
                 e.1 |= kind;
             }
         }
-        // Allocated at its final size: the story stage keeps these lists between its passes,
-        // and a list grown by doubling held up to twice the memory it was charged for.
-        let mut out: Vec<Term> = Vec::with_capacity(counted);
-        out.extend(
-            hashes
-                .iter()
-                .zip(counts.iter())
-                .filter(|(_, c)| c.0 > 0.0)
-                .map(|(&hash, &(tf, kind))| Term { hash, tf, kind }),
-        );
-        debug_assert_eq!(out.len(), out.capacity());
-        sort_by_hash(&mut out, &mut self.buckets);
-        out
+        // Every distinct term is counted: its first occurrence is never a repeat (a repeat
+        // copies terms that occurred before it), and every occurrence adds more than 0.
+        debug_assert!(counts.iter().all(|c| c.0 > 0.0));
+        sorted_terms(hashes, counts, &mut self.buckets)
     }
 }
 
-/// Sorts terms by hash. Term hashes are uniform, so a counting pass on their top bits (about
-/// one bucket per term) leaves only neighbours in the same bucket to order, by insertion: a few
-/// instructions per term instead of a comparison sort's log n compares and moves. Falls back
-/// to the comparison sort when a bucket is crowded (a crafted text), so the cost stays bounded.
-fn sort_by_hash(terms: &mut Vec<Term>, buckets: &mut Vec<u32>) {
+/// The terms with dense ids `0..hashes.len()` (`hashes[id]`, `counts[id]`), sorted by hash.
+/// Term hashes are uniform, so a counting pass on their top bits (about one bucket per term)
+/// places each term next to its final position, straight from the two arrays, leaving only
+/// neighbours in the same bucket to order, by insertion: a few instructions per term instead
+/// of a comparison sort's log n compares and moves, and no unsorted list built first. Falls
+/// back to the comparison sort when a bucket is crowded (a crafted text), so the cost stays
+/// bounded. The list is allocated at its final size: the story stage keeps these lists between
+/// its passes, and a list grown by doubling held up to twice the memory it was charged for.
+fn sorted_terms(hashes: &[u64], counts: &[(f32, u8)], buckets: &mut Vec<u32>) -> Vec<Term> {
     /// Below this, or with a bucket this full, the comparison sort is used.
     const SMALL: usize = 32;
-    let n = terms.len();
+    let n = hashes.len().min(counts.len());
+    let terms = || {
+        hashes
+            .iter()
+            .zip(counts)
+            .map(|(&hash, &(tf, kind))| Term { hash, tf, kind })
+    };
+    let compared = || {
+        let mut out: Vec<Term> = Vec::with_capacity(n);
+        out.extend(terms());
+        out.sort_unstable_by_key(|t| t.hash);
+        out
+    };
     if n < SMALL {
-        terms.sort_unstable_by_key(|t| t.hash);
-        return;
+        return compared();
     }
     let bits = n.next_power_of_two().trailing_zeros();
     let shift = 64 - bits;
     buckets.clear();
     buckets.resize((1usize << bits) + 1, 0);
-    for t in terms.iter() {
-        buckets[(t.hash >> shift) as usize + 1] += 1;
+    for &h in &hashes[..n] {
+        buckets[(h >> shift) as usize + 1] += 1;
     }
     if buckets.iter().any(|&c| c as usize > SMALL) {
-        terms.sort_unstable_by_key(|t| t.hash);
-        return;
+        return compared();
     }
     for b in 1..buckets.len() {
         buckets[b] += buckets[b - 1];
@@ -809,9 +811,9 @@ fn sort_by_hash(terms: &mut Vec<Term>, buckets: &mut Vec<u32>) {
         };
         n
     ];
-    for t in terms.iter() {
+    for t in terms() {
         let slot = &mut buckets[(t.hash >> shift) as usize];
-        sorted[*slot as usize] = t.clone();
+        sorted[*slot as usize] = t;
         *slot += 1;
     }
     // Insertion sort: only terms of one bucket are out of order.
@@ -822,7 +824,7 @@ fn sort_by_hash(terms: &mut Vec<Term>, buckets: &mut Vec<u32>) {
             j -= 1;
         }
     }
-    *terms = sorted;
+    sorted
 }
 
 /// Shortest and longest run (in terms) that [`stutter`] looks for.
@@ -1610,6 +1612,57 @@ mod tests {
         assert_eq!(doc_terms(small), doc_terms_reference(small));
     }
 
+    /// The previous sort of [`Scratch::doc_terms`] (an unsorted list sorted in place), the
+    /// reference of [`sorted_terms`]. Sorts terms by hash. Term hashes are uniform, so a counting pass on their top bits (about
+    /// one bucket per term) leaves only neighbours in the same bucket to order, by insertion: a few
+    /// instructions per term instead of a comparison sort's log n compares and moves. Falls back
+    /// to the comparison sort when a bucket is crowded (a crafted text), so the cost stays bounded.
+    fn sort_by_hash(terms: &mut Vec<Term>, buckets: &mut Vec<u32>) {
+        /// Below this, or with a bucket this full, the comparison sort is used.
+        const SMALL: usize = 32;
+        let n = terms.len();
+        if n < SMALL {
+            terms.sort_unstable_by_key(|t| t.hash);
+            return;
+        }
+        let bits = n.next_power_of_two().trailing_zeros();
+        let shift = 64 - bits;
+        buckets.clear();
+        buckets.resize((1usize << bits) + 1, 0);
+        for t in terms.iter() {
+            buckets[(t.hash >> shift) as usize + 1] += 1;
+        }
+        if buckets.iter().any(|&c| c as usize > SMALL) {
+            terms.sort_unstable_by_key(|t| t.hash);
+            return;
+        }
+        for b in 1..buckets.len() {
+            buckets[b] += buckets[b - 1];
+        }
+        let mut sorted = vec![
+            Term {
+                hash: 0,
+                tf: 0.0,
+                kind: 0
+            };
+            n
+        ];
+        for t in terms.iter() {
+            let slot = &mut buckets[(t.hash >> shift) as usize];
+            sorted[*slot as usize] = t.clone();
+            *slot += 1;
+        }
+        // Insertion sort: only terms of one bucket are out of order.
+        for i in 1..n {
+            let mut j = i;
+            while j > 0 && sorted[j - 1].hash > sorted[j].hash {
+                sorted.swap(j - 1, j);
+                j -= 1;
+            }
+        }
+        *terms = sorted;
+    }
+
     proptest::proptest! {
         #[test]
         fn id_table_numbers_terms_in_order_of_first_occurrence(
@@ -1638,7 +1691,7 @@ mod tests {
         }
 
         #[test]
-        fn bucket_sort_sorts_by_hash(
+        fn bucket_sort_sorts_by_hash_like_its_reference(
             hashes in proptest::collection::hash_set(proptest::num::u64::ANY, 0..2000),
             crowd in 0u32..4
         ) {
@@ -1652,8 +1705,13 @@ mod tests {
             let mut expected = terms.clone();
             expected.sort_unstable_by_key(|t| t.hash);
             terms.reverse();
+            let hashes: Vec<u64> = terms.iter().map(|t| t.hash).collect();
+            let counts: Vec<(f32, u8)> = terms.iter().map(|t| (t.tf, t.kind)).collect();
+            let direct = sorted_terms(&hashes, &counts, &mut Vec::new());
+            proptest::prop_assert_eq!(direct.capacity(), direct.len());
             sort_by_hash(&mut terms, &mut Vec::new());
-            proptest::prop_assert_eq!(terms, expected);
+            proptest::prop_assert_eq!(&terms, &expected);
+            proptest::prop_assert_eq!(direct, expected);
         }
 
         #[test]
