@@ -792,17 +792,28 @@ fn sorted_terms(hashes: &[u64], counts: &[(f32, u8)], buckets: &mut Vec<u32>) ->
     }
     let bits = n.next_power_of_two().trailing_zeros();
     let shift = 64 - bits;
+    // `hash >> shift` is below `1 << bits` already; masking it with `mask` tells the compiler
+    // so, against slices of `mask + 1` buckets, and spares a bounds check per term.
+    let mask = (1usize << bits) - 1;
+    let bucket = |h: u64| (h >> shift) as usize & mask;
     buckets.clear();
-    buckets.resize((1usize << bits) + 1, 0);
+    buckets.resize(mask + 2, 0);
+    // The size of bucket `b` at `b + 1`; then the start of bucket `b` at `b`.
+    let sizes = &mut buckets[1..mask + 2];
     for &h in &hashes[..n] {
-        buckets[(h >> shift) as usize + 1] += 1;
+        sizes[bucket(h)] += 1;
     }
-    if buckets.iter().any(|&c| c as usize > SMALL) {
+    let mut crowded = false;
+    let mut start = 0;
+    for b in buckets.iter_mut() {
+        crowded |= *b as usize > SMALL;
+        start += *b;
+        *b = start;
+    }
+    if crowded {
         return compared();
     }
-    for b in 1..buckets.len() {
-        buckets[b] += buckets[b - 1];
-    }
+    let starts = &mut buckets[..mask + 1];
     let mut sorted = vec![
         Term {
             hash: 0,
@@ -812,19 +823,30 @@ fn sorted_terms(hashes: &[u64], counts: &[(f32, u8)], buckets: &mut Vec<u32>) ->
         n
     ];
     for t in terms() {
-        let slot = &mut buckets[(t.hash >> shift) as usize];
+        let slot = &mut starts[bucket(t.hash)];
         sorted[*slot as usize] = t;
         *slot += 1;
     }
-    // Insertion sort: only terms of one bucket are out of order.
-    for i in 1..n {
+    insertion_sort_by_hash(&mut sorted);
+    sorted
+}
+
+/// Sorts terms by hash by insertion: for lists where only neighbours are out of order (the
+/// terms of one bucket). A term already in order costs one comparison.
+fn insertion_sort_by_hash(terms: &mut [Term]) {
+    for i in 1..terms.len() {
+        let hash = terms[i].hash;
+        if terms[i - 1].hash <= hash {
+            continue;
+        }
+        let t = terms[i].clone();
         let mut j = i;
-        while j > 0 && sorted[j - 1].hash > sorted[j].hash {
-            sorted.swap(j - 1, j);
+        while j > 0 && terms[j - 1].hash > hash {
+            terms[j] = terms[j - 1].clone();
             j -= 1;
         }
+        terms[j] = t;
     }
-    sorted
 }
 
 /// Shortest and longest run (in terms) that [`stutter`] looks for.
