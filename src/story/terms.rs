@@ -429,14 +429,20 @@ fn scan_line<'a>(line: &'a str, emit: &mut impl TokenSink<'a>) -> (usize, usize)
         let mut joined = false;
         let mut j = i + first_len;
         loop {
-            // The run of ASCII letters and digits.
-            while let Some(&d) = b.get(j) {
-                let k = BYTE_CLASS[usize::from(d)];
-                if k & ALNUM == 0 {
-                    break;
+            // The run of ASCII letters and digits. Lower-case letters, most of it, add nothing
+            // to the classes read from `acc` (a digit, an upper-case letter), so a tighter
+            // loop takes them without it (in the general loop `acc` lived on the stack).
+            loop {
+                while b.get(j).is_some_and(u8::is_ascii_lowercase) {
+                    j += 1;
                 }
-                acc |= k;
-                j += 1;
+                match b.get(j).map(|&d| BYTE_CLASS[usize::from(d)]) {
+                    Some(k) if k & ALNUM != 0 => {
+                        acc |= k;
+                        j += 1;
+                    }
+                    _ => break,
+                }
             }
             let Some(&d) = b.get(j) else { break };
             let d_len;
