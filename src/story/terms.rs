@@ -1640,11 +1640,9 @@ mod tests {
         assert_eq!(doc_terms(small), doc_terms_reference(small));
     }
 
-    /// The previous sort of [`Scratch::doc_terms`] (an unsorted list sorted in place), the
-    /// reference of [`sorted_terms`]. Sorts terms by hash. Term hashes are uniform, so a counting pass on their top bits (about
-    /// one bucket per term) leaves only neighbours in the same bucket to order, by insertion: a few
-    /// instructions per term instead of a comparison sort's log n compares and moves. Falls back
-    /// to the comparison sort when a bucket is crowded (a crafted text), so the cost stays bounded.
+    /// The previous sort of [`Scratch::doc_terms`], the reference of [`sorted_terms`]: an
+    /// unsorted list sorted in place by a counting pass on the hashes' top bits, then by
+    /// insertion within buckets (the comparison sort when a bucket is crowded).
     fn sort_by_hash(terms: &mut Vec<Term>, buckets: &mut Vec<u32>) {
         /// Below this, or with a bucket this full, the comparison sort is used.
         const SMALL: usize = 32;
