@@ -735,7 +735,8 @@ impl TextScore {
         let quality = quality::score(text, &opts.quality);
         let mut keys = Vec::new();
         let mut sketch = Vec::new();
-        if exact != 0 && opts.dedup.near && passes_text_filters(&quality, opts).is_none() {
+        let passes = text_filters(quality.score, quality.lang.as_deref(), opts).is_none();
+        if exact != 0 && opts.dedup.near && passes {
             let mut sh = Vec::new();
             let k = fingerprint::shingle_size(
                 &tokens,
@@ -774,11 +775,8 @@ impl TextScore {
     }
 }
 
-/// The filters that depend on the text's quality verdict alone: `language`, then `low_quality`.
-fn passes_text_filters(quality: &Quality, opts: &Options) -> Option<DropReason> {
-    text_filters(quality.score, quality.lang.as_deref(), opts)
-}
-
+/// The filters that depend on a text's quality verdict alone, in their order: `language`,
+/// then `low_quality` (`None`: it passes both).
 fn text_filters(score: f64, lang: Option<&str>, opts: &Options) -> Option<DropReason> {
     let languages = &opts.quality.languages;
     if !languages.is_empty() && !lang.is_some_and(|l| languages.iter().any(|x| x == l)) {
@@ -814,16 +812,16 @@ fn score_one(
         }
     };
     let key = crate::memo::key(&stripped.text);
-    let scored = match memo.get(key) {
-        Some(scored) => scored,
+    let by_text = match memo.get(key) {
+        Some(found) => found,
         None => {
-            let scored = std::sync::Arc::new(TextScore::of(&stripped.text, opts)?);
-            memo.insert(key, std::sync::Arc::clone(&scored), scored.bytes());
-            scored
+            let computed = std::sync::Arc::new(TextScore::of(&stripped.text, opts)?);
+            memo.insert(key, std::sync::Arc::clone(&computed), computed.bytes());
+            computed
         }
     };
     let debris_share = stripped.debris_share();
-    let filtered = if scored.exact == 0 {
+    let filtered = if by_text.exact == 0 {
         Some(if stripped.removed.is_empty() {
             DropReason::Empty
         } else {
@@ -832,10 +830,10 @@ fn score_one(
     } else if opts.debris.enabled && debris_share > opts.debris.max_debris_share {
         Some(DropReason::MostlyDebris)
     } else {
-        text_filters(scored.score, scored.lang.as_deref(), opts)
+        text_filters(by_text.score, by_text.lang.as_deref(), opts)
     };
     let (keys, sketch) = if filtered.is_none() {
-        (scored.keys.clone(), scored.sketch.clone())
+        (by_text.keys.clone(), by_text.sketch.clone())
     } else {
         (Vec::new(), Vec::new())
     };
@@ -847,7 +845,7 @@ fn score_one(
     let removed_json = serde_json::to_vec(&stripped.removed)?;
     let share_json = serde_json::to_vec(&quality::round4(debris_share))?;
     let annotations = output::Annotations {
-        quality: scored.quality.json(),
+        quality: by_text.quality.json(),
         removed: &removed_json,
         debris_share: &share_json,
     };
@@ -858,11 +856,11 @@ fn score_one(
         state: DocState {
             raw_at: 0,
             clean_at: 0,
-            exact: scored.exact,
-            quality: scored.score,
-            chars: scored.chars,
+            exact: by_text.exact,
+            quality: by_text.score,
+            chars: by_text.chars,
             filtered,
-            lang: scored.lang.clone(),
+            lang: by_text.lang.clone(),
         },
         keys,
         sketch,
