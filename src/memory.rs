@@ -145,9 +145,8 @@ impl Plan {
 
     /// Memory the run needs for `records` records: the resident state plus fixed tables plus
     /// the largest of the in-flight batches (with the score memo beside them), one band run
-    /// and the story term cache. The passes
-    /// run one after another and so do the band and story stages of the group pass: these
-    /// three are never alive together (summing them refused 500,000 articles at `768M`, a run
+    /// and the story term cache. The passes run one after another and so do the band and story
+    /// stages of the group pass: these three are never alive together (summing them refused 500,000 articles at `768M`, a run
     /// that peaks near 450 MB with twice that budget).
     pub fn needed(&self, records: u64) -> u64 {
         let largest_phase = (self.batch_bytes as u64 * BATCH_COPIES + self.score_memo_bytes as u64)
