@@ -43,7 +43,30 @@ pub fn in_range(w: u64, lo: u8, hi: u8) -> u64 {
 /// Number of bytes set in a mask.
 #[inline]
 pub fn count(mask: u64) -> u32 {
-    ((mask >> 7).wrapping_mul(ONES) >> 56) as u32
+    sum_bytes(mask >> 7)
+}
+
+/// The sum of the bytes of `x`, when it is below 256: the multiply adds every byte into the
+/// top one.
+#[inline]
+fn sum_bytes(x: u64) -> u32 {
+    (x.wrapping_mul(ONES) >> 56) as u32
+}
+
+/// One word's letters and whitespace as per-byte counters (a letter adds 1, a whitespace byte
+/// 16), to be added up over at most eight words and read once with [`tally_sums`]: the two
+/// counting multiplies per word of [`count`] become one pair per 64 bytes. A byte is in one
+/// class at most, so no byte of the sum passes 8 letters (low nibble) or 8 × 16 (high nibble).
+#[inline]
+fn tally(c: &Classes) -> u64 {
+    (c.alpha >> 7) | (c.space >> 3)
+}
+
+/// Letters and whitespace in a sum of at most eight [`tally`] words.
+#[inline]
+fn tally_sums(t: u64) -> (u32, u32) {
+    const LOW: u64 = ONES * 0x0f;
+    (sum_bytes(t & LOW), sum_bytes(t >> 4 & LOW))
 }
 
 /// A mask as a bit map of its 8 bytes (byte `i` to bit `i`): each byte's bit lands in the top
@@ -56,6 +79,8 @@ pub fn to_bits(mask: u64) -> u8 {
 /// Class masks of one word of ASCII text.
 #[derive(Clone, Copy, Default)]
 pub struct Classes {
+    /// Letters of either case (`lower | upper`).
+    pub alpha: u64,
     pub lower: u64,
     pub upper: u64,
     pub digit: u64,
@@ -82,6 +107,7 @@ impl Classes {
             (space, space & !in_range(w, 0x0b, 0x0b))
         };
         Classes {
+            alpha,
             lower: alpha & !upper,
             upper,
             digit: in_range(w, b'0', b'9'),
@@ -107,19 +133,19 @@ pub struct AsciiCounts {
 
 /// One pass over an ASCII line: its counts, and in `seps` a bit map of the bytes
 /// `split_ascii_whitespace` splits on (bits past the end set, so that every token ends).
+/// Letters and whitespace are counted per 64-byte block (see [`tally`]); the quote is looked
+/// for with `memchr`'s vector search, cheaper than a class test in every word.
 pub fn ascii_counts(b: &[u8], seps: &mut Vec<u64>) -> AsciiCounts {
-    let mut out = AsciiCounts::default();
     seps.clear();
+    let (mut letters, mut spaces, mut digits) = (0u32, 0u32, 0u32);
     let (mut prev_lower, mut prev_digit) = (0u64, 0u64);
-    let (mut glue, mut quote) = (0u64, 0u64);
-    let mut word = |w: u64| -> u8 {
+    let mut glue = 0u64;
+    // The separator bits and letter/whitespace tallies of one word.
+    let mut word = |w: u64| -> (u64, u64) {
         let c = Classes::of(w);
-        out.letters += count(c.lower | c.upper);
-        out.spaces += count(c.space);
         if c.digit != 0 {
-            out.digits += count(c.digit);
+            digits += count(c.digit);
         }
-        quote |= c.quote;
         // The classes of the one and two bytes before each byte (from the previous word
         // across the boundary).
         let lower1 = c.lower << 8 | prev_lower >> 56;
@@ -127,30 +153,48 @@ pub fn ascii_counts(b: &[u8], seps: &mut Vec<u64>) -> AsciiCounts {
         let digit1 = c.digit << 8 | prev_digit >> 56;
         glue |= (lower2 & lower1 & c.upper) | (digit1 & c.lower);
         (prev_lower, prev_digit) = (c.lower, c.digit);
-        to_bits(c.split)
+        (u64::from(to_bits(c.split)), tally(&c))
+    };
+    let mut add = |t: u64| {
+        let (l, s) = tally_sums(t);
+        letters += l;
+        spaces += s;
     };
     let mut blocks = b.chunks_exact(64);
-    for block in blocks.by_ref() {
-        let mut bits = 0u64;
-        for (k, w) in block.chunks_exact(8).enumerate() {
-            bits |= u64::from(word(load8(w))) << (8 * k);
-        }
+    for chunk in blocks.by_ref() {
+        let (bits, t) = block(chunk.chunks_exact(8).map(load8), &mut word);
+        add(t);
         seps.push(bits);
     }
     let rest = blocks.remainder();
     if !rest.is_empty() {
-        let mut bits = 0u64;
-        for (k, w) in rest.chunks(8).enumerate() {
-            bits |= u64::from(word(load8(w))) << (8 * k);
-        }
+        let (bits, t) = block(rest.chunks(8).map(load8), &mut word);
+        add(t);
         // Past the end of the line counts as a separator.
         seps.push(bits | u64::MAX << rest.len());
     }
     // A sentinel word of separators, for lines whose length is a multiple of 64.
     seps.push(u64::MAX);
-    out.glue = glue != 0;
-    out.quote = quote != 0;
-    out
+    AsciiCounts {
+        letters,
+        digits,
+        quote: memchr::memchr(b'"', b).is_some(),
+        spaces,
+        glue: glue != 0,
+    }
+}
+
+/// The separator bits and the summed tallies of up to eight words (64 bytes), from `word`'s
+/// bits and tally of each.
+#[inline(always)]
+fn block(words: impl Iterator<Item = u64>, word: &mut impl FnMut(u64) -> (u64, u64)) -> (u64, u64) {
+    let (mut bits, mut t) = (0u64, 0u64);
+    for (k, w) in words.enumerate() {
+        let (wb, wt) = word(w);
+        bits |= wb << (8 * k);
+        t += wt;
+    }
+    (bits, t)
 }
 
 /// Clears a separator bit map for a line of `len` bytes (see [`or_bits`], [`seal`]).
@@ -261,6 +305,68 @@ impl Iterator for BitTokens<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The previous [`ascii_counts`], which counted letters and whitespace in every word and
+    /// tested every word for a quote: the reference for its proptest.
+    fn ascii_counts_per_word(b: &[u8], seps: &mut Vec<u64>) -> AsciiCounts {
+        let mut out = AsciiCounts::default();
+        seps.clear();
+        let (mut prev_lower, mut prev_digit) = (0u64, 0u64);
+        let (mut glue, mut quote) = (0u64, 0u64);
+        let mut word = |w: u64| -> u8 {
+            let c = Classes::of(w);
+            out.letters += count(c.lower | c.upper);
+            out.spaces += count(c.space);
+            if c.digit != 0 {
+                out.digits += count(c.digit);
+            }
+            quote |= c.quote;
+            let lower1 = c.lower << 8 | prev_lower >> 56;
+            let lower2 = c.lower << 16 | prev_lower >> 48;
+            let digit1 = c.digit << 8 | prev_digit >> 56;
+            glue |= (lower2 & lower1 & c.upper) | (digit1 & c.lower);
+            (prev_lower, prev_digit) = (c.lower, c.digit);
+            to_bits(c.split)
+        };
+        let mut blocks = b.chunks_exact(64);
+        for block in blocks.by_ref() {
+            let mut bits = 0u64;
+            for (k, w) in block.chunks_exact(8).enumerate() {
+                bits |= u64::from(word(load8(w))) << (8 * k);
+            }
+            seps.push(bits);
+        }
+        let rest = blocks.remainder();
+        if !rest.is_empty() {
+            let mut bits = 0u64;
+            for (k, w) in rest.chunks(8).enumerate() {
+                bits |= u64::from(word(load8(w))) << (8 * k);
+            }
+            seps.push(bits | u64::MAX << rest.len());
+        }
+        seps.push(u64::MAX);
+        out.glue = glue != 0;
+        out.quote = quote != 0;
+        out
+    }
+
+    proptest::proptest! {
+        /// Per-block tallies count as the per-word counts did, on lines of any ASCII (runs of
+        /// one class fill the byte counters to their limit of eight words).
+        #[test]
+        fn block_tallies_match_per_word_counts(
+            parts in proptest::collection::vec(
+                ("[ -~\t\n\x0b\x0c\r]{0,12}", "[a-zA-Z]{0,80}|[ ]{0,80}|[0-9]{0,80}"),
+                0..12,
+            ),
+        ) {
+            let line: String = parts.iter().map(|(a, b)| format!("{a}{b}")).collect();
+            let (mut got, mut want) = (Vec::new(), Vec::new());
+            let counts = ascii_counts(line.as_bytes(), &mut got);
+            proptest::prop_assert_eq!(counts, ascii_counts_per_word(line.as_bytes(), &mut want));
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
 
     #[test]
     fn to_bits_moves_each_byte_to_its_bit() {
