@@ -623,11 +623,15 @@ impl TokenPass<'_> {
         if !all_lower_ascii(w & rest, rest) {
             return None;
         }
-        let key = (w & !0xff) | u128::from(core[0] | 0x20);
+        // The lower-case key: `w`'s low byte is the first letter (see `load_le`), so setting
+        // its 0x20 bit lower-cases it, with no byte load or masking.
+        debug_assert_eq!(w as u8, core[0]);
+        let key = w | 0x20;
         self.s.words += 1;
         self.s.capitalised += u32::from(first_upper);
         let flags = self.lex.flags_key(key);
-        let ed = n > 4 && core[n - 2] == b'e' && core[n - 1] == b'd';
+        // (A slice pattern: one length test instead of two bounds-checked loads.)
+        let ed = n > 4 && matches!(core, [.., b'e', b'd']);
         self.lexicon_word(flags, ed && (plain || !first_upper), !plain, n);
         Some(key)
     }
