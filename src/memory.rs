@@ -30,7 +30,8 @@ pub const MIN_LIMIT: u64 = 256 << 20;
 /// Batch size without a budget.
 const DEFAULT_BATCH_RECORDS: usize = 1024;
 const DEFAULT_BATCH_BYTES: usize = 8 << 20;
-/// The score memo without a budget: some 8,000 recent texts.
+/// The score memo without a budget: the last 2,800 to 5,600 distinct news texts (about 3 KB
+/// each, see `TextScore::bytes` in the pipeline).
 const DEFAULT_SCORE_MEMO: usize = 16 << 20;
 /// Band entries sorted in memory at once without a budget (8 bytes each: 512 MB).
 const DEFAULT_BAND_RUN: usize = 64 << 20;

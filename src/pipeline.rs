@@ -788,7 +788,8 @@ fn text_filters(score: f64, lang: Option<&str>, opts: &Options) -> Option<DropRe
     }
 }
 
-/// The score pass's memo of [`TextScore`]s (about 2 KB each), sized by the memory plan.
+/// The score pass's memo of [`TextScore`]s (about 3 KB each for a news article, most of it the
+/// quality verdict's JSON), sized by the memory plan.
 type ScoreMemo = crate::memo::Memo<TextScore>;
 
 fn score_one(
