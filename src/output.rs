@@ -165,13 +165,9 @@ impl QualityFields {
         Ok(QualityFields { bytes, ends })
     }
 
-    /// Bytes of JSON held.
-    pub fn len(&self) -> usize {
+    /// Bytes of JSON held (for a memory budget).
+    pub fn json_bytes(&self) -> usize {
         self.bytes.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.bytes.is_empty()
     }
 
     pub fn json(&self) -> QualityJson<'_> {

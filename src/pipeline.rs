@@ -768,7 +768,7 @@ impl TextScore {
     fn bytes(&self) -> usize {
         std::mem::size_of::<TextScore>()
             + 64
-            + self.quality.len()
+            + self.quality.json_bytes()
             + self.keys.len() * 8
             + self.sketch.len()
             + self.lang.as_ref().map_or(0, String::len)
