@@ -18,6 +18,7 @@ pub mod pipeline;
 pub mod prehash;
 pub mod progress;
 pub mod quality;
+pub mod readahead;
 pub mod report;
 pub mod select;
 pub mod spill;
