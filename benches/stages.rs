@@ -235,14 +235,40 @@ fn stages(c: &mut Criterion) {
             cluster: Some("c000001"),
             ..Default::default()
         };
+        // The field maps the read pass spills beside each line.
+        let source = copydesk::input::Source {
+            path: None,
+            display: "corpus.jsonl".into(),
+            kind: copydesk::input::SourceKind::Jsonl(copydesk::input::Compression::None),
+            text_id: None,
+        };
+        let maps: Vec<Option<Vec<u8>>> = corpus
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, line)| {
+                let raw = copydesk::input::RawLine {
+                    source: 0,
+                    line: i as u64 + 1,
+                    bytes: line.as_bytes().to_vec(),
+                    truncated: false,
+                    read_error: None,
+                };
+                copydesk::input::parse(&raw, &source, &opts.input)
+                    .ok()
+                    .and_then(|r| r.field_map)
+            })
+            .collect();
         b.iter(|| {
             corpus
                 .lines
                 .iter()
                 .zip(&corpus.texts)
-                .map(|(line, text)| {
+                .zip(&maps)
+                .map(|((line, text), map)| {
                     copydesk::output::record_line(
                         line.as_bytes(),
+                        map.as_deref(),
                         text.as_bytes(),
                         &annotations,
                         "id",

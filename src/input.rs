@@ -244,6 +244,9 @@ pub struct Record {
     /// Where the text's JSON string (quotes included) stands in the input line, when the text
     /// is a top-level field: the spill then keeps the line alone, not the text a second time.
     pub text_span: Option<std::ops::Range<usize>>,
+    /// The line's top-level fields and where their values stand (see [`field_map`]), when the
+    /// line was read by its top-level keys.
+    pub field_map: Option<Vec<u8>>,
 }
 
 /// An input line that could not be read as a record.
@@ -297,6 +300,7 @@ pub fn parse(
             site: None,
             built: Some(serde_json::to_vec(&value).map_err(|e| invalid(e.to_string()))?),
             text_span: None,
+            field_map: None,
         });
     }
     match parse_top_level(text, source, raw.line, opts) {
@@ -346,6 +350,7 @@ fn parse_tree(
         site,
         built: None,
         text_span: None,
+        field_map: None,
     })
 }
 
@@ -410,7 +415,55 @@ fn parse_top_level(
         site,
         built: None,
         text_span: Some(start..start + raw_text.get().len()),
+        field_map: field_map(&top, line),
     })
+}
+
+/// Encodes where each top-level field of `line` stands: in order, each key (decoded) and its
+/// value's byte range. The read spill keeps it beside the line, so the write pass and the
+/// story stage reach a field without parsing the line again: a scraped page's line can carry
+/// half a megabyte of HTML next to its text. `None` for a line past 4 GiB.
+///
+/// Layout, little-endian `u32`s: the field count, then per field the key's length, the key's
+/// UTF-8 bytes, and the value's start and end offsets in the line.
+pub(crate) fn field_map(top: &TopLevel, line: &str) -> Option<Vec<u8>> {
+    let base = line.as_ptr() as usize;
+    let mut out = Vec::with_capacity(4 + top.0.iter().map(|(k, _)| 12 + k.0.len()).sum::<usize>());
+    fn put(out: &mut Vec<u8>, n: usize) -> Option<()> {
+        out.extend_from_slice(&u32::try_from(n).ok()?.to_le_bytes());
+        Some(())
+    }
+    put(&mut out, top.0.len())?;
+    for (key, value) in &top.0 {
+        // The raw value is borrowed from `line`.
+        let start = value.get().as_ptr() as usize - base;
+        put(&mut out, key.0.len())?;
+        out.extend_from_slice(key.0.as_bytes());
+        put(&mut out, start)?;
+        put(&mut out, start + value.get().len())?;
+    }
+    Some(out)
+}
+
+/// The fields a [`field_map`] describes: (key, the value's raw JSON) pairs in line order,
+/// borrowed from the map and from `line`. `None` when the map does not fit the line.
+pub fn fields_from_map<'a>(map: &'a [u8], line: &'a [u8]) -> Option<Vec<(&'a str, &'a [u8])>> {
+    fn next(map: &[u8], at: &mut usize) -> Option<usize> {
+        let b = map.get(*at..*at + 4)?;
+        *at += 4;
+        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    }
+    let mut at = 0usize;
+    let count = next(map, &mut at)?;
+    let mut fields = Vec::with_capacity(count.min(map.len() / 12));
+    for _ in 0..count {
+        let len = next(map, &mut at)?;
+        let key = std::str::from_utf8(map.get(at..at + len)?).ok()?;
+        at += len;
+        let (start, end) = (next(map, &mut at)?, next(map, &mut at)?);
+        fields.push((key, line.get(start..end)?));
+    }
+    (at == map.len()).then_some(fields)
 }
 
 /// A JSON object's top-level fields, in order, values as raw JSON borrowed from the line (and
@@ -702,5 +755,25 @@ mod tests {
     fn site_of_strips_scheme_www_and_port() {
         assert_eq!(site_of("http://www.a.b:80/x?y"), "a.b");
         assert_eq!(site_of("Reuters"), "reuters");
+    }
+    #[test]
+    fn the_field_map_gives_each_top_level_key_and_raw_value_as_a_parse_would() {
+        let text = r#" { "id" : 7, "t\u0065xt":"a\"b", "html":"<p>x</p>\n", "meta":{"d":[1,{"e":2}]}, "id":"again" } "#;
+        let r = parse(&line(text.as_bytes()), &src(), &InputOptions::default()).expect("valid");
+        let map = r.field_map.expect("read by its top-level keys");
+        let got = fields_from_map(&map, text.as_bytes()).expect("fits the line");
+        let top: TopLevel = serde_json::from_str(text).expect("object");
+        let want: Vec<(&str, &[u8])> = top
+            .0
+            .iter()
+            .map(|(k, v)| (&*k.0, v.get().as_bytes()))
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(got[1], ("text", &br#""a\"b""#[..]));
+        assert_eq!(got[4], ("id", &br#""again""#[..]));
+        // A map that does not fit its line is refused, not read out of bounds.
+        assert!(fields_from_map(&map, &text.as_bytes()[..20]).is_none());
+        assert!(fields_from_map(&map[..map.len() - 1], text.as_bytes()).is_none());
+        assert!(fields_from_map(&[], text.as_bytes()).is_none());
     }
 }

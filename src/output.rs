@@ -227,10 +227,12 @@ impl<'a> Annotations<'a> {
     }
 }
 
-/// Builds one output line (ending in a newline). `original` is the record's JSON, `text` its
-/// cleaned text, `annotations` the score stage's, `id` its id (derived when it had none).
+/// Builds one output line (ending in a newline). `original` is the record's JSON, `field_map`
+/// where its top-level fields stand when the read pass found them (`input::field_map`), `text`
+/// its cleaned text, `annotations` the score stage's, `id` its id (derived when it had none).
 pub fn record_line(
     original: &[u8],
+    field_map: Option<&[u8]>,
     text: &[u8],
     annotations: &Annotations,
     id: &str,
@@ -246,7 +248,7 @@ pub fn record_line(
     let cleaned = decision.reason.is_none().then_some(&*cleaned);
     let plain = !fields.text_field.contains('.') && !fields.id_field.contains('.');
     if plain {
-        if let Some(line) = splice(original, cleaned, id, &info, fields)? {
+        if let Some(line) = splice(original, field_map, cleaned, id, &info, fields)? {
             return Ok(line);
         }
     }
@@ -298,18 +300,32 @@ fn copydesk_object(q: &QualityJson, a: &Annotations, d: &Decision) -> Result<Vec
     Ok(out)
 }
 
-/// The fast path: top-level fields copied as raw JSON. `None` when the record repeats a key
-/// (the general path keeps the last value, as a JSON object would).
+/// The fast path: top-level fields copied as raw JSON, found through the field map when there
+/// is one (no parse of the line), else by parsing its top level. `None` when the record
+/// repeats a key (the general path keeps the last value, as a JSON object would).
 fn splice(
     original: &[u8],
+    field_map: Option<&[u8]>,
     cleaned: Option<&str>,
     id: &str,
     info: &[u8],
     fields: &InputOptions,
 ) -> Result<Option<Vec<u8>>> {
-    let top: input::TopLevel = serde_json::from_slice(original)?;
-    let mut seen: HashSet<&str> = HashSet::with_capacity(top.0.len());
-    if !top.0.iter().all(|(k, _)| seen.insert(&k.0)) {
+    let parsed: input::TopLevel;
+    let top: Vec<(&str, &[u8])> = match field_map {
+        Some(map) => input::fields_from_map(map, original)
+            .ok_or_else(|| anyhow::anyhow!("corrupt field map in the record spill"))?,
+        None => {
+            parsed = serde_json::from_slice(original)?;
+            parsed
+                .0
+                .iter()
+                .map(|(k, v)| (&*k.0, v.get().as_bytes()))
+                .collect()
+        }
+    };
+    let mut seen: HashSet<&str> = HashSet::with_capacity(top.len());
+    if !top.iter().all(|(k, _)| seen.insert(k)) {
         return Ok(None);
     }
     let extra = cleaned.map_or(0, |t| t.len() + t.len() / 16);
@@ -325,8 +341,7 @@ fn splice(
         Ok(())
     };
     let (mut has_text, mut has_id, mut has_info) = (false, false, false);
-    for (key, value) in &top.0 {
-        let key = &*key.0;
+    for &(key, value) in &top {
         if key == "copydesk" {
             put(&mut out, key, info)?;
             has_info = true;
@@ -335,7 +350,7 @@ fn splice(
             push_json_str(&mut out, text);
             has_text = true;
         } else {
-            put(&mut out, key, value.get().as_bytes())?;
+            put(&mut out, key, value)?;
         }
         has_id |= key == fields.id_field;
     }
@@ -460,8 +475,26 @@ mod tests {
             removed: b"[]",
             debris_share: b"0.0",
         };
-        let out =
-            record_line(original.as_bytes(), b"clean", &ann, "f:1", &d, fields).expect("line");
+        let out = record_line(original.as_bytes(), None, b"clean", &ann, "f:1", &d, fields)
+            .expect("line");
+        // The read pass's field map, where the line has one, gives the same line unparsed.
+        if let Ok(top) = serde_json::from_str::<input::TopLevel>(original) {
+            let map = input::field_map(&top, original).expect("map");
+            let mapped = record_line(
+                original.as_bytes(),
+                Some(&map),
+                b"clean",
+                &ann,
+                "f:1",
+                &d,
+                fields,
+            )
+            .expect("line");
+            assert_eq!(
+                String::from_utf8_lossy(&mapped),
+                String::from_utf8_lossy(&out)
+            );
+        }
         assert!(out.ends_with(b"}\n"));
         serde_json::from_slice(&out).expect("valid JSON")
     }

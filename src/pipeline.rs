@@ -615,7 +615,8 @@ impl TextKeys {
 /// What the read pass spills per record: site, text and the original record. When the text is
 /// a top-level string of the input line it is not stored a second time: the entry holds an
 /// empty text and, as a fourth field, the string's byte range in the line, from which
-/// [`RawEntry::text`] decodes it. The spill so takes about the input's size, not twice it.
+/// [`RawEntry::text`] decodes it. The spill so takes about the input's size, not twice it. A
+/// fifth field, the line's [`input::field_map`], lets later passes reach its fields unparsed.
 fn spill_entry(rec: &Record, raw: &RawLine) -> Vec<u8> {
     let site = rec.site.as_deref().unwrap_or("").as_bytes();
     match (&rec.built, &rec.text_span) {
@@ -624,7 +625,10 @@ fn spill_entry(rec: &Record, raw: &RawLine) -> Vec<u8> {
             let mut at = [0u8; 16];
             at[..8].copy_from_slice(&(span.start as u64).to_le_bytes());
             at[8..].copy_from_slice(&(span.end as u64).to_le_bytes());
-            pack(&[site, b"", &raw.bytes, &at])
+            match &rec.field_map {
+                Some(map) => pack(&[site, b"", &raw.bytes, &at, map]),
+                None => pack(&[site, b"", &raw.bytes, &at]),
+            }
         }
         (None, None) => pack(&[site, rec.text.as_bytes(), &raw.bytes]),
     }
@@ -637,14 +641,17 @@ struct RawEntry<'a> {
     original: &'a [u8],
     /// The text's JSON string in `original`, when it is not stored.
     span: Option<std::ops::Range<usize>>,
+    /// Where `original`'s top-level fields stand ([`input::fields_from_map`]), when known.
+    field_map: Option<&'a [u8]>,
 }
 
 impl<'a> RawEntry<'a> {
     fn split(entry: &'a [u8]) -> Result<RawEntry<'a>> {
         let fields = unpack(entry)?;
-        let (site, stored_text, original, at) = match fields[..] {
-            [site, text, original] => (site, text, original, None),
-            [site, text, original, at] => (site, text, original, Some(at)),
+        let (site, stored_text, original, at, field_map) = match fields[..] {
+            [site, text, original] => (site, text, original, None, None),
+            [site, text, original, at] => (site, text, original, Some(at), None),
+            [site, text, original, at, map] => (site, text, original, Some(at), Some(map)),
             _ => bail!("corrupt record spill entry"),
         };
         let span = match at.map(<[u8; 16]>::try_from) {
@@ -662,6 +669,7 @@ impl<'a> RawEntry<'a> {
             stored_text,
             original,
             span,
+            field_map,
         })
     }
 
@@ -1145,9 +1153,20 @@ fn group_stories(
         |d| docs[d as usize].clean_at,
         |d| (docs[d as usize].quality, docs[d as usize].chars),
         |d| {
-            // The original record (for its date fields) is the third field of the read spill.
+            // The date fields of the original record, the third field of the read spill: by
+            // its field map when it has one, so a page's HTML is not parsed for them.
             let entry = raw.read_at(docs[d as usize].raw_at)?;
-            Ok(RawEntry::split(&entry)?.original.to_vec())
+            let entry = RawEntry::split(&entry)?;
+            let date_fields = &opts.story.date_fields;
+            Ok(
+                match entry
+                    .field_map
+                    .and_then(|m| input::fields_from_map(m, entry.original))
+                {
+                    Some(top) => crate::story::dates::record_day_in_fields(&top, date_fields),
+                    None => crate::story::dates::record_day(entry.original, date_fields),
+                },
+            )
         },
         plan.story_cache_bytes,
         &opts.story,
@@ -1635,7 +1654,7 @@ fn output_record(
     grouping: &Grouping,
     opts: &Options,
 ) -> Result<Vec<u8>> {
-    let original = RawEntry::split(raw)?.original;
+    let raw_entry = RawEntry::split(raw)?;
     let clean_fields = unpack(clean)?;
     let Some((text, annotations)) = clean_fields.split_first() else {
         bail!("corrupt spill entry for record {}", read.ids.get(i));
@@ -1651,7 +1670,8 @@ fn output_record(
         requality: grouping.requality.get(&(i as u32)),
     };
     output::record_line(
-        original,
+        raw_entry.original,
+        raw_entry.field_map,
         text,
         &annotations,
         read.ids.get(i),

@@ -52,6 +52,25 @@ pub fn record_day(original: &[u8], fields: &[String]) -> Option<i32> {
     })
 }
 
+/// [`record_day`] for a record whose top-level fields are already located (the read pass's
+/// field map, `input::fields_from_map`): only the named fields' values are parsed, not the
+/// whole record. As in a parsed object, the last of repeated keys counts.
+pub fn record_day_in_fields(top: &[(&str, &[u8])], fields: &[String]) -> Option<i32> {
+    fields.iter().find_map(|f| {
+        let (first, rest) = match f.split_once('.') {
+            Some((first, rest)) => (first, Some(rest)),
+            None => (f.as_str(), None),
+        };
+        let raw = top.iter().rev().find(|(k, _)| *k == first)?.1;
+        let value: Value = serde_json::from_slice(raw).ok()?;
+        let mut cur = &value;
+        for part in rest.into_iter().flat_map(|r| r.split('.')) {
+            cur = cur.get(part)?;
+        }
+        cur.as_str().and_then(parse_iso_day)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,7 +138,48 @@ mod tests {
         b"",
     ];
 
+    const KEYS: &[&str] = &["published", "date", "meta", "text", "", "html"];
+    const VALUES: &[&str] = &[
+        r#""2026-03-09""#,
+        r#""1970-01-03T10:00Z""#,
+        r#""yesterday""#,
+        r#"{"published":"2026-01-02","date":7}"#,
+        r#"{"date":"2025-12-31"}"#,
+        r#"[1,"2026-03-09"]"#,
+        "null",
+        "12",
+        r#""on date: 2026-03-09""#,
+    ];
+
     proptest::proptest! {
+        #[test]
+        fn record_day_in_fields_is_record_day_on_valid_records(
+            pairs in proptest::collection::vec((0..KEYS.len(), 0..VALUES.len()), 0..8),
+            which in 0usize..4
+        ) {
+            let record = format!(
+                "{{{}}}",
+                pairs
+                    .iter()
+                    .map(|&(k, v)| format!("{:?}:{}", KEYS[k], VALUES[v]))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            );
+            let fields: Vec<String> = match which {
+                0 => vec![],
+                1 => vec!["published".into(), "date".into(), "meta.published".into()],
+                2 => vec!["meta.date".into()],
+                _ => vec!["".into(), "date".into(), "meta..date".into()],
+            };
+            let top: crate::input::TopLevel = serde_json::from_str(&record).expect("object");
+            let map = crate::input::field_map(&top, &record).expect("map");
+            let located = crate::input::fields_from_map(&map, record.as_bytes()).expect("fits");
+            proptest::prop_assert_eq!(
+                record_day_in_fields(&located, &fields),
+                record_day(record.as_bytes(), &fields)
+            );
+        }
+
         #[test]
         fn record_day_matches_its_reference(
             picks in proptest::collection::vec(0..PIECES.len(), 0..24),

@@ -121,8 +121,8 @@ const EVIDENCE_TERMS: usize = 12;
 
 /// Runs the stage over `reps` (record indices in increasing order, one per copy cluster, none
 /// filtered). `clean_at` gives a record's offset in the cleaned spill, `rank` its quality and
-/// cleaned length (for choosing the best of a group), `original` its original JSON record (for
-/// the date fields). `n_docs` is the number of records. Term lists are kept between the two
+/// cleaned length (for choosing the best of a group), `day` its publication day from the date
+/// fields of its original record (`dates::record_day`). `n_docs` is the number of records. Term lists are kept between the two
 /// passes up to `term_cache_bytes` (the memory budget's share; [`TERM_CACHE_BYTES`] without
 /// one).
 #[allow(clippy::too_many_arguments)]
@@ -134,7 +134,7 @@ pub fn group(
     reps: &[u32],
     clean_at: impl Fn(u32) -> u64 + Sync,
     rank: impl Fn(u32) -> (f64, u64),
-    original: impl Fn(u32) -> Result<Vec<u8>> + Sync,
+    day: impl Fn(u32) -> Result<Option<i32>> + Sync,
     term_cache_bytes: usize,
     opts: &StoryOptions,
 ) -> Result<Stories> {
@@ -159,11 +159,7 @@ pub fn group(
         let terms: Vec<(Vec<terms::Term>, Option<i32>)> = chunk
             .par_iter()
             .map(|&d| {
-                let day = if use_dates {
-                    dates::record_day(&original(d)?, &opts.date_fields)
-                } else {
-                    None
-                };
+                let day = if use_dates { day(d)? } else { None };
                 Ok((spill.with_text_at(clean_at(d), terms::doc_terms)?, day))
             })
             .collect::<Result<_>>()?;
