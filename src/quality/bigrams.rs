@@ -27,46 +27,14 @@
 //! about 0.047 (75th percentile 0.06); a document with swapped words goes higher. Look-ups take the tokens' pre-computed hashes; nothing is allocated per
 //! token.
 
-use super::lexicon::{fold_mul, hash_word, short_fields, short_lines, split_at_byte, HASH_MUL};
+use super::lexicon::{compiled, fingerprint, pair_hash, u32s};
 use super::text::{Segmented, ALPHA, CAP, CHARS_ASCII, INITIAL, JOINED, LOWER};
-use std::io::Read;
 use std::sync::OnceLock;
-
-const EN_BIGRAMS_GZ: &[u8] = include_bytes!("data/en_bigrams.txt.gz");
 
 /// Pairs expected at least 10^4.5 times (in tenths of log10) are checked.
 const MIN_EXPECTED10: i32 = 45;
 /// The statistic is averaged over at least this many checked pairs.
 const MIN_PAIRS: u32 = 60;
-
-/// The decompressed table (once per process).
-fn decoded() -> &'static str {
-    static TEXT: OnceLock<String> = OnceLock::new();
-    TEXT.get_or_init(|| {
-        let mut text = String::new();
-        // Compiled in; a decoding failure would be a build defect, and an empty table then
-        // only disables the pair check (no word has a level, no pair is checked).
-        let _ = flate2::read::GzDecoder::new(EN_BIGRAMS_GZ).read_to_string(&mut text);
-        text
-    })
-}
-
-/// Each listed word's hash and level (log10 Google Books count × 10); the lexicon stores the
-/// level beside the word's Zipf frequency, so tokens carry it (`Tok::level`).
-pub fn word_levels() -> impl Iterator<Item = (u64, u8)> {
-    let mut level: u8 = 0;
-    short_lines(decoded())
-        .take_while(|l| *l != "#P")
-        .filter_map(move |line| {
-            if let Some(rest) = line.strip_prefix('#') {
-                if !rest.starts_with("N ") {
-                    level = rest.parse().unwrap_or(0);
-                }
-                return None;
-            }
-            (level > 0).then(|| (hash_word(line.as_bytes()), level))
-        })
-}
 
 /// The word-pair table.
 pub struct Bigrams {
@@ -129,63 +97,19 @@ impl PairStats {
     }
 }
 
-#[inline(always)]
-fn pair_hash(a: u64, b: u64) -> u64 {
-    fold_mul(a ^ b.rotate_left(29), HASH_MUL)
-}
-
-/// The table entry of a pair hash with a zero deficit: 27 high bits of the hash (low bit set)
-/// shifted over the 5 deficit bits.
-#[inline(always)]
-fn fingerprint(h: u64) -> u32 {
-    (((h >> 37) as u32) | 1) << 5
-}
-
 impl Bigrams {
-    /// The process-wide English table (decoded once, on first use).
+    /// The process-wide English table (built by `build.rs`, copied out of the binary on
+    /// first use).
     pub fn en() -> &'static Bigrams {
         static TABLE: OnceLock<Bigrams> = OnceLock::new();
         TABLE.get_or_init(Bigrams::load)
     }
 
     fn load() -> Bigrams {
-        let mut total10 = i32::MAX / 4;
-        let mut in_pairs = false;
-        let mut pair_keys: Vec<(u64, u32)> = Vec::with_capacity(200_000);
-        for line in short_lines(decoded()) {
-            if let Some(rest) = line.strip_prefix('#') {
-                if let Some(n) = rest.strip_prefix("N ") {
-                    total10 = n.trim().parse().unwrap_or(total10);
-                } else if rest == "P" {
-                    in_pairs = true;
-                }
-                continue;
-            }
-            if in_pairs {
-                let mut it = short_fields(line, b' ');
-                let Some(a) = it.next() else { continue };
-                let ha = hash_word(a.as_bytes());
-                pair_keys.extend(it.map(|b| {
-                    let (b, deficit) = match split_at_byte(b, b':') {
-                        Some((b, d)) => (b, d.parse::<u32>().unwrap_or(0).min(31)),
-                        None => (b, 0),
-                    };
-                    (pair_hash(ha, hash_word(b.as_bytes())), deficit)
-                }));
-            }
+        Bigrams {
+            pairs: u32s(compiled::BIGRAM_PAIRS),
+            total10: compiled::BIGRAM_TOTAL10,
         }
-        let mut pt = vec![0u32; (pair_keys.len() * 2).next_power_of_two().max(64)];
-        let mask = pt.len() - 1;
-        for (h, deficit) in pair_keys {
-            let fp = fingerprint(h);
-            let mut i = h as usize & mask;
-            while pt[i] != 0 && pt[i] & !31 != fp {
-                i = (i + 1) & mask;
-            }
-            // A pair listed twice (American and British spellings meeting) keeps one deficit.
-            pt[i] = fp | deficit;
-        }
-        Bigrams { pairs: pt, total10 }
     }
 
     /// The association deficit (tenths of log10, 0 for a well-attested pair) of a listed pair
@@ -278,7 +202,23 @@ impl Bigrams {
 
 #[cfg(test)]
 mod tests {
+    use super::super::lexicon::hash_word;
     use super::*;
+
+    /// The table `build.rs` shipped equals a fresh build from the compressed list.
+    #[test]
+    fn shipped_table_equals_a_fresh_build() {
+        use std::io::Read;
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&include_bytes!("data/en_bigrams.txt.gz")[..])
+            .read_to_string(&mut text)
+            .expect("compiled-in table decodes");
+        let (pairs, total10) = super::super::lexicon::build_bigrams(&text);
+        let b = Bigrams::en();
+        assert_eq!(b.total10, total10);
+        assert_eq!(b.pairs, pairs);
+        assert!(b.pairs.iter().filter(|&&p| p != 0).count() > 100_000);
+    }
 
     #[test]
     fn table_knows_frequent_pairs_and_levels() {

@@ -3,14 +3,40 @@
 //! `data/en_zipf.txt.gz` holds the ~195k most frequent English words of `wordfreq` 3.1.1 with
 //! their Zipf frequency (log10 of occurrences per billion words), derived once by
 //! `scripts/derive_quality_tables.py` (see `data/README.md` for source and licence). Nothing is
-//! downloaded at build or run time. The table is decoded once per process on first use.
+//! downloaded at build or run time. `build.rs` decodes it and builds the look-up tables
+//! ([`tables`]); a process copies them out of its image once, on first use.
 //!
 //! Lookups take a 64-bit hash of the lower-cased word, so the hot loop never allocates a string.
 
-use std::io::Read;
 use std::sync::OnceLock;
 
-const EN_ZIPF_GZ: &[u8] = include_bytes!("data/en_zipf.txt.gz");
+mod tables;
+
+#[cfg(test)]
+pub(super) use tables::build_bigrams;
+use tables::{deletion_hashes, DeleteIndex, ZipfTable};
+pub(super) use tables::{fingerprint, pair_hash};
+pub use tables::{fold_mul, hash_word, short_fields, short_lines, split_at_byte, HASH_MUL};
+
+/// The tables `build.rs` built (little-endian arrays, see `build.rs`).
+pub(super) mod compiled {
+    include!(concat!(env!("OUT_DIR"), "/quality_tables.rs"));
+}
+
+/// The `u64`s of a little-endian array from [`compiled`].
+fn u64s(b: &[u8]) -> Vec<u64> {
+    b.chunks_exact(8)
+        .map(|c| c.try_into().map_or(0, u64::from_le_bytes))
+        .collect()
+}
+
+/// The `u32`s of a little-endian array from [`compiled`].
+pub(super) fn u32s(b: &[u8]) -> Vec<u32> {
+    b.chunks_exact(4)
+        .map(|c| c.try_into().map_or(0, u32::from_le_bytes))
+        .collect()
+}
+
 const ABBREVIATIONS: &str = include_str!("data/abbreviations.txt");
 const PLACEHOLDERS: &str = include_str!("data/placeholders.txt");
 const FUNCTION_WORDS: &str = include_str!("data/function_words.txt");
@@ -23,7 +49,7 @@ pub type HashMapU64<V> = crate::prehash::PreHashedMap<u64, V>;
 pub type Zipf10 = u8;
 
 /// Words at or above this Zipf x10 are "common" and serve as near-miss anchors.
-pub const COMMON_ZIPF10: Zipf10 = 33;
+pub const COMMON_ZIPF10: Zipf10 = tables::COMMON_ZIPF10;
 
 pub struct Lexicon {
     zipf: ZipfTable,
@@ -31,7 +57,7 @@ pub struct Lexicon {
     common: Vec<&'static str>,
     /// Symmetric-delete index (SymSpell) finding common words within one edit of a token:
     /// hash of a deletion variant → range of `delete_words`.
-    deletes: HashMapU64<(u32, u32)>,
+    deletes: DeleteIndex,
     /// Indexes into `common`, grouped by deletion variant.
     delete_words: Vec<u32>,
     /// Abbreviations by the xxh3 hash of their exact spelling: checked at every sentence
@@ -48,54 +74,6 @@ fn data_lines(s: &'static str) -> impl Iterator<Item = &'static str> {
     short_lines(s)
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
-}
-
-/// The lines of `s`, cut exactly as [`str::lines`] cuts them (at `\n`, a `\r` just before
-/// it dropped, no empty line after a final `\n`). The compiled-in tables are ~300k lines of a
-/// few bytes each, and `str::lines` starts a `memchr` per line, which costs several times more
-/// than scanning such a line byte by byte.
-pub(super) fn short_lines(s: &str) -> impl Iterator<Item = &str> {
-    let mut rest = s;
-    std::iter::from_fn(move || {
-        if rest.is_empty() {
-            return None;
-        }
-        Some(match split_at_byte(rest, b'\n') {
-            Some((line, next)) => {
-                rest = next;
-                line.strip_suffix('\r').unwrap_or(line)
-            }
-            None => std::mem::take(&mut rest),
-        })
-    })
-}
-
-/// The fields of `s` between the (ASCII) byte `sep`, as `s.split(sep as char)` gives them,
-/// scanned byte by byte for the same reason as [`short_lines`]: the word-pair table's fields
-/// are a few bytes long.
-pub(super) fn short_fields(s: &str, sep: u8) -> impl Iterator<Item = &str> {
-    let mut rest = Some(s);
-    std::iter::from_fn(move || {
-        let r = rest?;
-        Some(match split_at_byte(r, sep) {
-            Some((field, next)) => {
-                rest = Some(next);
-                field
-            }
-            None => {
-                rest = None;
-                r
-            }
-        })
-    })
-}
-
-/// `s` before and after the first `sep` (an ASCII byte, so both sides are whole characters),
-/// as `s.split_once(sep as char)` but without starting a `memchr` on a few bytes.
-pub(super) fn split_at_byte(s: &str, sep: u8) -> Option<(&str, &str)> {
-    debug_assert!(sep.is_ascii());
-    let k = s.bytes().position(|b| b == sep)?;
-    Some((s.get(..k)?, s.get(k + 1..)?))
 }
 
 /// Open-addressing counter of 64-bit keys, cleared in time proportional to its use, so the
@@ -173,77 +151,6 @@ impl Counter {
     }
 }
 
-/// Open-addressing table from word hash to Zipf x10 and Google Books level, each slot one
-/// `u64` (the hash's upper 48 bits, the level in the second byte, Zipf x10 in the low byte), so
-/// the tokenizer gets both with one look-up (one cache miss at most).
-struct ZipfTable {
-    slots: Vec<u64>,
-}
-
-impl ZipfTable {
-    fn with_capacity(n: usize) -> ZipfTable {
-        ZipfTable {
-            slots: vec![0; (n * 2).next_power_of_two()],
-        }
-    }
-
-    fn tag(hash: u64) -> u64 {
-        (hash & !0xFFFF).max(0x1_0000)
-    }
-
-    /// The slot holding `hash`, or the empty slot where it would go (linear probing).
-    #[inline]
-    fn probe(&self, hash: u64) -> usize {
-        let mask = self.slots.len() - 1;
-        let tag = Self::tag(hash);
-        let mut i = (hash >> 8) as usize & mask;
-        while self.slots[i] != 0 && self.slots[i] & !0xFFFF != tag {
-            i = (i + 1) & mask;
-        }
-        i
-    }
-
-    fn insert(&mut self, hash: u64, z: Zipf10) {
-        let i = self.probe(hash);
-        // The first (most frequent) entry of a hash wins.
-        if self.slots[i] == 0 {
-            self.slots[i] = Self::tag(hash) | u64::from(z);
-        }
-    }
-
-    /// Sets the Google Books level of a word (adding it with Zipf 0, "unknown", if the Zipf
-    /// list lacks it).
-    fn set_level(&mut self, hash: u64, level: u8) {
-        let i = self.probe(hash);
-        if self.slots[i] == 0 {
-            self.slots[i] = Self::tag(hash);
-        }
-        self.slots[i] = (self.slots[i] & !0xFF00) | (u64::from(level) << 8);
-    }
-
-    #[inline]
-    fn get(&self, hash: u64) -> Zipf10 {
-        self.get_both(hash).0
-    }
-
-    #[inline]
-    fn get_both(&self, hash: u64) -> (Zipf10, u8) {
-        let s = self.slots[self.probe(hash)];
-        ((s & 0xFF) as Zipf10, ((s >> 8) & 0xFF) as u8)
-    }
-}
-
-const HASH_SEED: u64 = 0x243F_6A88_85A3_08D3;
-pub(super) const HASH_MUL: u64 = 0x9E37_79B9_7F4A_7C15;
-const HASH_FIN: u64 = 0xA076_1D64_78BD_642F;
-
-/// Folded 64×64→128-bit multiply (as in wyhash).
-#[inline(always)]
-pub fn fold_mul(a: u64, b: u64) -> u64 {
-    let r = u128::from(a) * u128::from(b);
-    (r as u64) ^ ((r >> 64) as u64)
-}
-
 /// Incremental form of [`hash_word`], fed one byte at a time, so the tokenizer hashes a word
 /// in the same loop that classifies its characters.
 #[derive(Clone, Copy)]
@@ -257,7 +164,7 @@ impl WordHasher {
     #[inline(always)]
     pub fn new() -> WordHasher {
         WordHasher {
-            h: HASH_SEED,
+            h: tables::HASH_SEED,
             word: 0,
             shift: 0,
         }
@@ -283,14 +190,14 @@ impl WordHasher {
     pub fn finish_with(self, tail: u64, len: usize) -> u64 {
         fold_mul(
             self.h ^ tail ^ (len as u64).wrapping_mul(HASH_MUL),
-            HASH_FIN,
+            tables::HASH_FIN,
         )
     }
     #[inline(always)]
     pub fn finish(self, len: usize) -> u64 {
         fold_mul(
             self.h ^ self.word ^ (len as u64).wrapping_mul(HASH_MUL),
-            HASH_FIN,
+            tables::HASH_FIN,
         )
     }
 }
@@ -299,24 +206,6 @@ impl Default for WordHasher {
     fn default() -> Self {
         WordHasher::new()
     }
-}
-
-/// Hash of a (lower-case) word: every word look-up (lexicon, word lists, token hashes) uses
-/// it. Eight bytes per multiply, so short words cost a few instructions.
-#[inline]
-pub fn hash_word(b: &[u8]) -> u64 {
-    let mut h = HASH_SEED;
-    let mut chunks = b.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = fold_mul(h ^ u64::from_le_bytes(w), HASH_MUL);
-    }
-    let mut word = 0u64;
-    for (k, &c) in chunks.remainder().iter().enumerate() {
-        word |= u64::from(c) << (8 * k);
-    }
-    fold_mul(h ^ word ^ (b.len() as u64).wrapping_mul(HASH_MUL), HASH_FIN)
 }
 
 /// Hash of a word's lower-case form; `buf` is reused across calls so nothing is allocated once
@@ -352,61 +241,30 @@ impl Lexicon {
     }
 
     fn load() -> Lexicon {
-        let mut text = String::new();
-        // The table is compiled in; a decoding failure would be a build defect, and an empty
-        // lexicon then only disables the lexicon-based signals.
-        let _ = flate2::read::GzDecoder::new(EN_ZIPF_GZ).read_to_string(&mut text);
-        let text: &'static str = Box::leak(text.into_boxed_str());
-        let mut zipf = ZipfTable::with_capacity(200_000);
-        let mut common = Vec::new();
-        let mut z: Zipf10 = 0;
-        for line in short_lines(text) {
-            if let Some(rest) = line.strip_prefix('#') {
-                z = rest.parse().unwrap_or(0);
-                continue;
-            }
-            zipf.insert(hash_word(line.as_bytes()), z.max(1));
-            if z >= COMMON_ZIPF10 && line.len() >= 4 && line.bytes().all(|b| b.is_ascii_lowercase())
-            {
-                common.push(line);
-            }
-        }
-        for (h, level) in super::bigrams::word_levels() {
-            zipf.set_level(h, level);
-        }
-        let mut deletes = Vec::with_capacity(common.len() * 9);
-        let mut scratch = Vec::new();
-        for (i, w) in common.iter().enumerate() {
-            deletion_hashes(w.as_bytes(), &mut scratch);
-            deletes.extend(scratch.iter().map(|&h| (h, i as u32)));
-        }
-        // Not a parallel sort: this runs inside a `OnceLock` initializer, and a rayon join
-        // there lets the waiting thread steal a job that waits on this very `OnceLock`.
-        deletes.sort_unstable();
-        deletes.dedup();
-        let mut index = HashMapU64::default();
-        index.reserve(deletes.len());
-        let mut delete_words = Vec::with_capacity(deletes.len());
-        let mut k = 0;
-        while k < deletes.len() {
-            let h = deletes[k].0;
-            let from = delete_words.len() as u32;
-            while k < deletes.len() && deletes[k].0 == h {
-                delete_words.push(deletes[k].1);
-                k += 1;
-            }
-            index.insert(h, (from, delete_words.len() as u32 - from));
-        }
+        let offsets = u32s(compiled::COMMON_OFFSETS);
+        let common = offsets
+            .windows(2)
+            .map(|w| {
+                compiled::COMMON_WORDS
+                    .get(w[0] as usize..w[1] as usize)
+                    .unwrap_or("")
+            })
+            .collect();
         let set = |s: &'static str| -> HashMapU64<()> {
             data_lines(s)
                 .map(|w| (hash_word(w.as_bytes()), ()))
                 .collect()
         };
         Lexicon {
-            zipf,
+            zipf: ZipfTable {
+                slots: u64s(compiled::ZIPF_SLOTS),
+            },
             common,
-            deletes: index,
-            delete_words,
+            deletes: DeleteIndex {
+                keys: u64s(compiled::DELETE_KEYS),
+                ranges: u64s(compiled::DELETE_RANGES),
+            },
+            delete_words: u32s(compiled::DELETE_WORDS),
             abbreviations: data_lines(ABBREVIATIONS)
                 .map(|w| (xxhash_rust::xxh3::xxh3_64(w.as_bytes()), w))
                 .collect(),
@@ -424,7 +282,7 @@ impl Lexicon {
     /// Zipf x10 of a word given its lower-case hash (0 = unknown).
     #[inline]
     pub fn zipf(&self, hash: u64) -> Zipf10 {
-        self.zipf.get(hash)
+        self.zipf.get_both(hash).0
     }
 
     /// Zipf x10 and Google Books level (log10 count x 10, see bigrams.rs; 0 = not in the
@@ -469,10 +327,10 @@ impl Lexicon {
         deletion_hashes(b, &mut scratch);
         let mut best: Option<(Zipf10, &'static str)> = None;
         for h in scratch {
-            let Some(&(from, len)) = self.deletes.get(&h) else {
+            let Some(range) = self.deletes.get(h) else {
                 continue;
             };
-            for &i in &self.delete_words[from as usize..(from + len) as usize] {
+            for &i in self.delete_words.get(range).unwrap_or(&[]) {
                 let cand = self.common[i as usize];
                 if cand == word || osa_distance(cand.as_bytes(), b, max_dist) > max_dist {
                     continue;
@@ -498,27 +356,6 @@ impl Lexicon {
         let likely = self.near_common_word(word)?;
         (likely.as_bytes().first() == word.as_bytes().first()).then_some(likely)
     }
-}
-
-/// Hashes of the word itself and of every variant with one letter deleted (words of at most
-/// 32 bytes; longer ones only yield their own hash). Two words within one edit (a
-/// transposition included) always share one of these.
-fn deletion_hashes(w: &[u8], out: &mut Vec<u64>) {
-    out.clear();
-    out.push(hash_word(w));
-    if w.len() > 32 {
-        return;
-    }
-    let mut buf = [0u8; 32];
-    let n = w.len();
-    for i in 0..n {
-        // w without i
-        buf[..i].copy_from_slice(&w[..i]);
-        buf[i..n - 1].copy_from_slice(&w[i + 1..]);
-        out.push(hash_word(&buf[..n - 1]));
-    }
-    out.sort_unstable();
-    out.dedup();
 }
 
 /// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions), giving up
@@ -588,6 +425,75 @@ mod tests {
         assert_eq!(Lexicon::en().near_common_word("teudsay"), None);
         assert_eq!(osa_distance(b"teudsay", b"tuesday", 3), 2);
         assert_eq!(osa_distance(b"armis", b"artemis", 3), 2);
+    }
+
+    /// The tables `build.rs` shipped equal what building them from the compressed lists at
+    /// run time gives, the delete index checked against the hash map the lexicon used to
+    /// build (every variant hash to its range of `delete_words`).
+    #[test]
+    fn shipped_tables_equal_a_fresh_build() {
+        use std::io::Read;
+        let gunzip = |gz: &[u8]| {
+            let mut text = String::new();
+            flate2::read::GzDecoder::new(gz)
+                .read_to_string(&mut text)
+                .expect("compiled-in table decodes");
+            text
+        };
+        let zipf_text = gunzip(include_bytes!("data/en_zipf.txt.gz"));
+        let bigram_text = gunzip(include_bytes!("data/en_bigrams.txt.gz"));
+        let fresh = tables::build_lexicon(&zipf_text, &bigram_text);
+        let lex = Lexicon::en();
+        assert_eq!(lex.zipf, fresh.zipf);
+        assert_eq!(lex.common, fresh.common);
+        assert_eq!(lex.delete_words, fresh.delete_words);
+        assert_eq!(lex.deletes, fresh.deletes);
+        assert!(lex.common.len() > 10_000);
+
+        // The delete index as the lexicon built it before: sorted (variant, word) pairs
+        // grouped into a hash map of ranges.
+        let mut deletes = Vec::new();
+        let mut scratch = Vec::new();
+        for (i, w) in fresh.common.iter().enumerate() {
+            deletion_hashes(w.as_bytes(), &mut scratch);
+            deletes.extend(scratch.iter().map(|&h| (h, i as u32)));
+        }
+        deletes.sort_unstable();
+        deletes.dedup();
+        let mut map: HashMapU64<(u32, u32)> = HashMapU64::default();
+        let mut words = Vec::new();
+        let mut k = 0;
+        while k < deletes.len() {
+            let h = deletes[k].0;
+            let from = words.len() as u32;
+            while k < deletes.len() && deletes[k].0 == h {
+                words.push(deletes[k].1);
+                k += 1;
+            }
+            map.insert(h, (from, words.len() as u32 - from));
+        }
+        assert_eq!(words, lex.delete_words);
+        for (&h, &(from, len)) in &map {
+            assert_eq!(
+                lex.deletes.get(h),
+                Some(from as usize..(from + len) as usize)
+            );
+        }
+        let occupied = lex.deletes.ranges.iter().filter(|&&r| r != 0).count();
+        assert_eq!(occupied, map.len());
+        for h in [0, 1, hash_word(b"zzzzqq")] {
+            assert_eq!(lex.deletes.get(h).is_some(), map.contains_key(&h));
+        }
+
+        // The Zipf table: every listed word, and every level, as inserted one by one.
+        for line in short_lines(&zipf_text).filter(|l| !l.starts_with('#')) {
+            let h = hash_word(line.as_bytes());
+            assert_eq!(lex.zipf_level(h), fresh.zipf.get_both(h));
+            assert!(lex.zipf(h) > 0, "{line}");
+        }
+        for (h, level) in tables::word_levels(&bigram_text) {
+            assert!(level > 0 && lex.zipf_level(h).1 > 0);
+        }
     }
 
     proptest::proptest! {
