@@ -3,8 +3,8 @@
 //! `data/en_zipf.txt.gz` holds the ~195k most frequent English words of `wordfreq` 3.1.1 with
 //! their Zipf frequency (log10 of occurrences per billion words), derived once by
 //! `scripts/derive_quality_tables.py` (see `data/README.md` for source and licence). Nothing is
-//! downloaded at build or run time. `build.rs` decodes it and builds the look-up tables
-//! ([`tables`]); a process copies them out of its image once, on first use.
+//! downloaded at build or run time. `build.rs` decodes it and builds the look-up tables (with
+//! `lexicon/tables.rs`); a process copies them out of its image once, on first use.
 //!
 //! Lookups take a 64-bit hash of the lower-cased word, so the hot loop never allocates a string.
 
