@@ -407,7 +407,7 @@ const BYTE_CLASS: [u8; 256] = {
 /// [`WordHasher`] over the ASCII token `bytes[from..to]`, each byte `| 0x20` (lower-cases
 /// letters and leaves digits, ' and - unchanged), eight bytes at a time.
 #[inline(always)]
-fn hash_ascii_lower(bytes: &[u8], from: usize, to: usize) -> u64 {
+pub(crate) fn hash_ascii_lower(bytes: &[u8], from: usize, to: usize) -> u64 {
     const LOW: u64 = 0x2020_2020_2020_2020;
     let load = |k: usize| -> u64 {
         let mut w = [0u8; 8];
