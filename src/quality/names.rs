@@ -171,6 +171,18 @@ fn credible_near_miss(a: &str, b: &str, d: usize) -> bool {
         || (a.chars().next() == b.chars().next() && a.chars().next_back() == b.chars().next_back())
 }
 
+/// The edit distance between two names when it is at most `max`, not 0, and credible
+/// ([`credible_near_miss`]). Unless both names keep the first and last letter only one edit is
+/// credible, so the distance is then bounded by 1, which stops most comparisons after a row
+/// or two.
+fn near_miss(a: &str, b: &str, max: usize) -> Option<usize> {
+    let ends =
+        a.chars().next() == b.chars().next() && a.chars().next_back() == b.chars().next_back();
+    let bound = if ends { max } else { 1 };
+    let d = osa_distance(a.as_bytes(), b.as_bytes(), bound);
+    (d <= bound && d > 0).then_some(d)
+}
+
 fn letter_mask(s: &str) -> u32 {
     s.bytes()
         .filter(u8::is_ascii_lowercase)
@@ -384,13 +396,10 @@ fn judge_names(
             if !more_credible || trivially_related(a.lower, t.lower) || a.lower == t.lower {
                 continue;
             }
-            let d = osa_distance(a.lower.as_bytes(), t.lower.as_bytes(), max);
-            if d <= max
-                && d > 0
-                && credible_near_miss(a.lower, t.lower, d)
-                && best.is_none_or_farther(d)
-            {
-                best = Some((ai, d));
+            if let Some(d) = near_miss(a.lower, t.lower, max) {
+                if best.is_none_or_farther(d) {
+                    best = Some((ai, d));
+                }
             }
         }
         if let Some((ai, _)) = best {
@@ -513,7 +522,23 @@ mod tests {
             .unwrap_or(w)
     }
 
+    /// The pair check before [`near_miss`] (the distance bounded by `max` for every pair).
+    fn near_miss_reference(a: &str, b: &str, max: usize) -> Option<usize> {
+        let d = osa_distance(a.as_bytes(), b.as_bytes(), max);
+        (d <= max && d > 0 && credible_near_miss(a, b, d)).then_some(d)
+    }
+
     proptest::proptest! {
+        #[test]
+        fn near_miss_matches_its_reference(
+            a in "[abrsé]{0,9}",
+            b in "[abrsé]{0,9}",
+            max in 1usize..=3,
+        ) {
+            proptest::prop_assert_eq!(near_miss(&a, &b, max), near_miss_reference(&a, &b, max));
+        }
+
+
         #[test]
         fn strip_possessive_matches_its_reference(w in "[a-zA-Zé’'s]{0,8}") {
             proptest::prop_assert_eq!(strip_possessive(&w), strip_possessive_reference(&w));
