@@ -21,7 +21,7 @@
 //! multiplies the quality by a penalty (see [`Penalty`]) and names itself in `flags`.
 
 use super::lexicon::{hash_word, Counter};
-use super::text::{Segmented, CHARS_ASCII};
+use super::text::{Segmented, Tok, CHARS_ASCII};
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
@@ -189,15 +189,7 @@ pub fn evaluate(
         .count() as f64;
     let mut stop_words = 0usize;
     if english {
-        let stop: Vec<u64> = STOP_WORDS.iter().map(|w| hash_word(w.as_bytes())).collect();
-        let mut seen = [false; 8];
-        // The stop words are all among the most frequent words (Zipf >= 6.5).
-        for t in toks.iter().filter(|t| t.zipf >= 65 && t.len() <= 4) {
-            if let Some(i) = stop.iter().position(|&h| h == t.hash) {
-                seen[i] = true;
-            }
-        }
-        stop_words = seen.iter().filter(|&&s| s).count();
+        stop_words = stop_words_present(toks);
     }
     signals.push(("words", words.round()));
     signals.push(("mean_word_length", super::round4(mean_word_len)));
@@ -429,6 +421,23 @@ const BYTE_CLASS: [u8; 256] = {
 /// non-ASCII) are scanned to their first letter or their end (a word holds a letter when it
 /// has an ASCII letter, or else a non-ASCII alphabetic character). The symbols are counted
 /// with SIMD substring search.
+/// How many of the eight [`STOP_WORDS`] occur among `toks`. Stops at the token that brings
+/// the last of them: most English articles hold all eight within their first paragraphs.
+fn stop_words_present(toks: &[Tok]) -> usize {
+    let stop = STOP_WORDS.map(|w| hash_word(w.as_bytes()));
+    let mut seen = 0u8;
+    // The stop words are all among the most frequent words (Zipf >= 6.5).
+    for t in toks.iter().filter(|t| t.zipf >= 65 && t.len() <= 4) {
+        if let Some(i) = stop.iter().position(|&h| h == t.hash) {
+            seen |= 1 << i;
+            if seen == u8::MAX {
+                break;
+            }
+        }
+    }
+    seen.count_ones() as usize
+}
+
 fn whitespace_word_stats(text: &str) -> (usize, usize, usize) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
@@ -672,6 +681,39 @@ mod tests {
     use super::*;
     use crate::quality::lexicon::Lexicon;
     use crate::quality::text::segment;
+
+    /// The stop-word count before [`stop_words_present`] (every token looked at).
+    fn stop_words_present_reference(toks: &[Tok]) -> usize {
+        let stop: Vec<u64> = STOP_WORDS.iter().map(|w| hash_word(w.as_bytes())).collect();
+        let mut seen = [false; 8];
+        for t in toks.iter().filter(|t| t.zipf >= 65 && t.len() <= 4) {
+            if let Some(i) = stop.iter().position(|&h| h == t.hash) {
+                seen[i] = true;
+            }
+        }
+        seen.iter().filter(|&&s| s).count()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn stop_words_present_equals_the_reference(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "the", "The", "be", "to", "of", "and", "that", "have", "with", "WITH",
+                    "a", "in", "is", "was", "council", "said", "Thee", "haves",
+                ]),
+                0..60,
+            ),
+        ) {
+            let t = words.join(" ");
+            let mut seg = Segmented::default();
+            segment(&t, Lexicon::en(), &mut seg);
+            proptest::prop_assert_eq!(
+                stop_words_present(&seg.toks),
+                stop_words_present_reference(&seg.toks)
+            );
+        }
+    }
 
     /// The previous [`ngram_chars`] (a pass over all words per n >= 5), kept as the reference.
     fn ngram_chars_reference(seg: &Segmented, scratch: &mut Scratch) -> ([f64; 3], [f64; 6]) {
