@@ -49,14 +49,21 @@ pub fn repeated_phrases(seg: &Segmented, cues: &mut Cues) {
 /// in a row says whether a trigram qualifies, and a 64-bit filter of the words that can start
 /// an earlier copy (bit `hash % 64`) spares most qualifying trigrams the look-back.
 fn repeats_a_phrase(s: &[Tok]) -> bool {
+    // A trigram with room for an earlier copy starts at `PHRASE` or later, so it ends at
+    // `FIRST_END` or later; the tokens before only extend the run of content words.
+    const FIRST_END: usize = 2 * PHRASE - 1;
+    if s.len() <= FIRST_END {
+        return false;
+    }
     let mut run = 0usize;
-    let mut seen = 0u64;
-    for (i, t) in s.iter().enumerate() {
+    for t in &s[..FIRST_END] {
         run = if content(t) { run + 1 } else { 0 };
-        // The trigram ending here starts at `p`, late enough for an earlier copy to fit.
-        let Some(p) = (i + 1).checked_sub(PHRASE).filter(|&p| p >= PHRASE) else {
-            continue;
-        };
+    }
+    let mut seen = 0u64;
+    for (i, t) in s.iter().enumerate().skip(FIRST_END) {
+        run = if content(t) { run + 1 } else { 0 };
+        // The trigram ending here starts at `p`.
+        let p = i + 1 - PHRASE;
         seen |= 1 << (s[p - PHRASE].hash & 63);
         if run >= PHRASE
             && seen >> (s[p].hash & 63) & 1 != 0
