@@ -538,7 +538,6 @@ mod tests {
             proptest::prop_assert_eq!(near_miss(&a, &b, max), near_miss_reference(&a, &b, max));
         }
 
-
         #[test]
         fn strip_possessive_matches_its_reference(w in "[a-zA-Zé’'s]{0,8}") {
             proptest::prop_assert_eq!(strip_possessive(&w), strip_possessive_reference(&w));
