@@ -164,7 +164,7 @@ pub fn open(source: &Source) -> Result<Box<dyn BufRead + Send>> {
             File::open(path).with_context(|| format!("cannot open input {}", path.display()))?,
         ),
     };
-    let decoder: Box<dyn Read + Send> = match source.kind {
+    let reader: Box<dyn Read + Send> = match source.kind {
         SourceKind::Jsonl(Compression::Gzip) => Box::new(flate2::read::MultiGzDecoder::new(
             BufReader::with_capacity(1 << 16, raw),
         )),
@@ -172,12 +172,9 @@ pub fn open(source: &Source) -> Result<Box<dyn BufRead + Send>> {
             zstd::stream::read::Decoder::new(raw)
                 .with_context(|| format!("cannot start zstd decoding of {}", source.display))?,
         ),
-        _ => return Ok(Box::new(BufReader::with_capacity(1 << 20, raw))),
+        _ => raw,
     };
-    // Decompression runs on a thread of its own, beside the line splitting.
-    let ahead = crate::readahead::ReadAhead::new(decoder, 1 << 20)
-        .with_context(|| format!("cannot start a reading thread for {}", source.display))?;
-    Ok(Box::new(ahead))
+    Ok(Box::new(BufReader::with_capacity(1 << 20, reader)))
 }
 
 /// One physical line (or one whole `.txt` file) as read, before parsing.

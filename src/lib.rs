@@ -18,7 +18,6 @@ pub mod pipeline;
 pub mod prehash;
 pub mod progress;
 pub mod quality;
-pub mod readahead;
 pub mod report;
 pub mod select;
 pub mod spill;
