@@ -241,7 +241,7 @@ pub struct Record {
     /// Where the text's JSON string (quotes included) stands in the input line, when the text
     /// is a top-level field: the spill then keeps the line alone, not the text a second time.
     pub text_span: Option<std::ops::Range<usize>>,
-    /// The line's top-level fields and where their values stand (see [`field_map`]), when the
+    /// The line's top-level fields and where their values stand (see `field_map`), when the
     /// line was read by its top-level keys.
     pub field_map: Option<Vec<u8>>,
 }
@@ -442,7 +442,7 @@ pub(crate) fn field_map(top: &TopLevel, line: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// The fields a [`field_map`] describes: (key, the value's raw JSON) pairs in line order,
+/// The fields a `field_map` describes: (key, the value's raw JSON) pairs in line order,
 /// borrowed from the map and from `line`. `None` when the map does not fit the line.
 pub fn fields_from_map<'a>(map: &'a [u8], line: &'a [u8]) -> Option<Vec<(&'a str, &'a [u8])>> {
     fn next(map: &[u8], at: &mut usize) -> Option<usize> {

@@ -133,7 +133,7 @@ impl SpillReader {
     /// the cleaned text first), borrowed from the entry when it is valid UTF-8.
     ///
     /// The entry is read into a buffer kept per thread, which grows to the largest entry read
-    /// (up to [`KEPT_BUFFER_BYTES`]) and is never zeroed again: zeroing a fresh buffer for each
+    /// (up to `KEPT_BUFFER_BYTES`) and is never zeroed again: zeroing a fresh buffer for each
     /// of the group pass's random reads was 0.7% of a run. A call made from inside `f` reads
     /// into a buffer of its own.
     pub fn with_text_at<T>(&self, offset: u64, f: impl FnOnce(&str) -> T) -> Result<T> {

@@ -82,13 +82,13 @@ pub struct PairStats {
 }
 
 impl PairStats {
-    /// Mean cost per checked pair (at least [`MIN_PAIRS`] in the denominator).
+    /// Mean cost per checked pair (at least `MIN_PAIRS` in the denominator).
     pub fn surprise(&self) -> f64 {
         f64::from(self.cost10) / 10.0 / f64::from(self.checked.max(MIN_PAIRS))
     }
 
     /// Mean log10 expected count of the checked pairs (how common the words that form pairs
-    /// are), `None` under [`MIN_PAIRS`] checked pairs.
+    /// are), `None` under `MIN_PAIRS` checked pairs.
     pub fn mean_expected(&self) -> Option<f64> {
         (self.checked >= MIN_PAIRS).then(|| {
             f64::from(self.expected10) / 10.0 / f64::from(self.checked)

@@ -155,10 +155,10 @@ const WEEKDAY_SUBSTRINGS: &[(&str, u8)] = &[
 ];
 
 /// The weekdays `text` names, as a bit mask (bit 0 = Monday ... bit 6 = Sunday), leaving out
-/// weekdays put in the future by a neighbouring word ([`FUTURE_MARKERS`]).
+/// weekdays put in the future by a neighbouring word (`FUTURE_MARKERS`).
 ///
 /// Each word of five bytes or more is lower-cased into one reused buffer and looked up by
-/// binary search ([`weekday_of`]); a fresh string and a scan of the whole table per word made
+/// binary search (`weekday_of`); a fresh string and a scan of the whole table per word made
 /// this cost about twice the tokenization of the text.
 pub fn weekdays(text: &str) -> u8 {
     let lower = |token: &str| -> String {
