@@ -232,6 +232,13 @@ pub struct BenchResult {
     /// Records whose cleaned text the score pass had scored already (syndicated copies,
     /// re-crawls aside): `run.score_memo_hits` of the run's report.
     pub score_memo_hits: u64,
+    /// Rounds measured (`--repeat`): each a read-and-parse-only pass, then a full run. The
+    /// seconds and rates above are the medians; the stage figures are the median run's.
+    pub repeats: usize,
+    /// Each round's read-and-parse-only throughput, in MB/s, in run order.
+    pub parse_only_mb_per_s_runs: Vec<f64>,
+    /// Each round's end-to-end throughput, in MB/s, in run order.
+    pub pipeline_mb_per_s_runs: Vec<f64>,
 }
 
 /// CPU time (user + system, all threads) this process has used so far, in seconds, from
@@ -266,44 +273,64 @@ fn corpus(input: Option<PathBuf>, dir: &Path, articles: usize, seed: u64) -> Res
     }
 }
 
-/// Runs the benchmark on `input` (generated when `None`) with `options`.
+/// Runs the benchmark on `input` (generated when `None`) with `options`: `repeats` rounds
+/// (at least one), each a read-and-parse-only pass and then a full run, so that a machine whose
+/// speed drifts from minute to minute shows its spread and the medians are compared.
 pub fn run(
     input: Option<PathBuf>,
     articles: usize,
     seed: u64,
+    repeats: usize,
     options: &Options,
 ) -> Result<BenchResult> {
     let tmp = tempfile::tempdir()?;
     let input = corpus(input, tmp.path(), articles, seed)?;
     let sources = crate::input::discover(std::slice::from_ref(&input))?;
-    let started = Instant::now();
-    let floor = pipeline::read_and_parse_only(&sources, options)?;
-    let parse_only_seconds = started.elapsed().as_secs_f64();
-    let started = Instant::now();
-    let summary = pipeline::run(&CleanJob {
-        inputs: vec![input],
-        outdir: tmp.path().join("out"),
-        options: options.clone(),
-        progress: Mode::Quiet,
-    })?;
-    let pipeline_seconds = started.elapsed().as_secs_f64();
-    let mb = floor.bytes as f64 / 1e6;
-    let parse_rate = mb / parse_only_seconds.max(1e-9);
-    let rate = mb / pipeline_seconds.max(1e-9);
+    let mut rounds = Vec::new();
+    for round in 0..repeats.max(1) {
+        let started = Instant::now();
+        let floor = pipeline::read_and_parse_only(&sources, options)?;
+        let parse_only_seconds = started.elapsed().as_secs_f64();
+        let outdir = tmp.path().join(format!("out-{round}"));
+        let started = Instant::now();
+        let summary = pipeline::run(&CleanJob {
+            inputs: vec![input.clone()],
+            outdir: outdir.clone(),
+            options: options.clone(),
+            progress: Mode::Quiet,
+        })?;
+        let pipeline_seconds = started.elapsed().as_secs_f64();
+        // Only the figures are kept; the outputs would fill the disk over many rounds.
+        std::fs::remove_dir_all(&outdir)?;
+        rounds.push((floor, parse_only_seconds, summary, pipeline_seconds));
+    }
+    let mb = rounds[0].0.bytes as f64 / 1e6;
+    let rate = |seconds: f64| mb / seconds.max(1e-9);
+    let parse_runs: Vec<f64> = rounds.iter().map(|r| rate(r.1)).collect();
+    let pipeline_runs: Vec<f64> = rounds.iter().map(|r| rate(r.3)).collect();
+    let parse_only_seconds = median(&rounds.iter().map(|r| r.1).collect::<Vec<_>>());
+    let pipeline_seconds = median(&rounds.iter().map(|r| r.3).collect::<Vec<_>>());
+    // The round whose full run is the median (the lower middle one for an even count).
+    let mut order: Vec<usize> = (0..rounds.len()).collect();
+    order.sort_by(|&a, &b| rounds[a].3.total_cmp(&rounds[b].3));
+    let (floor, _, summary, _) = &rounds[order[(order.len() - 1) / 2]];
     Ok(BenchResult {
         articles: floor.records,
         megabytes: (mb * 100.0).round() / 100.0,
         threads: rayon::current_num_threads(),
         parse_only_seconds,
-        parse_only_mb_per_s: parse_rate,
+        parse_only_mb_per_s: rate(parse_only_seconds),
         pipeline_seconds,
-        pipeline_mb_per_s: rate,
+        pipeline_mb_per_s: rate(pipeline_seconds),
         articles_per_s: floor.records as f64 / pipeline_seconds.max(1e-9),
-        ratio_to_parse_only: rate / parse_rate.max(1e-9),
+        ratio_to_parse_only: rate(pipeline_seconds) / rate(parse_only_seconds).max(1e-9),
         stage_ms: summary.report.run.stage_ms.clone(),
         stage_cpu_ms: summary.report.run.stage_cpu_ms.clone(),
         peak_rss_mb: peak_rss_mb(),
         score_memo_hits: summary.report.run.score_memo_hits,
+        repeats: rounds.len(),
+        parse_only_mb_per_s_runs: parse_runs,
+        pipeline_mb_per_s_runs: pipeline_runs,
     })
 }
 
@@ -450,6 +477,19 @@ pub fn render(r: &BenchResult) -> String {
         "input: {} articles, {:.1} MB, {} threads\nread+parse only: {:.2} s = {:.1} MB/s\nfull pipeline:   {:.2} s = {:.1} MB/s, {:.0} articles/s\nratio end-to-end / read+parse: {:.2}\n",
         r.articles, r.megabytes, r.threads, r.parse_only_seconds, r.parse_only_mb_per_s, r.pipeline_seconds, r.pipeline_mb_per_s, r.articles_per_s, r.ratio_to_parse_only
     );
+    if r.repeats > 1 {
+        let spread = |v: &[f64]| {
+            let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            format!("{lo:.1}-{hi:.1} MB/s")
+        };
+        s.push_str(&format!(
+            "medians of {} rounds; read+parse only {}, full pipeline {} (stage figures: the median round)\n",
+            r.repeats,
+            spread(&r.parse_only_mb_per_s_runs),
+            spread(&r.pipeline_mb_per_s_runs)
+        ));
+    }
     for (stage, ms) in &r.stage_ms {
         match r.stage_cpu_ms.get(stage) {
             Some(&cpu) => s.push_str(&format!(

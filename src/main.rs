@@ -58,6 +58,10 @@ enum Command {
         /// one-thread runs at once (what this machine gives independent work).
         #[arg(long, value_name = "REPEATS")]
         scaling: Option<usize>,
+        /// Measure REPEAT rounds (each a read-and-parse-only pass, then a full run) and report
+        /// the medians and the spread: a shared machine drifts from minute to minute.
+        #[arg(long, value_name = "REPEAT", default_value_t = 1)]
+        repeat: usize,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -422,6 +426,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             short,
             common,
             scaling,
+            repeat,
             json,
         } => {
             if let Some(path) = generate_only {
@@ -457,7 +462,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let options = common.options()?;
             let result = common
                 .pool()?
-                .install(|| copydesk::bench::run(input, articles, seed, &options))?;
+                .install(|| copydesk::bench::run(input, articles, seed, repeat, &options))?;
             emit(json, &result, copydesk::bench::render)
         }
         Command::Report { outdir } => {

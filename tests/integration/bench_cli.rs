@@ -1,4 +1,5 @@
-//! `copydesk bench --scaling`: the figures it prints are the ones its runs measured.
+//! `copydesk bench` (`--repeat`, `--scaling`): the figures it prints are the ones its runs
+//! measured.
 
 use crate::common::bin;
 use serde_json::Value;
@@ -59,4 +60,48 @@ fn scaling_checks_its_options_before_any_run() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("/nonexistent/copydesk.toml"), "{err}");
+}
+
+#[test]
+fn repeated_rounds_report_their_medians_and_every_round() {
+    let out = bin()
+        .args(["bench", "--articles", "60", "--repeat", "3", "--threads", "2"])
+        .args(["--min-quality", "0.1", "--json"])
+        .output()
+        .expect("run copydesk bench");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(r["repeats"], 3);
+    let runs = |k: &str| -> Vec<f64> {
+        let v: Vec<f64> = r[k]
+            .as_array()
+            .expect(k)
+            .iter()
+            .map(|x| x.as_f64().expect("MB/s"))
+            .collect();
+        assert_eq!(v.len(), 3, "{k}");
+        assert!(v.iter().all(|&x| x > 0.0), "{k}: {v:?}");
+        v
+    };
+    let median = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[1]
+    };
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-9 * b.abs().max(1.0);
+    let pipeline = r["pipeline_mb_per_s"].as_f64().expect("rate");
+    let parse = r["parse_only_mb_per_s"].as_f64().expect("rate");
+    assert!(close(pipeline, median(runs("pipeline_mb_per_s_runs"))));
+    assert!(close(parse, median(runs("parse_only_mb_per_s_runs"))));
+    assert!(close(
+        r["ratio_to_parse_only"].as_f64().expect("ratio"),
+        pipeline / parse
+    ));
+    // The stage figures are those of a real run: every pass took some time.
+    for stage in ["read", "score", "group", "write"] {
+        assert!(r["stage_ms"][stage].as_u64().is_some(), "{stage}");
+    }
 }
