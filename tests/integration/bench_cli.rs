@@ -65,7 +65,15 @@ fn scaling_checks_its_options_before_any_run() {
 #[test]
 fn repeated_rounds_report_their_medians_and_every_round() {
     let out = bin()
-        .args(["bench", "--articles", "60", "--repeat", "3", "--threads", "2"])
+        .args([
+            "bench",
+            "--articles",
+            "60",
+            "--repeat",
+            "3",
+            "--threads",
+            "2",
+        ])
         .args(["--min-quality", "0.1", "--json"])
         .output()
         .expect("run copydesk bench");
