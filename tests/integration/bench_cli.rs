@@ -4,18 +4,11 @@
 use crate::common::bin;
 use serde_json::Value;
 
-#[test]
-fn scaling_reports_medians_of_its_runs() {
+/// `copydesk bench` on 60 generated articles at 2 threads with `extra` flags, its JSON output.
+fn bench_json(extra: &[&str]) -> Value {
     let out = bin()
-        .args([
-            "bench",
-            "--articles",
-            "60",
-            "--scaling",
-            "1",
-            "--threads",
-            "2",
-        ])
+        .args(["bench", "--articles", "60", "--threads", "2"])
+        .args(extra)
         .args(["--min-quality", "0.1", "--json"])
         .output()
         .expect("run copydesk bench");
@@ -24,7 +17,12 @@ fn scaling_reports_medians_of_its_runs() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let r: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+#[test]
+fn scaling_reports_medians_of_its_runs() {
+    let r = bench_json(&["--scaling", "1"]);
     assert_eq!(r["threads"], 2);
     assert_eq!(r["repeats"], 1);
     let first = |k: &str| {
@@ -64,25 +62,7 @@ fn scaling_checks_its_options_before_any_run() {
 
 #[test]
 fn repeated_rounds_report_their_medians_and_every_round() {
-    let out = bin()
-        .args([
-            "bench",
-            "--articles",
-            "60",
-            "--repeat",
-            "3",
-            "--threads",
-            "2",
-        ])
-        .args(["--min-quality", "0.1", "--json"])
-        .output()
-        .expect("run copydesk bench");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let r: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let r = bench_json(&["--repeat", "3"]);
     assert_eq!(r["repeats"], 3);
     let runs = |k: &str| -> Vec<f64> {
         let v: Vec<f64> = r[k]
