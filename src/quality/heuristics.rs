@@ -414,13 +414,6 @@ const BYTE_CLASS: [u8; 256] = {
     t
 };
 
-/// (whitespace-separated words, those with a letter, Gopher symbols: `#`, `...`
-/// (non-overlapping) and `…`). Eight bytes at a time: exact per-byte masks of whitespace and
-/// ASCII letters give the word starts (a non-whitespace byte after whitespace or at the text
-/// start); a word starting with an ASCII letter has one, the others (digits, punctuation,
-/// non-ASCII) are scanned to their first letter or their end (a word holds a letter when it
-/// has an ASCII letter, or else a non-ASCII alphabetic character). The symbols are counted
-/// with SIMD substring search.
 /// How many of the eight [`STOP_WORDS`] occur among `toks`. Stops at the token that brings
 /// the last of them: most English articles hold all eight within their first paragraphs.
 fn stop_words_present(toks: &[Tok]) -> usize {
@@ -438,6 +431,13 @@ fn stop_words_present(toks: &[Tok]) -> usize {
     seen.count_ones() as usize
 }
 
+/// (whitespace-separated words, those with a letter, Gopher symbols: `#`, `...`
+/// (non-overlapping) and `…`). Eight bytes at a time: exact per-byte masks of whitespace and
+/// ASCII letters give the word starts (a non-whitespace byte after whitespace or at the text
+/// start); a word starting with an ASCII letter has one, the others (digits, punctuation,
+/// non-ASCII) are scanned to their first letter or their end (a word holds a letter when it
+/// has an ASCII letter, or else a non-ASCII alphabetic character). The symbols are counted
+/// with SIMD substring search.
 fn whitespace_word_stats(text: &str) -> (usize, usize, usize) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
