@@ -235,7 +235,7 @@ fn stages(c: &mut Criterion) {
             cluster: Some("c000001"),
             ..Default::default()
         };
-        // The field maps the read pass spills beside each line.
+        // The field maps the read pass spills beside each line, and the fields they locate.
         let source = copydesk::input::Source {
             path: None,
             display: "corpus.jsonl".into(),
@@ -259,16 +259,25 @@ fn stages(c: &mut Criterion) {
                     .and_then(|r| r.field_map)
             })
             .collect();
+        let located: Vec<Option<copydesk::input::TopFields>> = corpus
+            .lines
+            .iter()
+            .zip(&maps)
+            .map(|(line, map)| {
+                map.as_deref()
+                    .and_then(|m| copydesk::input::fields_from_map(m, line.as_bytes()))
+            })
+            .collect();
         b.iter(|| {
             corpus
                 .lines
                 .iter()
                 .zip(&corpus.texts)
-                .zip(&maps)
-                .map(|((line, text), map)| {
+                .zip(&located)
+                .map(|((line, text), top)| {
                     copydesk::output::record_line(
                         line.as_bytes(),
-                        map.as_deref(),
+                        top.as_deref(),
                         text.as_bytes(),
                         &annotations,
                         "id",

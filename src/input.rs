@@ -442,9 +442,12 @@ pub(crate) fn field_map(top: &TopLevel, line: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// The fields a `field_map` describes: (key, the value's raw JSON) pairs in line order,
-/// borrowed from the map and from `line`. `None` when the map does not fit the line.
-pub fn fields_from_map<'a>(map: &'a [u8], line: &'a [u8]) -> Option<Vec<(&'a str, &'a [u8])>> {
+/// A line's top-level fields in order: each key and its value's raw JSON.
+pub type TopFields<'a> = Vec<(&'a str, &'a [u8])>;
+
+/// The fields a `field_map` describes, borrowed from the map and from `line`. `None` when the
+/// map does not fit the line.
+pub fn fields_from_map<'a>(map: &'a [u8], line: &'a [u8]) -> Option<TopFields<'a>> {
     fn next(map: &[u8], at: &mut usize) -> Option<usize> {
         let b = map.get(*at..*at + 4)?;
         *at += 4;

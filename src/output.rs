@@ -227,12 +227,13 @@ impl<'a> Annotations<'a> {
     }
 }
 
-/// Builds one output line (ending in a newline). `original` is the record's JSON, `field_map`
-/// where its top-level fields stand when the read pass found them (`input::field_map`), `text`
-/// its cleaned text, `annotations` the score stage's, `id` its id (derived when it had none).
+/// Builds one output line (ending in a newline). `original` is the record's JSON, `top_level`
+/// its top-level fields (key, raw value) when the read pass located them
+/// (`input::fields_from_map`), `text` its cleaned text, `annotations` the score stage's, `id`
+/// its id (derived when it had none).
 pub fn record_line(
     original: &[u8],
-    field_map: Option<&[u8]>,
+    top_level: Option<&[(&str, &[u8])]>,
     text: &[u8],
     annotations: &Annotations,
     id: &str,
@@ -248,7 +249,7 @@ pub fn record_line(
     let cleaned = decision.reason.is_none().then_some(&*cleaned);
     let plain = !fields.text_field.contains('.') && !fields.id_field.contains('.');
     if plain {
-        if let Some(line) = splice(original, field_map, cleaned, id, &info, fields)? {
+        if let Some(line) = splice(original, top_level, cleaned, id, &info, fields)? {
             return Ok(line);
         }
     }
@@ -300,28 +301,29 @@ fn copydesk_object(q: &QualityJson, a: &Annotations, d: &Decision) -> Result<Vec
     Ok(out)
 }
 
-/// The fast path: top-level fields copied as raw JSON, found through the field map when there
-/// is one (no parse of the line), else by parsing its top level. `None` when the record
-/// repeats a key (the general path keeps the last value, as a JSON object would).
+/// The fast path: top-level fields copied as raw JSON, as located by the read pass when they
+/// were (no parse of the line), else by parsing its top level. `None` when the record repeats
+/// a key (the general path keeps the last value, as a JSON object would).
 fn splice(
     original: &[u8],
-    field_map: Option<&[u8]>,
+    top_level: Option<&[(&str, &[u8])]>,
     cleaned: Option<&str>,
     id: &str,
     info: &[u8],
     fields: &InputOptions,
 ) -> Result<Option<Vec<u8>>> {
     let parsed: input::TopLevel;
-    let top: Vec<(&str, &[u8])> = match field_map {
-        Some(map) => input::fields_from_map(map, original)
-            .ok_or_else(|| anyhow::anyhow!("corrupt field map in the record spill"))?,
+    let located: Vec<(&str, &[u8])>;
+    let top = match top_level {
+        Some(top) => top,
         None => {
             parsed = serde_json::from_slice(original)?;
-            parsed
+            located = parsed
                 .0
                 .iter()
                 .map(|(k, v)| (&*k.0, v.get().as_bytes()))
-                .collect()
+                .collect();
+            &located
         }
     };
     let mut seen: HashSet<&str> = HashSet::with_capacity(top.len());
@@ -341,7 +343,7 @@ fn splice(
         Ok(())
     };
     let (mut has_text, mut has_id, mut has_info) = (false, false, false);
-    for &(key, value) in &top {
+    for &(key, value) in top {
         if key == "copydesk" {
             put(&mut out, key, info)?;
             has_info = true;
@@ -480,9 +482,10 @@ mod tests {
         // The read pass's field map, where the line has one, gives the same line unparsed.
         if let Ok(top) = serde_json::from_str::<input::TopLevel>(original) {
             let map = input::field_map(&top, original).expect("map");
+            let located = input::fields_from_map(&map, original.as_bytes()).expect("fits");
             let mapped = record_line(
                 original.as_bytes(),
-                Some(&map),
+                Some(&located),
                 b"clean",
                 &ann,
                 "f:1",

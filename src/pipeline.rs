@@ -673,6 +673,17 @@ impl<'a> RawEntry<'a> {
         })
     }
 
+    /// The line's top-level fields (key, raw value) as the read pass located them, when it
+    /// did; an error when the spilled map does not fit the line.
+    fn top_level(&self) -> Result<Option<input::TopFields<'a>>> {
+        self.field_map
+            .map(|map| {
+                input::fields_from_map(map, self.original)
+                    .ok_or_else(|| anyhow!("corrupt field map in the record spill"))
+            })
+            .transpose()
+    }
+
     /// The record's text: borrowed from the spill unless its JSON string holds escapes.
     fn text(&self) -> Result<Cow<'a, str>> {
         let Some(span) = self.span.clone() else {
@@ -1158,15 +1169,10 @@ fn group_stories(
             let entry = raw.read_at(docs[d as usize].raw_at)?;
             let entry = RawEntry::split(&entry)?;
             let date_fields = &opts.story.date_fields;
-            Ok(
-                match entry
-                    .field_map
-                    .and_then(|m| input::fields_from_map(m, entry.original))
-                {
-                    Some(top) => crate::story::dates::record_day_in_fields(&top, date_fields),
-                    None => crate::story::dates::record_day(entry.original, date_fields),
-                },
-            )
+            Ok(match entry.top_level()? {
+                Some(top) => crate::story::dates::record_day_in_fields(&top, date_fields),
+                None => crate::story::dates::record_day(entry.original, date_fields),
+            })
         },
         plan.story_cache_bytes,
         &opts.story,
@@ -1671,7 +1677,7 @@ fn output_record(
     };
     output::record_line(
         raw_entry.original,
-        raw_entry.field_map,
+        raw_entry.top_level()?.as_deref(),
         text,
         &annotations,
         read.ids.get(i),
